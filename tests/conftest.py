@@ -33,3 +33,33 @@ def run_tui(*args: str, cwd: Path | None = None, env: dict | None = None, input:
         input=input,
         timeout=120,
     )
+
+
+@pytest.fixture
+def xdisplay(tmp_path, monkeypatch):
+    """A running Xvfb; DISPLAY points at it for this test."""
+    from tests.helpers_x11 import start_xvfb
+
+    proc, display = start_xvfb(tmp_path)
+    monkeypatch.setenv("DISPLAY", display)
+    yield display
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A store on a real SQLite file in a temporary folder."""
+    from tui.store import AnnotationStore
+
+    s = AnnotationStore(tmp_path / "annotations.db", annotator="tester")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def seed_doc(store, seed_path):
+    """The seed opened in the store."""
+    from tui.text import load_article
+
+    return store.open_article(load_article(seed_path))

@@ -56,3 +56,104 @@ def parse(file: Path, as_text: bool) -> None:
             click.echo(line)
     else:
         click.echo(json.dumps(article_to_dict(article), ensure_ascii=False, indent=2))
+
+
+def db_option(func):
+    """The --db option every command shares (TUI_DB overrides the default)."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Annotation database (default: $TUI_DB or ./annotations.db).",
+    )(func)
+
+
+def open_store(db_path: Path | None):
+    """Open the store or exit with a one-line message."""
+    from .store import AnnotationStore, StoreError, default_db_path
+
+    try:
+        return AnnotationStore(db_path or default_db_path())
+    except StoreError as exc:
+        fail(str(exc))
+
+
+@main.command("export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True, help="CSV for spreadsheets, JSONL for lossless exchange.")
+@click.option("--article", "article_file", type=click.Path(path_type=Path),
+              help="Only this article file's annotations.")
+@click.option("--label", type=click.Choice(["claim", "quote", "background"]),
+              help="Only annotations with this label.")
+@click.option("-o", "--output", default="-", show_default=True,
+              help="Output file, or - for standard output.")
+@click.option("--excel", is_flag=True, help="Start the CSV with a BOM so Excel reads accents.")
+@click.option("--raw", is_flag=True, help="Do not neutralise spreadsheet formulas in cells.")
+def export_command(db_path, fmt, article_file, label, output, excel, raw) -> None:
+    """Export annotations as CSV (default) or JSONL, ordered by article and position."""
+    from .exchange.export import iter_rows, write_csv, write_jsonl
+    from .exchange.files import atomic_text_output
+
+    store = open_store(db_path)
+    article_id = None
+    if article_file is not None:
+        article_id = _article_id_for(store, article_file)
+    rows = iter_rows(store.db, article_id=article_id, label=label)
+    try:
+        with atomic_text_output(output, bom=excel and fmt == "csv") as out:
+            count = write_csv(rows, out, raw=raw) if fmt == "csv" else write_jsonl(rows, out)
+    except OSError as exc:
+        fail(f"{output}: cannot write ({exc.strerror or exc})")
+    if output != "-":
+        click.echo(f"tui: exported {count} annotation(s) to {output}", err=True)
+
+
+def _article_id_for(store, article_file: Path) -> int:
+    try:
+        article = load_article(article_file)
+    except ArticleError as exc:
+        fail(str(exc))
+    rows = store.db.execute(
+        "SELECT id FROM articles WHERE content_hash = ? OR path = ? ORDER BY content_hash = ? DESC",
+        [article.content_hash, str(article_file.resolve()), article.content_hash],
+    ).fetchall()
+    if not rows:
+        fail(f"{article_file}: no annotations recorded for this article")
+    return rows[0][0]
+
+
+@main.command("import")
+@db_option
+@click.argument("file", type=click.Path(path_type=Path))
+def import_command(db_path, file: Path) -> None:
+    """Import annotations from a CSV or JSONL export (idempotent)."""
+    from .exchange.importer import ImportFormatError, import_file
+
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    store = open_store(db_path)
+    try:
+        report = import_file(store, file)
+    except ImportFormatError as exc:
+        fail(str(exc))
+    click.echo(
+        f"read {report.read}, added {report.added}, updated {report.updated}, "
+        f"unchanged {report.unchanged}, not placed {len(report.unplaced)}"
+    )
+    for line in report.unplaced:
+        click.echo(f"not placed: {line}", err=True)
+    if report.unplaced:
+        sys.exit(1)
+
+
+@main.command()
+@db_option
+def orphans(db_path) -> None:
+    """List annotations that no longer match a sentence of their article."""
+    store = open_store(db_path)
+    rows = store.orphans()
+    for row in rows:
+        click.echo(f"{row['article_title']}\t{row['label']}\t{row['text']}")
+    click.echo(f"{len(rows)} orphan(s)", err=True)

@@ -3,7 +3,7 @@
 Nothing here imports Textual; the UI and the store build on these types.
 """
 
-from .article import Article, Paragraph, Sentence, load_article, parse_article
+from .article import Article, Paragraph, Sentence, article_from_body, load_article, parse_article
 from .decode import ArticleError
 from .segment import split_sentences
 
@@ -12,6 +12,7 @@ __all__ = [
     "ArticleError",
     "Paragraph",
     "Sentence",
+    "article_from_body",
     "load_article",
     "parse_article",
     "split_sentences",

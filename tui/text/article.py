@@ -101,6 +101,16 @@ def parse_article(text: str, path: str = "", warnings: list[str] | None = None) 
     blocks = _blocks(text)
     title, date, source, blocks = _split_header(blocks, path)
     paragraphs = [_join_lines(block) for block in blocks]
+    return _build(paragraphs, path, title, date, source, warnings)
+
+
+def article_from_body(body: str, path: str, title: str, date: str, source: str) -> Article:
+    """Rebuild an article from a stored, already normalised body."""
+    return _build(body.split("\n\n"), path, title, date, source, None)
+
+
+def _build(paragraphs: list[str], path: str, title: str, date: str, source: str,
+           warnings: list[str] | None) -> Article:
     paragraphs = [p for p in paragraphs if p]
     trailer = ""
     if len(paragraphs) > 1 and _is_trailer(paragraphs[-1]):

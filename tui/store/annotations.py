@@ -1,0 +1,334 @@
+"""The annotation store: tags, notes, undo/redo and reading positions.
+
+Every public method that changes something commits before it returns, so the
+reader draws a tag only once it is on disk. Undo history lives in the
+database too, so undo still works after a restart.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..text import Article, Sentence
+from .anchoring import CONTEXT_CHARS, reanchor
+from .database import open_database, write_transaction
+from .labels import get_label
+
+
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 with microseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def default_annotator() -> str:
+    """The OS user name, or 'unknown' where there is none."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A stored tag on one sentence (paragraph None for an orphan)."""
+
+    id: int
+    article_id: int
+    paragraph: int | None
+    sentence: int | None
+    start: int
+    end: int
+    text: str
+    context_before: str
+    context_after: str
+    label: str
+    note: str
+    annotator: str
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Annotation:
+        """Build from a database row (extra columns ignored)."""
+        return cls(**{k: row[k] for k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an undo or redo did: the sentence's offsets and its tag now."""
+
+    start: int
+    end: int
+    annotation: Annotation | None
+
+
+@dataclass(frozen=True)
+class OpenArticle:
+    """An article registered in the store: its id, text and saved position."""
+
+    id: int
+    article: Article
+    position: tuple[int, int]
+    reanchored: int = 0
+    orphaned: int = 0
+
+
+class AnnotationStore:
+    """All reads and writes of articles and annotations."""
+
+    def __init__(self, path: str | Path, annotator: str | None = None) -> None:
+        self.path = Path(path)
+        self.db: Database = open_database(self.path)
+        self.annotator = annotator or default_annotator()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.conn.close()
+
+    # -- articles ---------------------------------------------------------
+
+    def open_article(self, article: Article) -> OpenArticle:
+        """Register ``article`` (or find it) and return its id and position.
+
+        Found by content hash first: the same text at a new path keeps its
+        annotations and the path is updated. A changed text at a known path
+        is a new version: its annotations are re-attached by sentence text,
+        and those that cannot be placed become orphans (never deleted).
+        """
+        stamp = now()
+        path = str(Path(article.path).resolve()) if article.path else ""
+        with write_transaction(self.db):
+            row = self._one("SELECT * FROM articles WHERE content_hash = ?", [article.content_hash])
+            reanchored = orphaned = 0
+            if row is None:
+                previous = self._one(
+                    "SELECT * FROM articles WHERE path = ? ORDER BY last_opened DESC LIMIT 1",
+                    [path],
+                )
+                if previous is not None:
+                    row_id = previous["id"]
+                    self.db.execute(
+                        "UPDATE articles SET content_hash = ?, title = ?, date = ?, source = ?, "
+                        "body = ?, sentence_count = NULL, last_opened = ? WHERE id = ?",
+                        [article.content_hash, article.title, article.date, article.source,
+                         article.body, stamp, row_id],
+                    )
+                    reanchored, orphaned = reanchor(self.db, row_id, article)
+                    # The history points at the old text; it cannot be replayed.
+                    self.db.execute("DELETE FROM history WHERE article_id = ?", [row_id])
+                else:
+                    row_id = self.db.execute(
+                        "INSERT INTO articles (content_hash, path, title, date, source, body, "
+                        "first_seen, last_opened) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [article.content_hash, path, article.title, article.date,
+                         article.source, article.body, stamp, stamp],
+                    ).lastrowid
+                row = self._one("SELECT * FROM articles WHERE id = ?", [row_id])
+            else:
+                self.db.execute(
+                    "UPDATE articles SET path = ?, last_opened = ? WHERE id = ?",
+                    [path, stamp, row["id"]],
+                )
+        return OpenArticle(
+            id=row["id"],
+            article=article,
+            position=(row["position_paragraph"], row["position_sentence"]),
+            reanchored=reanchored,
+            orphaned=orphaned,
+        )
+
+    def save_position(self, doc: OpenArticle, paragraph: int, sentence: int) -> None:
+        """Remember where the reader is, to resume there next time."""
+        self.db.execute(
+            "UPDATE articles SET position_paragraph = ?, position_sentence = ? WHERE id = ?",
+            [paragraph, sentence, doc.id],
+        )
+
+    def save_sentence_count(self, doc: OpenArticle, count: int) -> None:
+        """Cache the article's sentence total (for the library's tagged/total)."""
+        self.db.execute("UPDATE articles SET sentence_count = ? WHERE id = ?", [count, doc.id])
+
+    def article_summaries(self) -> dict[str, dict[str, Any]]:
+        """Per content hash: id, sentence count, tagged count, last opened."""
+        rows = self.db.execute_returning_dicts(
+            "SELECT ar.id, ar.content_hash, ar.sentence_count, ar.last_opened, "
+            "(SELECT count(*) FROM annotations a WHERE a.article_id = ar.id "
+            " AND a.paragraph IS NOT NULL) AS tagged FROM articles ar"
+        )
+        return {row["content_hash"]: row for row in rows}
+
+    # -- annotations ------------------------------------------------------
+
+    def annotations(self, doc: OpenArticle) -> dict[tuple[int, int], Annotation]:
+        """The article's placed annotations, keyed by (start, end)."""
+        rows = self.db.execute_returning_dicts(
+            "SELECT * FROM annotations WHERE article_id = ? AND paragraph IS NOT NULL",
+            [doc.id],
+        )
+        return {(r["start"], r["end"]): Annotation.from_row(r) for r in rows}
+
+    def annotation_at(self, doc: OpenArticle, sentence: Sentence) -> Annotation | None:
+        """The annotation on ``sentence``, if any."""
+        row = self._one(
+            'SELECT * FROM annotations WHERE article_id = ? AND start = ? AND "end" = ? '
+            "AND paragraph IS NOT NULL",
+            [doc.id, sentence.start, sentence.end],
+        )
+        return Annotation.from_row(row) if row else None
+
+    def tag(self, doc: OpenArticle, paragraph: int, sentence: Sentence, label: str) -> Annotation | None:
+        """Toggle ``label`` on a sentence and return what it carries now.
+
+        No tag: add it. The same label: remove it. Another label: replace it
+        (the note is kept). Committed before returning.
+        """
+        get_label(label)
+        with write_transaction(self.db):
+            before = self.annotation_at(doc, sentence)
+            if before is not None and before.label == label:
+                self._delete(before)
+                self._record(doc, "untag", before, None)
+                return None
+            stamp = now()
+            if before is None:
+                after = self._insert(doc, paragraph, sentence, label, "", stamp)
+            else:
+                self.db.execute(
+                    "UPDATE annotations SET label = ?, updated_at = ?, annotator = ? WHERE id = ?",
+                    [label, stamp, self.annotator, before.id],
+                )
+                after = self._get(before.id)
+            self._record(doc, "tag", before, after)
+            return after
+
+    def untag(self, doc: OpenArticle, sentence: Sentence) -> bool:
+        """Remove the sentence's tag; False if it had none."""
+        with write_transaction(self.db):
+            before = self.annotation_at(doc, sentence)
+            if before is None:
+                return False
+            self._delete(before)
+            self._record(doc, "untag", before, None)
+            return True
+
+    def set_note(self, doc: OpenArticle, sentence: Sentence, note: str) -> Annotation | None:
+        """Add, edit or (with '') clear the note on a sentence's tag.
+
+        Returns the updated annotation, or None if the sentence has no tag.
+        """
+        note = note.strip()
+        with write_transaction(self.db):
+            before = self.annotation_at(doc, sentence)
+            if before is None or before.note == note:
+                return before
+            self.db.execute(
+                "UPDATE annotations SET note = ?, updated_at = ? WHERE id = ?",
+                [note, now(), before.id],
+            )
+            after = self._get(before.id)
+            self._record(doc, "note", before, after)
+            return after
+
+    def undo(self, doc: OpenArticle) -> Change | None:
+        """Undo the article's latest action; None if there is nothing to undo."""
+        return self._replay(doc, undo=True)
+
+    def redo(self, doc: OpenArticle) -> Change | None:
+        """Redo the latest undone action; None if there is nothing to redo."""
+        return self._replay(doc, undo=False)
+
+    def counts(self, doc: OpenArticle) -> dict[str, int]:
+        """Placed annotations per label."""
+        rows = self.db.execute(
+            "SELECT label, count(*) FROM annotations WHERE article_id = ? "
+            "AND paragraph IS NOT NULL GROUP BY label",
+            [doc.id],
+        ).fetchall()
+        return dict(rows)
+
+    def orphans(self) -> list[dict[str, Any]]:
+        """Annotations that could not be placed in their article's current text."""
+        return list(
+            self.db.execute_returning_dicts(
+                "SELECT a.*, ar.title AS article_title, ar.path AS article_path "
+                "FROM annotations a JOIN articles ar ON ar.id = a.article_id "
+                "WHERE a.paragraph IS NULL ORDER BY ar.id, a.start"
+            )
+        )
+
+    # -- internals --------------------------------------------------------
+
+    def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
+        rows = self.db.execute_returning_dicts(sql, params)
+        return rows[0] if rows else None
+
+    def _get(self, annotation_id: int) -> Annotation:
+        return Annotation.from_row(self._one("SELECT * FROM annotations WHERE id = ?", [annotation_id]))
+
+    def _insert(self, doc: OpenArticle, paragraph: int, sentence: Sentence, label: str,
+                note: str, stamp: str) -> Annotation:
+        body = doc.article.body
+        row_id = self.db.execute(
+            'INSERT INTO annotations (article_id, paragraph, sentence, start, "end", text, '
+            "context_before, context_after, label, note, annotator, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [doc.id, paragraph, sentence.index, sentence.start, sentence.end, sentence.text,
+             body[max(0, sentence.start - CONTEXT_CHARS):sentence.start],
+             body[sentence.end:sentence.end + CONTEXT_CHARS],
+             label, note, self.annotator, stamp, stamp],
+        ).lastrowid
+        return self._get(row_id)
+
+    def _delete(self, annotation: Annotation) -> None:
+        self.db.execute("DELETE FROM annotations WHERE id = ?", [annotation.id])
+
+    def _record(self, doc: OpenArticle, action: str, before: Annotation | None,
+                after: Annotation | None) -> None:
+        # A new action forgets what was undone: the redo stack is cleared.
+        self.db.execute("DELETE FROM history WHERE article_id = ? AND undone = 1", [doc.id])
+        self.db.execute(
+            "INSERT INTO history (article_id, action, before, after, created_at) VALUES (?, ?, ?, ?, ?)",
+            [doc.id, action, _dump(before), _dump(after), now()],
+        )
+
+    def _replay(self, doc: OpenArticle, undo: bool) -> Change | None:
+        with write_transaction(self.db):
+            if undo:
+                step = self._one(
+                    "SELECT * FROM history WHERE article_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1",
+                    [doc.id],
+                )
+            else:
+                step = self._one(
+                    "SELECT * FROM history WHERE article_id = ? AND undone = 1 ORDER BY id LIMIT 1",
+                    [doc.id],
+                )
+            if step is None:
+                return None
+            target = json.loads((step["before"] if undo else step["after"]) or "null")
+            current = json.loads((step["after"] if undo else step["before"]) or "null")
+            key = target or current
+            self.db.execute(
+                'DELETE FROM annotations WHERE article_id = ? AND start = ? AND "end" = ? '
+                "AND paragraph IS NOT NULL",
+                [doc.id, key["start"], key["end"]],
+            )
+            if target:
+                self.db["annotations"].insert(target)
+            self.db.execute(
+                "UPDATE history SET undone = ? WHERE id = ?", [1 if undo else 0, step["id"]]
+            )
+            return Change(key["start"], key["end"], Annotation.from_row(target) if target else None)
+
+
+def _dump(annotation: Annotation | None) -> str | None:
+    return json.dumps(asdict(annotation), ensure_ascii=False) if annotation else None
