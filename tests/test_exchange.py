@@ -65,17 +65,28 @@ def test_failed_export_leaves_the_old_file(tmp_path, store, seed_doc):
 
 
 @pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
-def test_each_formula_prefix_is_neutralised(prefix):
+def test_each_formula_prefix_is_neutralised(prefix, store, seed_doc):
     cell = prefix + "1+2"
     assert neutralise(cell) == "'" + cell
     assert restore(neutralise(cell)) == cell
     assert neutralise("plain") == "plain" and neutralise(7) == 7
+    # The export (which neutralises in SQL) agrees with the Python rule.
+    target = seed_doc.article.paragraphs[0].sentences[0]
+    store.tag(seed_doc, 1, target, "claim")
+    # Written directly: set_note strips, but an import can carry a leading tab.
+    store.db.execute("UPDATE annotations SET note = ?", [cell + " tail"])
+    for raw, expected in ((False, neutralise(cell + " tail")), (True, cell + " tail")):
+        out = io.StringIO(newline="")
+        write_csv(store.db, out, raw=raw)
+        row = next(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+        assert row["note"] == expected
+        assert row["text"] == target.text and row["paragraph"] == "1"
 
 
 def test_jsonl_carries_every_field_exactly(store, seed_doc):
     _tag_some(store, seed_doc)
     out = io.StringIO()
-    assert write_jsonl(iter_rows(store.db), out) == 3
+    assert write_jsonl(store.db, out) == 3
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert rows[2]["note"] == '=HYPERLINK("http://evil")'
     assert rows[0]["context_after"] and rows[0]["article_hash"] == seed_doc.article.content_hash
@@ -108,7 +119,7 @@ def test_export_import_round_trip_is_equal_and_idempotent(tmp_path, store, seed_
 def test_import_reports_rows_it_cannot_place(tmp_path, store, seed_doc, seed_path):
     _tag_some(store, seed_doc)
     buffer = io.StringIO()
-    write_csv(iter_rows(store.db), buffer)
+    write_csv(store.db, buffer)
     text = buffer.getvalue().replace("Russia is unfazed", "Russia is delighted")
     path = tmp_path / "edited.csv"
     path.write_text(text, encoding="utf-8")

@@ -17,7 +17,10 @@ from . import __version__
 from .text import ArticleError, load_article
 from .text.to_json import article_to_dict, article_to_lines
 
-BUNDLED_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+def bundled_seeds() -> Path:
+    """The sample articles: seeds/ in a source checkout, else those in the wheel."""
+    checkout = Path(__file__).resolve().parent.parent / "seeds"
+    return checkout if checkout.is_dir() else Path(__file__).resolve().parent / "_seeds"
 
 
 def fail(message: str) -> None:
@@ -93,17 +96,19 @@ def open_store(db_path: Path | None):
 @click.option("--raw", is_flag=True, help="Do not neutralise spreadsheet formulas in cells.")
 def export_command(db_path, fmt, article_file, label, output, excel, raw) -> None:
     """Export annotations as CSV (default) or JSONL, ordered by article and position."""
-    from .exchange.export import iter_rows, write_csv, write_jsonl
+    from .exchange.export import write_csv, write_jsonl
     from .exchange.files import atomic_text_output
 
     store = open_store(db_path)
     article_id = None
     if article_file is not None:
         article_id = _article_id_for(store, article_file)
-    rows = iter_rows(store.db, article_id=article_id, label=label)
     try:
         with atomic_text_output(output, bom=excel and fmt == "csv") as out:
-            count = write_csv(rows, out, raw=raw) if fmt == "csv" else write_jsonl(rows, out)
+            if fmt == "csv":
+                count = write_csv(store.db, out, article_id, label, raw=raw)
+            else:
+                count = write_jsonl(store.db, out, article_id, label)
     except OSError as exc:
         fail(f"{output}: cannot write ({exc.strerror or exc})")
     if output != "-":
@@ -157,3 +162,31 @@ def orphans(db_path) -> None:
     for row in rows:
         click.echo(f"{row['article_title']}\t{row['label']}\t{row['text']}")
     click.echo(f"{len(rows)} orphan(s)", err=True)
+
+
+@main.command()
+@db_option
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def read(db_path, path: Path | None) -> None:
+    """Open PATH in the reader: a file opens the article, a folder the library.
+
+    With no PATH, opens the bundled seeds/ (straight into the reader when
+    there is one article). Keys are in the footer; ? shows them all.
+    """
+    target = path or bundled_seeds()
+    article = folder = None
+    if target.is_dir():
+        from .ui.screens.library import find_articles
+
+        if not find_articles(target):
+            fail(f"{target}: no .txt articles in this folder")
+        folder = target
+    else:
+        try:
+            article = load_article(target)
+        except ArticleError as exc:
+            fail(str(exc))
+    store = open_store(db_path)
+    from .ui.app import AnnotateApp
+
+    AnnotateApp(store, article=article, folder=folder).run()

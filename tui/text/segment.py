@@ -15,9 +15,7 @@ a tag point at a sentence by character offsets.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-import blingfire
+from functools import cache, lru_cache
 
 Span = tuple[int, int]
 
@@ -61,10 +59,19 @@ def _split_cached(paragraph: str) -> tuple[Span, ...]:
     return tuple(_spans_from_cuts(paragraph, cuts))
 
 
+@cache
+def _blingfire():
+    # Imported on first use: blingfire pulls in numpy (~0.25 s), which
+    # commands that never split a sentence (export, --help) need not pay.
+    import blingfire
+
+    return blingfire
+
+
 def _blingfire_cuts(text: str) -> set[int]:
     """Positions where blingfire starts a new sentence (never 0)."""
     try:
-        _, offsets = blingfire.text_to_sentences_and_offsets(text)
+        _, offsets = _blingfire().text_to_sentences_and_offsets(text)
     except (AssertionError, ValueError, UnicodeError):
         # blingfire refuses some inputs (NUL bytes, odd code points): fall back
         # to one sentence rather than lose the paragraph.

@@ -1,0 +1,341 @@
+"""The article body: a Line API view that renders only the lines on screen.
+
+One ``ScrollView`` draws every paragraph with ``render_line`` (the pattern of
+Toolong's ``log_lines.py``): a 10,000-paragraph article costs the same per key
+as the seed. Paragraphs are wrapped into a line index on resize; sentences
+are split only for paragraphs that are drawn or visited.
+
+The view owns the cursor (paragraph and sentence) and posts
+:class:`ArticleView.CursorMoved` up; the screen owns the store and tells the
+view which sentences carry which label.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..store import LABELS_BY_NAME
+from ..text import Article, Sentence
+from .wrap import cell_widths, visible, wrap
+
+GUTTER = 9  # "  12345 Q▌": number, space, mark, bar, space
+
+
+@dataclass
+class _Layout:
+    """Where each paragraph's lines are, for one text width."""
+
+    width: int
+    first_line: list[int]  # first y of each paragraph (0-based list index)
+    starts: list[list[int]]  # wrapped line start offsets per paragraph
+    total: int
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Scrollable, wrapped article text with a sentence cursor."""
+
+    COMPONENT_CLASSES = {
+        "article-view--gutter",
+        "article-view--gutter-current",
+        "article-view--current-paragraph",
+        "article-view--cursor",
+        "article-view--match",
+        "article-view--trailer",
+    }
+
+    DEFAULT_CSS = """
+    ArticleView { background: $surface; }
+    """
+
+    class CursorMoved(Message):
+        """The cursor is on a new sentence (1-based paragraph and sentence)."""
+
+        def __init__(self, paragraph: int, sentence: int) -> None:
+            super().__init__()
+            self.paragraph = paragraph
+            self.sentence = sentence
+
+    def __init__(self, article: Article, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article = article
+        self.paragraph = 1  # 1-based
+        self.sentence = 1  # 1-based within the paragraph
+        self.labels: dict[tuple[int, int], str] = {}
+        self.matches: list[tuple[int, int]] = []
+        self._texts = [visible(p.text) for p in article.paragraphs]
+        self._trailer = visible(article.trailer)
+        self._layout: _Layout | None = None
+
+    # -- public API for the screen ----------------------------------------
+
+    @property
+    def current_sentence(self) -> Sentence | None:
+        """The sentence under the cursor (None for an empty article)."""
+        if not self.article.paragraphs:
+            return None
+        sentences = self.article.paragraphs[self.paragraph - 1].sentences
+        return sentences[self.sentence - 1] if sentences else None
+
+    def set_labels(self, labels: dict[tuple[int, int], str]) -> None:
+        """Replace the map of (start, end) -> label name and redraw."""
+        self.labels = labels
+        self.refresh()
+
+    def set_label(self, start: int, end: int, label: str | None) -> None:
+        """Show or clear one sentence's label (after the store committed it)."""
+        if label is None:
+            self.labels.pop((start, end), None)
+        else:
+            self.labels[(start, end)] = label
+        self.refresh()
+
+    def set_matches(self, matches: list[tuple[int, int]]) -> None:
+        """Highlight search matches (body offsets)."""
+        self.matches = matches
+        self.refresh()
+
+    def move_to(self, paragraph: int, sentence: int = 1, *, post: bool = True) -> None:
+        """Put the cursor on a sentence, clamped to the article, and show it."""
+        count = len(self.article.paragraphs)
+        if count == 0:
+            return
+        paragraph = min(max(1, paragraph), count)
+        sentences = self.article.paragraphs[paragraph - 1].sentences
+        sentence = min(max(1, sentence), max(1, len(sentences)))
+        changed = (paragraph, sentence) != (self.paragraph, self.sentence)
+        self.paragraph, self.sentence = paragraph, sentence
+        self._scroll_to_cursor()
+        self.refresh()
+        if post and changed:
+            self.post_message(self.CursorMoved(paragraph, sentence))
+
+    def move_to_offset(self, offset: int) -> None:
+        """Put the cursor on the sentence containing body ``offset``."""
+        paragraph = self._paragraph_at_offset(offset)
+        if paragraph is None:
+            return
+        for sentence in paragraph.sentences:
+            if offset < sentence.end:
+                self.move_to(paragraph.index, sentence.index)
+                return
+        self.move_to(paragraph.index, len(paragraph.sentences))
+
+    def next_sentence(self) -> None:
+        """Move to the next sentence, on into the next paragraph."""
+        sentences = self.article.paragraphs[self.paragraph - 1].sentences
+        if self.sentence < len(sentences):
+            self.move_to(self.paragraph, self.sentence + 1)
+        elif self.paragraph < len(self.article.paragraphs):
+            self.move_to(self.paragraph + 1, 1)
+
+    def previous_sentence(self) -> None:
+        """Move to the previous sentence, back into the previous paragraph."""
+        if self.sentence > 1:
+            self.move_to(self.paragraph, self.sentence - 1)
+        elif self.paragraph > 1:
+            previous = self.article.paragraphs[self.paragraph - 2]
+            self.move_to(self.paragraph - 1, len(previous.sentences))
+
+    # -- layout -----------------------------------------------------------
+
+    def _text_width(self) -> int:
+        return max(10, self.scrollable_content_region.width - GUTTER)
+
+    def _ensure_layout(self) -> _Layout:
+        width = self._text_width()
+        if self._layout is None or self._layout.width != width:
+            first_line, starts, y = [], [], 0
+            for text in self._texts:
+                first_line.append(y)
+                lines = wrap(text, width)
+                starts.append(lines)
+                y += len(lines) + 1  # a blank line after each paragraph
+            trailer_lines = len(wrap(self._trailer, width)) + 1 if self._trailer else 0
+            self._layout = _Layout(width, first_line, starts, y + trailer_lines)
+            self.virtual_size = Size(width + GUTTER, self._layout.total)
+        return self._layout
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Rewrap for the new width and keep the cursor in view."""
+        self._ensure_layout()
+        self._scroll_to_cursor()
+
+    def on_mount(self) -> None:
+        """Lay out once the size is known."""
+        self._ensure_layout()
+
+    def _cursor_lines(self) -> tuple[int, int]:
+        layout = self._ensure_layout()
+        index = self.paragraph - 1
+        starts = layout.starts[index]
+        top = layout.first_line[index]
+        sentence = self.current_sentence
+        if sentence is None:
+            return top, top + len(starts) - 1
+        paragraph = self.article.paragraphs[index]
+        first = bisect_right(starts, sentence.start - paragraph.start) - 1
+        last = bisect_right(starts, sentence.end - 1 - paragraph.start) - 1
+        return top + first, top + last
+
+    def _scroll_to_cursor(self) -> None:
+        if not self.article.paragraphs or self.size.height == 0:
+            return
+        top, bottom = self._cursor_lines()
+        height = self.scrollable_content_region.height
+        y = self.scroll_offset.y
+        if top < y:
+            self.scroll_to(y=max(0, top - 1), animate=False, immediate=True)
+        elif bottom >= y + height:
+            self.scroll_to(y=min(top - 1, bottom - height + 2), animate=False, immediate=True)
+
+    def _paragraph_at_offset(self, offset: int):
+        starts = [p.start for p in self.article.paragraphs]
+        index = bisect_right(starts, offset) - 1
+        return self.article.paragraphs[index] if index >= 0 else None
+
+    # -- rendering --------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """Draw screen line ``y`` (only lines on screen are ever asked for)."""
+        layout = self._ensure_layout()
+        line = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = bisect_right(layout.first_line, line) - 1
+        if index < 0 or line >= layout.total:
+            return Strip.blank(width, base)
+        starts = layout.starts[index]
+        row = line - layout.first_line[index]
+        if row >= len(starts):
+            if index == len(self._texts) - 1 and self._trailer:
+                return self._render_trailer(row - len(starts) - 1, layout, width, base)
+            return Strip.blank(width, base)
+        return self._render_paragraph_line(index, row, layout, width, base)
+
+    def _render_trailer(self, row: int, layout: _Layout, width: int, base: Style) -> Strip:
+        lines = wrap(self._trailer, layout.width)
+        if row < 0 or row >= len(lines):
+            return Strip.blank(width, base)
+        end = lines[row + 1] if row + 1 < len(lines) else len(self._trailer)
+        style = base + self.get_component_rich_style("article-view--trailer")
+        segments = [Segment(" " * GUTTER, base), Segment(self._trailer[lines[row]:end].rstrip(), style)]
+        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+
+    def _render_paragraph_line(self, index: int, row: int, layout: _Layout, width: int,
+                               base: Style) -> Strip:
+        paragraph = self.article.paragraphs[index]
+        text = self._texts[index]
+        starts = layout.starts[index]
+        a = starts[row]
+        b = starts[row + 1] if row + 1 < len(starts) else len(text)
+        while b > a and text[b - 1] == " ":
+            b -= 1
+        current = paragraph.index == self.paragraph
+        segments = self._gutter(paragraph, row, a, b, current, base)
+        body_style = base
+        if current:
+            body_style = base + self.get_component_rich_style("article-view--current-paragraph")
+        segments.extend(self._text_segments(paragraph, text, a, b, body_style))
+        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+
+    def _gutter(self, paragraph, row: int, a: int, b: int, current: bool,
+                base: Style) -> list[Segment]:
+        number = f"{paragraph.index:>6} " if row == 0 else " " * 7
+        style = base + self.get_component_rich_style(
+            "article-view--gutter-current" if current else "article-view--gutter"
+        )
+        mark, mark_style = " ", style
+        for sentence in paragraph.sentences:
+            local_start, local_end = sentence.start - paragraph.start, sentence.end - paragraph.start
+            if local_end <= a or local_start >= max(b, a + 1):
+                continue
+            label = self.labels.get((sentence.start, sentence.end))
+            if label:
+                definition = LABELS_BY_NAME[label]
+                mark = definition.mark
+                mark_style = style + Style(color=definition.colour, bold=True)
+                break
+        bar = "▌" if current else " "
+        return [Segment(number, style), Segment(mark, mark_style), Segment(bar, style)]
+
+    def _text_segments(self, paragraph, text: str, a: int, b: int,
+                       body_style: Style) -> list[Segment]:
+        offset = paragraph.start
+        cuts = {a, b}
+        spans = []
+        for sentence in paragraph.sentences:
+            s, e = sentence.start - offset, sentence.end - offset
+            if e <= a or s >= b:
+                continue
+            cuts.update((max(a, s), min(b, e)))
+            spans.append((s, e, sentence))
+        matches = [(s - offset, e - offset) for s, e in self.matches
+                   if s < offset + b and e > offset + a]
+        for s, e in matches:
+            cuts.update((max(a, s), min(b, e)))
+        cursor = self.current_sentence if paragraph.index == self.paragraph else None
+        cursor_style = self.get_component_rich_style("article-view--cursor")
+        match_style = self.get_component_rich_style("article-view--match")
+        ordered = sorted(cuts)
+        segments = []
+        for start, end in zip(ordered, ordered[1:]):
+            if start >= end:
+                continue
+            style = body_style
+            for s, e, sentence in spans:
+                if s <= start < e:
+                    label = self.labels.get((sentence.start, sentence.end))
+                    if label:
+                        style = style + Style(color=LABELS_BY_NAME[label].colour)
+                    if sentence is cursor:
+                        style = style + cursor_style
+                    break
+            if any(s <= start < e for s, e in matches):
+                style = style + match_style
+            segments.append(Segment(text[start:end], style))
+        return segments
+
+    # -- mouse ------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        """Clicking a sentence moves the cursor to it."""
+        offset = self.offset_at(event.x, event.y)
+        if offset is not None:
+            self.move_to_offset(offset)
+
+    def offset_at(self, x: int, y: int) -> int | None:
+        """Body offset under screen cell (x, y) of this widget, if any."""
+        layout = self._ensure_layout()
+        line = self.scroll_offset.y + y
+        index = bisect_right(layout.first_line, line) - 1
+        if index < 0 or index >= len(self._texts):
+            return None
+        starts = layout.starts[index]
+        row = line - layout.first_line[index]
+        if row >= len(starts):
+            return None
+        text = self._texts[index]
+        a = starts[row]
+        b = starts[row + 1] if row + 1 < len(starts) else len(text)
+        column = max(0, x - GUTTER)
+        widths = cell_widths(text[a:b])
+        if widths is None:
+            local = min(a + column, max(a, b - 1))
+        else:
+            used, local = 0, a
+            for i, w in enumerate(widths):
+                if used + w > column:
+                    break
+                used += w
+                local = a + i + 1
+            local = min(local, max(a, b - 1))
+        return self.article.paragraphs[index].start + local

@@ -1,0 +1,39 @@
+"""Small modal dialogs: the note editor and the search prompt."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class PromptModal(ModalScreen[str | None]):
+    """Ask for one line of text: Enter returns it, Escape returns None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "", placeholder: str = "",
+                 hint: str = "Enter to save · Escape to cancel") -> None:
+        super().__init__()
+        self._title = title
+        self._value = value
+        self._placeholder = placeholder
+        self._hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt-box"):
+            # Titles may quote article text: plain Content, never markup.
+            yield Static(Content(self._title), classes="prompt-title")
+            yield Input(value=self._value, placeholder=self._placeholder, id="prompt-input")
+            yield Static(Content(self._hint), classes="prompt-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter: return the text."""
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        """Escape: return nothing."""
+        self.dismiss(None)

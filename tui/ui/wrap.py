@@ -1,0 +1,97 @@
+"""Word-wrapping paragraph text into terminal lines, by cell width.
+
+Plain greedy wrapping at spaces, measured in terminal cells so wide (CJK)
+characters take two columns. Text is shown literally: control characters
+are swapped for their visible Unicode "control pictures" first, one
+character for one, so every offset still points at the same character.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.cells import get_character_cell_size
+
+# C0 controls and DEL become U+2400..U+2421 (␛ for ESC, ␉ for TAB, ...).
+_CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421}
+# C1 controls (U+0080..U+009F) have no pictures; show the replacement sign.
+_CONTROL_PICTURES |= {code: 0xFFFD for code in range(0x80, 0xA0)}
+# Characters whose cell width is not 1: wide East Asian, emoji, combining and
+# zero-width marks. Text without any takes the fast path.
+_NOT_ONE_CELL = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0e31-\u0e3a"
+    "\u1100-\u115f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2e80-\ua4cf\uac00-\ud7a3"
+    "\uf900-\ufaff\ufe00-\ufe0f\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+    "\U0001f000-\U0001faff\U00020000-\U0003fffd]"
+)
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters replaced by visible symbols."""
+    return text.translate(_CONTROL_PICTURES)
+
+
+def cell_widths(text: str) -> list[int] | None:
+    """Cell width of each character, or None when every one is 1 cell."""
+    if not _NOT_ONE_CELL.search(text):
+        return None
+    return [get_character_cell_size(ch) for ch in text]
+
+
+def wrap(text: str, width: int) -> list[int]:
+    """Offsets at which each wrapped line of ``text`` starts (first is 0).
+
+    Lines break after a space where possible; a word longer than the line
+    is split. Spaces at a break are left at the end of the line above.
+    """
+    width = max(1, width)
+    widths = cell_widths(text)
+    if widths is None:
+        return _wrap_one_cell(text, width)
+    return _wrap_cells(text, widths, width)
+
+
+def _wrap_one_cell(text: str, width: int) -> list[int]:
+    starts = [0]
+    start, length = 0, len(text)
+    while length - start > width:
+        cut = text.rfind(" ", start, start + width + 1)
+        if cut <= start:
+            next_start = start + width
+        else:
+            next_start = cut + 1
+            while next_start < length and text[next_start] == " ":
+                next_start += 1
+        if next_start >= length:
+            break
+        starts.append(next_start)
+        start = next_start
+    return starts
+
+
+def _wrap_cells(text: str, widths: list[int], width: int) -> list[int]:
+    starts = [0]
+    used = 0
+    last_space = -1
+    start = 0
+    index = 0
+    length = len(text)
+    while index < length:
+        cell = widths[index]
+        if text[index] == " ":
+            last_space = index
+        if used + cell > width and index > start:
+            if text[index] == " ":
+                index += 1
+                continue  # spaces may hang past the edge
+            if last_space >= start:
+                next_start = last_space + 1
+            else:
+                next_start = index
+            starts.append(next_start)
+            start, used, last_space = next_start, 0, -1
+            index = next_start
+            continue
+        used += cell
+        index += 1
+    return starts
