@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -40,8 +41,17 @@ class _Layout:
     total: int
 
 
-class ArticleView(ScrollView, can_focus=True):
-    """Scrollable, wrapped article text with a sentence cursor."""
+class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
+    """Scrollable, wrapped article text with a sentence cursor.
+
+    The scroll bindings of ``ScrollView`` are not inherited: arrows move the
+    cursor (the screen's bindings) and the view follows it.
+    """
+
+    BINDINGS = [
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
 
     COMPONENT_CLASSES = {
         "article-view--gutter",

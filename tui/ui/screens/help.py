@@ -25,10 +25,10 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, bindings: list[Binding]) -> None:
         super().__init__()
-        self._bindings = bindings
+        self._listed = bindings
 
     def compose(self) -> ComposeResult:
-        rows = [f"{_key_name(b.key):>16}  {b.description}" for b in self._bindings if b.description]
+        rows = [f"{_key_name(b.key):>16}  {b.description}" for b in self._listed if b.description]
         labels = [f"{label.key:>16}  {label.name}: {label.description} (gutter mark {label.mark})"
                   for label in LABELS]
         text = "\n".join(["Keys", "", *rows, "", "Labels", "", *labels, "",
