@@ -261,3 +261,15 @@ async def test_rewraps_on_resize(app_on_seed):
         await pilot.resize_terminal(60, 40)
         await pilot.pause()
         assert view._ensure_layout().total > wide
+
+
+async def test_reader_opened_by_path_comes_alive_after_the_database(tmp_path, seed_path):
+    # The CLI's way: the text paints first, the store opens in a worker.
+    app = AnnotateApp(db_path=tmp_path / "a.db", article=load_article(seed_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view_of(app).ready and app.store is not None
+        await pilot.press("j", "q")
+        assert labels_in_db(app) == [(2, 1, "quote")]

@@ -186,7 +186,15 @@ def read(db_path, path: Path | None) -> None:
             article = load_article(target)
         except ArticleError as exc:
             fail(str(exc))
-    store = open_store(db_path)
+    from .store import StoreError, check_database, default_db_path
+
+    db = db_path or default_db_path()
+    try:
+        check_database(db)  # a bad --db fails here, before any screen
+    except StoreError as exc:
+        fail(str(exc))
     from .ui.app import AnnotateApp
 
-    AnnotateApp(store, article=article, folder=folder).run()
+    app = AnnotateApp(db_path=db, article=article, folder=folder)
+    app.run()
+    sys.exit(app.return_code or 0)

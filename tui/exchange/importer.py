@@ -151,10 +151,12 @@ def _find_article(store: AnnotationStore, content_hash: str, path: str) -> _Arti
     rows = []
     if content_hash:
         rows = store.db.execute_returning_dicts(
-            "SELECT * FROM articles WHERE content_hash = ?", [content_hash])
+            "SELECT ar.*, b.body FROM articles ar JOIN article_bodies b ON b.article_id = ar.id "
+            "WHERE ar.content_hash = ?", [content_hash])
     if not rows and path:
         rows = store.db.execute_returning_dicts(
-            "SELECT * FROM articles WHERE path = ? ORDER BY last_opened DESC LIMIT 1", [path])
+            "SELECT ar.*, b.body FROM articles ar JOIN article_bodies b ON b.article_id = ar.id "
+            "WHERE ar.path = ? ORDER BY ar.last_opened DESC LIMIT 1", [path])
     if rows:
         row = rows[0]
         article = article_from_body(row["body"], row["path"], row["title"], row["date"], row["source"])

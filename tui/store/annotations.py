@@ -118,20 +118,24 @@ class AnnotationStore:
                     row_id = previous["id"]
                     self.db.execute(
                         "UPDATE articles SET content_hash = ?, title = ?, date = ?, source = ?, "
-                        "body = ?, sentence_count = NULL, last_opened = ? WHERE id = ?",
+                        "sentence_count = NULL, last_opened = ? WHERE id = ?",
                         [article.content_hash, article.title, article.date, article.source,
-                         article.body, stamp, row_id],
+                         stamp, row_id],
                     )
+                    self.db.execute("UPDATE article_bodies SET body = ? WHERE article_id = ?",
+                                    [article.body, row_id])
                     reanchored, orphaned = reanchor(self.db, row_id, article)
                     # The history points at the old text; it cannot be replayed.
                     self.db.execute("DELETE FROM history WHERE article_id = ?", [row_id])
                 else:
                     row_id = self.db.execute(
-                        "INSERT INTO articles (content_hash, path, title, date, source, body, "
-                        "first_seen, last_opened) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO articles (content_hash, path, title, date, source, "
+                        "first_seen, last_opened) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [article.content_hash, path, article.title, article.date,
-                         article.source, article.body, stamp, stamp],
+                         article.source, stamp, stamp],
                     ).lastrowid
+                    self.db.execute("INSERT INTO article_bodies (article_id, body) VALUES (?, ?)",
+                                    [row_id, article.body])
                 row = self._one("SELECT * FROM articles WHERE id = ?", [row_id])
             else:
                 self.db.execute(

@@ -18,7 +18,7 @@ VIEW_NAME = "annotations_with_articles"
 
 @MIGRATIONS()
 def m001_initial(db: Database) -> None:
-    """Articles, annotations, undo history and the readable view."""
+    """Articles and their bodies, annotations, undo history, the readable view."""
     db.execute(
         """
         CREATE TABLE articles (
@@ -28,7 +28,6 @@ def m001_initial(db: Database) -> None:
             title TEXT NOT NULL,
             date TEXT NOT NULL DEFAULT '',
             source TEXT NOT NULL DEFAULT '',
-            body TEXT NOT NULL,
             sentence_count INTEGER,
             first_seen TEXT NOT NULL,
             last_opened TEXT NOT NULL,
@@ -38,6 +37,16 @@ def m001_initial(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX articles_path ON articles(path)")
+    # The body lives apart: SQLite rewrites a whole row on UPDATE, and the
+    # reader updates the position at every key (a 5 MB body made that 40 ms).
+    db.execute(
+        """
+        CREATE TABLE article_bodies (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            body TEXT NOT NULL
+        )
+        """
+    )
     db.execute(
         """
         CREATE TABLE annotations (

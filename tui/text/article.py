@@ -138,8 +138,9 @@ def _blocks(text: str) -> list[list[str]]:
     """Split text into blocks of non-blank lines (blank = only whitespace)."""
     blocks: list[list[str]] = []
     current: list[str] = []
-    for line in text.split("\n"):
-        line = _SPACES.sub(" ", line).strip()
+    # One pass over the whole text is much faster than one per line.
+    for line in _SPACES.sub(" ", text).split("\n"):
+        line = line.strip()
         if line:
             current.append(line)
         elif current:

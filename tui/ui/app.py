@@ -1,19 +1,30 @@
-"""The Textual application: a library of articles and the reader."""
+"""The Textual application: a library of articles and the reader.
+
+The first paint does not wait for the database: the reader shows the text
+at once while a worker thread loads sqlite-utils, opens and migrates the
+database, registers the article and splits the sentences around the saved
+position; then tags, the cursor and the keys that write come alive.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..store import AnnotationStore, StoreError
+from ..store import StoreError
 from ..text import Article
 from .screens.library import LibraryScreen
 from .screens.reader import ReaderScreen
+
+# Paragraphs split before the reader comes alive (the rest split on demand).
+PRESPLIT_PARAGRAPHS = 80
 
 
 class AnnotateApp(App):
@@ -23,31 +34,68 @@ class AnnotateApp(App):
     TITLE = "tui"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, store: AnnotationStore, *, article: Article | None = None,
+    def __init__(self, store=None, *, db_path: Path | None = None, article: Article | None = None,
                  folder: Path | None = None, exports: Path | None = None) -> None:
+        """Pass an open ``store`` (tests), or a ``db_path`` to open in a worker."""
         super().__init__()
-        self.store = store
+        self._store = store
+        self._db_path = db_path
+        self._store_lock = threading.Lock()
         self._article = article
         self._folder = folder
         self.exports = exports or Path("exports")
         # A folder with a single article goes straight into the reader.
         self.open_single = folder is not None
 
+    @property
+    def store(self):
+        """The store if it is open yet, else None."""
+        return self._store
+
+    def get_store(self):
+        """The annotation store, opened on first use (call from a worker)."""
+        with self._store_lock:
+            if self._store is None:
+                from ..store import AnnotationStore
+
+                self._store = AnnotationStore(self._db_path)
+            return self._store
+
     def on_mount(self) -> None:
         """Show the library for a folder, the reader for a file."""
         if self._folder is not None:
-            self.push_screen(LibraryScreen(self.store, self._folder))
+            self.push_screen(LibraryScreen(self._folder))
         elif self._article is not None:
             self.open_reader(self._article)
 
     def open_reader(self, article: Article) -> None:
-        """Register ``article`` in the store and push the reader on it."""
+        """Show the reader on ``article`` now; attach the store when it is open."""
+        screen = ReaderScreen(article, self.exports)
+        self.push_screen(screen)
+        if self._store is not None:
+            self._attach(screen, *self._prepare(article))
+        else:
+            self._open_in_background(screen, article)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_in_background(self, screen: ReaderScreen, article: Article) -> None:
         try:
-            doc = self.store.open_article(article)
+            prepared = self._prepare(article)
         except StoreError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.call_from_thread(self.exit, 2, f"tui: {exc}")
             return
-        self.push_screen(ReaderScreen(self.store, doc, self.exports))
+        self.call_from_thread(self._attach, screen, *prepared)
+
+    def _prepare(self, article: Article):
+        store = self.get_store()
+        doc = store.open_article(article)
+        paragraph = doc.position[0]
+        for item in article.paragraphs[max(0, paragraph - 10):paragraph + PRESPLIT_PARAGRAPHS]:
+            item.sentences  # noqa: B018  (split now, off the UI thread)
+        return store, doc, store.annotations(doc)
+
+    def _attach(self, screen: ReaderScreen, store, doc, annotations) -> None:
+        screen.attach(store, doc, annotations)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every reader action in the command palette, beside the system ones."""

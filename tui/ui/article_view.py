@@ -79,6 +79,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.article = article
         self.paragraph = 1  # 1-based
         self.sentence = 1  # 1-based within the paragraph
+        # False until the screen has the database and the sentences around
+        # the cursor: until then paragraphs are drawn without sentences.
+        self.ready = True
         self.labels: dict[tuple[int, int], str] = {}
         self.matches: list[tuple[int, int]] = []
         self._texts = [visible(p.text) for p in article.paragraphs]
@@ -90,7 +93,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def current_sentence(self) -> Sentence | None:
         """The sentence under the cursor (None for an empty article)."""
-        if not self.article.paragraphs:
+        if not self.article.paragraphs or not self.ready:
             return None
         sentences = self.article.paragraphs[self.paragraph - 1].sentences
         return sentences[self.sentence - 1] if sentences else None
@@ -119,8 +122,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if count == 0:
             return
         paragraph = min(max(1, paragraph), count)
-        sentences = self.article.paragraphs[paragraph - 1].sentences
-        sentence = min(max(1, sentence), max(1, len(sentences)))
+        if self.ready:
+            sentences = self.article.paragraphs[paragraph - 1].sentences
+            sentence = min(max(1, sentence), max(1, len(sentences)))
+        else:
+            sentence = 1
         changed = (paragraph, sentence) != (self.paragraph, self.sentence)
         self.paragraph, self.sentence = paragraph, sentence
         self._scroll_to_cursor()
@@ -131,7 +137,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def move_to_offset(self, offset: int) -> None:
         """Put the cursor on the sentence containing body ``offset``."""
         paragraph = self._paragraph_at_offset(offset)
-        if paragraph is None:
+        if paragraph is None or not self.ready:
             return
         for sentence in paragraph.sentences:
             if offset < sentence.end:
@@ -141,6 +147,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def next_sentence(self) -> None:
         """Move to the next sentence, on into the next paragraph."""
+        if not self.ready:
+            return
         sentences = self.article.paragraphs[self.paragraph - 1].sentences
         if self.sentence < len(sentences):
             self.move_to(self.paragraph, self.sentence + 1)
@@ -149,6 +157,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def previous_sentence(self) -> None:
         """Move to the previous sentence, back into the previous paragraph."""
+        if not self.ready:
+            return
         if self.sentence > 1:
             self.move_to(self.paragraph, self.sentence - 1)
         elif self.paragraph > 1:
@@ -264,7 +274,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             "article-view--gutter-current" if current else "article-view--gutter"
         )
         mark, mark_style = " ", style
-        for sentence in paragraph.sentences:
+        for sentence in paragraph.sentences if self.ready else ():
             local_start, local_end = sentence.start - paragraph.start, sentence.end - paragraph.start
             if local_end <= a or local_start >= max(b, a + 1):
                 continue
@@ -282,7 +292,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         offset = paragraph.start
         cuts = {a, b}
         spans = []
-        for sentence in paragraph.sentences:
+        for sentence in paragraph.sentences if self.ready else ():
             s, e = sentence.start - offset, sentence.end - offset
             if e <= a or s >= b:
                 continue

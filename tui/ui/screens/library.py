@@ -13,7 +13,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ...store import AnnotationStore
 from ...text import Article, ArticleError, load_article
 
 
@@ -38,9 +37,9 @@ class LibraryScreen(Screen):
         Binding("question_mark", "help", "Help"),
     ]
 
-    def __init__(self, store: AnnotationStore, folder: Path) -> None:
+    def __init__(self, folder: Path) -> None:
         super().__init__()
-        self.store = store
+        self.store = None  # opened by the scanning worker
         self.folder = folder
         self.entries: list[_Entry] = []
 
@@ -65,6 +64,7 @@ class LibraryScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def _scan(self) -> None:
+        self.store = self.app.get_store()
         paths = find_articles(self.folder)
         entries = []
         for number, path in enumerate(paths, start=1):

@@ -20,7 +20,8 @@ from textual.widgets import Footer, Static
 from ...exchange import copy_text, format_quotes
 from ...exchange.export import write_csv
 from ...exchange.files import atomic_text_output
-from ...store import LABELS, AnnotationStore, OpenArticle, StoreError
+from ...store import LABELS, StoreError
+from ...text import Article
 from ..article_view import ArticleView
 from ..exports_folder import export_path
 from .help import HelpScreen
@@ -54,10 +55,13 @@ class ReaderScreen(Screen):
         Binding("escape", "back", "Library"),
     ]
 
-    def __init__(self, store: AnnotationStore, doc: OpenArticle, exports: Path) -> None:
+    def __init__(self, article: Article, exports: Path) -> None:
         super().__init__()
-        self.store = store
-        self.doc = doc
+        self.article = article
+        self.store = None  # set by attach() once the database is open
+        self.doc = None
+        self._pending = None  # what attach() got before the screen mounted
+        self._ready_for_attach = False
         self.exports = exports
         self.query_text = ""
 
@@ -67,22 +71,36 @@ class ReaderScreen(Screen):
         return self.query_one(ArticleView)
 
     def compose(self) -> ComposeResult:
-        article = self.doc.article
+        article = self.article
         meta = " · ".join(part for part in (article.source, article.date) if part)
         yield Static(
             Content.from_markup("[b]$title[/b]\n[dim]$meta[/dim]", title=article.title, meta=meta),
             id="reader-header",
         )
-        yield ArticleView(article, id="article")
+        view = ArticleView(article, id="article")
+        view.ready = False  # no sentences until the database is attached
+        yield view
         yield Static(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Load tags, resume at the saved position, count sentences aside."""
-        annotations = self.store.annotations(self.doc)
+        """Show the text at once; tags and writes wait for attach()."""
+        self._ready_for_attach = True
+        self.view.focus()
+        self._update_status()
+        if self._pending is not None:
+            self.attach(*self._pending)
+
+    def attach(self, store, doc, annotations) -> None:
+        """The database is open: show tags, resume the position, enable writes."""
+        if not self._ready_for_attach:
+            self._pending = (store, doc, annotations)
+            return
+        self._pending = None
+        self.store, self.doc = store, doc
+        self.view.ready = True
         self.view.set_labels({key: a.label for key, a in annotations.items()})
         self.view.move_to(*self.doc.position, post=False)
-        self.view.focus()
         for warning in self.doc.article.warnings:
             self.notify(warning, severity="warning", markup=False)
         if self.doc.orphaned:
@@ -105,9 +123,20 @@ class ReaderScreen(Screen):
             pass  # only a cache for the library
         self._update_status()
 
+    def _writable(self) -> bool:
+        if self.doc is None:
+            self.notify("Still opening the database…", markup=False)
+            return False
+        return True
+
     def _update_status(self) -> None:
         view = self.view
-        article = self.doc.article
+        article = self.article
+        if self.doc is None:
+            self.query_one("#status", Static).update(
+                Content(f"¶ {view.paragraph}/{len(article.paragraphs)}   opening the database…"),
+                layout=False)
+            return
         counts = {label.name: 0 for label in LABELS}
         for name in view.labels.values():
             counts[name] = counts.get(name, 0) + 1
@@ -127,6 +156,9 @@ class ReaderScreen(Screen):
 
     def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
         """Remember the position and refresh the status line."""
+        if self.doc is None:
+            self._update_status()
+            return
         try:
             self.store.save_position(self.doc, event.paragraph, event.sentence)
         except SAVE_ERRORS:
@@ -149,7 +181,7 @@ class ReaderScreen(Screen):
 
     def action_last_paragraph(self) -> None:
         """Last paragraph."""
-        self.view.move_to(len(self.doc.article.paragraphs))
+        self.view.move_to(len(self.article.paragraphs))
 
     def action_next_sentence(self) -> None:
         """Next sentence, crossing into the next paragraph."""
@@ -163,6 +195,8 @@ class ReaderScreen(Screen):
 
     def action_tag(self, label: str) -> None:
         """Toggle ``label`` on the current sentence (commit first, then draw)."""
+        if not self._writable():
+            return
         sentence = self.view.current_sentence
         if sentence is None:
             return
@@ -176,6 +210,8 @@ class ReaderScreen(Screen):
 
     def action_untag(self) -> None:
         """Remove the current sentence's tag."""
+        if not self._writable():
+            return
         sentence = self.view.current_sentence
         if sentence is None:
             return
@@ -188,6 +224,8 @@ class ReaderScreen(Screen):
         self._update_status()
 
     def _replay(self, undo: bool) -> None:
+        if not self._writable():
+            return
         try:
             change = self.store.undo(self.doc) if undo else self.store.redo(self.doc)
         except SAVE_ERRORS as exc:
@@ -211,6 +249,8 @@ class ReaderScreen(Screen):
 
     def action_note(self) -> None:
         """Add or edit the note on the current sentence's tag."""
+        if not self._writable():
+            return
         sentence = self.view.current_sentence
         if sentence is None:
             return
@@ -253,20 +293,24 @@ class ReaderScreen(Screen):
 
     def action_copy_quotes(self) -> None:
         """Copy all quotes of the article, with a citation line."""
-        body = self.doc.article.body
+        if not self._writable():
+            return
+        body = self.article.body
         quotes = [body[start:end] for (start, end), label in sorted(self.view.labels.items())
                   if label == "quote"]
         if not quotes:
             self.notify("No sentence is tagged as a quote yet (q).", markup=False)
             return
-        article = self.doc.article
+        article = self.article
         self._copy(format_quotes(quotes, article.title, article.source, article.date),
                    f"{len(quotes)} quote(s)")
 
     def action_export(self) -> None:
         """Export this article's annotations as CSV into exports/."""
+        if not self._writable():
+            return
         try:
-            path = export_path(self.exports, self.doc.article.title)
+            path = export_path(self.exports, self.article.title)
             with atomic_text_output(path) as out:
                 count = write_csv(self.store.db, out, article_id=self.doc.id)
         except (*SAVE_ERRORS, ValueError) as exc:
@@ -295,7 +339,7 @@ class ReaderScreen(Screen):
     def _find(self, query: str) -> list[tuple[int, int]]:
         if not query:
             return []
-        body = self.doc.article.body.casefold()
+        body = self.article.body.casefold()
         needle = query.casefold()
         found, start = [], body.find(needle)
         while start != -1:
