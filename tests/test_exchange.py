@@ -9,7 +9,10 @@ import json
 import pytest
 
 from tests.conftest import run_tui
-from tui.exchange import CSV_COLUMNS, copy_text, format_quotes, import_file, iter_rows
+from tui.exchange.clipboard import copy_text
+from tui.exchange.export import CSV_COLUMNS, iter_rows
+from tui.exchange.importer import import_file
+from tui.exchange.quotes import format_quotes
 from tui.exchange.csv_safety import FORMULA_PREFIXES, neutralise, restore
 from tui.exchange.export import write_csv, write_jsonl
 from tui.store import AnnotationStore

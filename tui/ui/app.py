@@ -75,7 +75,9 @@ class AnnotateApp(App):
         if self._store is not None:
             self._attach(screen, *self._prepare(article))
         else:
-            self._open_in_background(screen, article)
+            # After the first frame: the worker's imports would hold the GIL
+            # while the text is being painted.
+            self.call_after_refresh(self._open_in_background, screen, article)
 
     @work(thread=True, exclusive=True, group="open")
     def _open_in_background(self, screen: ReaderScreen, article: Article) -> None:

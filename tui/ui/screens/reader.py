@@ -17,9 +17,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...exchange import copy_text, format_quotes
+from ...exchange.clipboard import copy_text
 from ...exchange.export import write_csv
 from ...exchange.files import atomic_text_output
+from ...exchange.quotes import format_quotes
 from ...store import LABELS, StoreError
 from ...text import Article
 from ..article_view import ArticleView
