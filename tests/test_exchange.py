@@ -185,3 +185,37 @@ def test_clipboard_falls_back_to_the_terminal_without_a_display(monkeypatch):
     sent = []
     assert copy_text("hello", fallback=sent.append) == "terminal clipboard (OSC 52)"
     assert sent == ["hello"]
+
+
+def test_export_on_two_cores_is_byte_for_byte_the_single_core_export(tmp_path, monkeypatch):
+    from tui.exchange import export
+
+    store = AnnotationStore(tmp_path / "many.db")
+    for n in range(5):
+        path = tmp_path / f"a{n}.txt"
+        sentences = " ".join(f"Sentence number {i} in story {n} ends here." for i in range(30))
+        path.write_text(f"=Title {n}\n\n{sentences}\n")
+        doc = store.open_article(load_article(path))
+        for paragraph in doc.article.paragraphs:
+            for sentence in paragraph.sentences:
+                store.tag(doc, paragraph.index, sentence, "quote")
+    single = io.StringIO(newline="")
+    assert write_csv(store.db, single) == 150
+    monkeypatch.setattr(export, "PARALLEL_MIN_ROWS", 1)
+    target = tmp_path / "two.csv"
+    with target.open("w", encoding="utf-8", newline="") as out:
+        assert export.write_csv_file(store.path, out, workers=2) == 150
+    assert target.read_bytes().decode("utf-8") == single.getvalue()
+    assert export._split_evenly([(1, 10), (2, 10), (3, 10), (4, 10)], 2) == [[1, 2], [3, 4]]
+
+
+def test_export_of_one_article_through_the_cli(tmp_path, store, seed_doc, seed_path):
+    _tag_some(store, seed_doc)
+    other = tmp_path / "other.txt"
+    other.write_text("Other Story\n\nA different sentence.\n")
+    doc = store.open_article(load_article(other))
+    store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
+    result = run_tui("export", "--db", str(store.path), "--article", str(other))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["text"] for r in rows] == ["A different sentence."]
+    assert len(list(csv.DictReader(io.StringIO(run_tui("export", "--db", str(store.path)).stdout)))) == 4

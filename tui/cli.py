@@ -96,31 +96,41 @@ def open_store(db_path: Path | None):
 @click.option("--raw", is_flag=True, help="Do not neutralise spreadsheet formulas in cells.")
 def export_command(db_path, fmt, article_file, label, output, excel, raw) -> None:
     """Export annotations as CSV (default) or JSONL, ordered by article and position."""
-    from .exchange.export import write_csv, write_jsonl
-    from .exchange.files import atomic_text_output
+    import sqlite3
 
-    store = open_store(db_path)
-    article_id = None
-    if article_file is not None:
-        article_id = _article_id_for(store, article_file)
+    from .exchange.export import write_csv_file, write_jsonl
+    from .exchange.files import atomic_text_output
+    from .store import StoreError, check_database, default_db_path
+    from .store.preflight import is_current
+
+    db = db_path or default_db_path()
+    try:
+        check_database(db)
+    except StoreError as exc:
+        fail(str(exc))
+    if not is_current(db):
+        open_store(db).close()  # create or migrate it first (loads sqlite-utils)
+    # A current database is read directly: no sqlite-utils import, no write.
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    article_id = _article_id_for(conn, article_file) if article_file is not None else None
     try:
         with atomic_text_output(output, bom=excel and fmt == "csv") as out:
             if fmt == "csv":
-                count = write_csv(store.db, out, article_id, label, raw=raw)
+                count = write_csv_file(db, out, article_id, label, raw=raw)
             else:
-                count = write_jsonl(store.db, out, article_id, label)
+                count = write_jsonl(conn, out, article_id, label)
     except OSError as exc:
         fail(f"{output}: cannot write ({exc.strerror or exc})")
     if output != "-":
         click.echo(f"tui: exported {count} annotation(s) to {output}", err=True)
 
 
-def _article_id_for(store, article_file: Path) -> int:
+def _article_id_for(conn, article_file: Path) -> int:
     try:
         article = load_article(article_file)
     except ArticleError as exc:
         fail(str(exc))
-    rows = store.db.execute(
+    rows = conn.execute(
         "SELECT id FROM articles WHERE content_hash = ? OR path = ? ORDER BY content_hash = ? DESC",
         [article.content_hash, str(article_file.resolve()), article.content_hash],
     ).fetchall()

@@ -71,3 +71,23 @@ def _refuse_newer_schema(path: Path) -> None:
             f"{path}: written by a newer version of tui (schema {unknown[-1]}); "
             "upgrade tui to open it"
         )
+
+
+def is_current(path: Path) -> bool:
+    """True if ``path`` is a database with every known migration applied.
+
+    Read-only; lets read-only commands (export) skip loading sqlite-utils.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_S)
+        try:
+            names = {name for (name,) in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return names == set(KNOWN_MIGRATIONS)
