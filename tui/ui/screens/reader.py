@@ -130,6 +130,10 @@ class ReaderScreen(Screen):
             return False
         return True
 
+    def _sentence_to_change(self):
+        """The cursor's sentence, if the database is open to change it."""
+        return self.view.current_sentence if self._writable() else None
+
     def _update_status(self) -> None:
         view = self.view
         article = self.article
@@ -196,9 +200,7 @@ class ReaderScreen(Screen):
 
     def action_tag(self, label: str) -> None:
         """Toggle ``label`` on the current sentence (commit first, then draw)."""
-        if not self._writable():
-            return
-        sentence = self.view.current_sentence
+        sentence = self._sentence_to_change()
         if sentence is None:
             return
         try:
@@ -211,9 +213,7 @@ class ReaderScreen(Screen):
 
     def action_untag(self) -> None:
         """Remove the current sentence's tag."""
-        if not self._writable():
-            return
-        sentence = self.view.current_sentence
+        sentence = self._sentence_to_change()
         if sentence is None:
             return
         try:
@@ -250,9 +250,7 @@ class ReaderScreen(Screen):
 
     def action_note(self) -> None:
         """Add or edit the note on the current sentence's tag."""
-        if not self._writable():
-            return
-        sentence = self.view.current_sentence
+        sentence = self._sentence_to_change()
         if sentence is None:
             return
         annotation = self.store.annotation_at(self.doc, sentence)
