@@ -32,8 +32,3 @@ def copy_text(text: str, fallback: Callable[[str], None] | None = None) -> str:
             raise RuntimeError("no system clipboard is available here") from None
     fallback(text)
     return TERMINAL
-
-
-def paste_text() -> str:
-    """Read the system clipboard (used by tests and diagnostics)."""
-    return pyperclip.paste()
