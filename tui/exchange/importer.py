@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store import AnnotationStore, get_label
-from ..store.anchoring import CONTEXT_CHARS, sentence_index
+from ..store.anchoring import context_around, sentence_index
 from ..store.annotations import now
 from ..store.database import write_transaction
 from ..text import ArticleError, article_from_body, load_article
@@ -104,7 +104,7 @@ def import_file(store: AnnotationStore, path: Path) -> ImportReport:
         stamp = now()
         batch.append([
             target.article_id, paragraph, sentence, start, end, text,
-            target.body[max(0, start - CONTEXT_CHARS):start], target.body[end:end + CONTEXT_CHARS],
+            *context_around(target.body, start, end),
             label, str(row.get("note") or ""), str(row.get("annotator") or store.annotator),
             str(row.get("created_at") or stamp), str(row.get("updated_at") or stamp),
         ])

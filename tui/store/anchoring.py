@@ -15,6 +15,11 @@ from ..text import Article
 CONTEXT_CHARS = 32
 
 
+def context_around(body: str, start: int, end: int) -> tuple[str, str]:
+    """Up to 32 characters of ``body`` before ``start`` and after ``end``."""
+    return body[max(0, start - CONTEXT_CHARS):start], body[end:end + CONTEXT_CHARS]
+
+
 def sentence_index(article: Article) -> dict[str, list[tuple[int, int, int, int]]]:
     """Map sentence text to (paragraph, sentence, start, end) of each occurrence."""
     found: dict[str, list[tuple[int, int, int, int]]] = {}
@@ -51,8 +56,7 @@ def reanchor(db: Database, article_id: int, article: Article) -> tuple[int, int]
         db.execute(
             'UPDATE annotations SET paragraph = ?, sentence = ?, start = ?, "end" = ?, '
             "context_before = ?, context_after = ? WHERE id = ?",
-            [paragraph, sentence, start, end, body[max(0, start - CONTEXT_CHARS):start],
-             body[end:end + CONTEXT_CHARS], row["id"]],
+            [paragraph, sentence, start, end, *context_around(body, start, end), row["id"]],
         )
         placed += 1
     return placed, orphaned

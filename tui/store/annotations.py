@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..text import Article, Sentence
-from .anchoring import CONTEXT_CHARS, reanchor
+from .anchoring import context_around, reanchor
 from .database import open_database, write_transaction
 from .labels import get_label
 
@@ -286,8 +286,7 @@ class AnnotationStore:
             "context_before, context_after, label, note, annotator, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.id, paragraph, sentence.index, sentence.start, sentence.end, sentence.text,
-             body[max(0, sentence.start - CONTEXT_CHARS):sentence.start],
-             body[sentence.end:sentence.end + CONTEXT_CHARS],
+             *context_around(body, sentence.start, sentence.end),
              label, note, self.annotator, stamp, stamp],
         ).lastrowid
         return self._get(row_id)
