@@ -85,6 +85,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.labels: dict[tuple[int, int], str] = {}
         self.matches: list[tuple[int, int]] = []
         self._texts = [visible(p.text) for p in article.paragraphs]
+        # Paragraph start offsets, for offset -> paragraph lookups by bisection.
+        self._starts = [p.start for p in article.paragraphs]
         self._trailer = visible(article.trailer)
         self._layout: _Layout | None = None
 
@@ -218,8 +220,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(y=min(top - 1, bottom - height + 2), animate=False, immediate=True)
 
     def _paragraph_at_offset(self, offset: int):
-        starts = [p.start for p in self.article.paragraphs]
-        index = bisect_right(starts, offset) - 1
+        index = bisect_right(self._starts, offset) - 1
         return self.article.paragraphs[index] if index >= 0 else None
 
     # -- rendering --------------------------------------------------------

@@ -63,6 +63,7 @@ class ReaderScreen(Screen):
         self.doc = None
         self._pending = None  # what attach() got before the screen mounted
         self._ready_for_attach = False
+        self._total: int | None = None  # sentences in the article, once counted
         self.exports = exports
         self.query_text = ""
 
@@ -152,7 +153,7 @@ class ReaderScreen(Screen):
         else:
             where = "empty article"
         tags = "  ".join(f"{label.mark} {label.name} {counts[label.name]}" for label in LABELS)
-        total = getattr(self, "_total", None)
+        total = self._total
         tagged = f"{len(view.labels)}/{total} tagged" if total is not None else "counting…"
         search = f"  /{self.query_text} {len(view.matches)} match(es)" if self.query_text else ""
         self.query_one("#status", Static).update(
