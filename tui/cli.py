@@ -6,6 +6,7 @@ line on stderr and exit status 2, never a traceback.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -13,7 +14,6 @@ from pathlib import Path
 import click
 from click_default_group import DefaultGroup
 
-from . import __version__
 from .text import ArticleError, load_article
 from .text.to_json import article_to_dict, article_to_lines
 
@@ -36,7 +36,7 @@ def warn(lines: list[str] | tuple[str, ...]) -> None:
 
 
 @click.group(cls=DefaultGroup, default="read", default_if_no_args=True)
-@click.version_option(__version__, prog_name="tui")
+@click.version_option(package_name="tui-annotate", prog_name="tui")
 def main() -> None:
     """Read news articles and tag each sentence as claim, quote or background.
 
@@ -183,6 +183,9 @@ def read(db_path, path: Path | None) -> None:
     With no PATH, opens the bundled seeds/ (straight into the reader when
     there is one article). Keys are in the footer; ? shows them all.
     """
+    # No garbage-collector passes while Textual's modules and the article
+    # load: they would walk every object just created, to free nothing.
+    gc.disable()
     target = path or bundled_seeds()
     article = folder = None
     if target.is_dir():
@@ -206,5 +209,10 @@ def read(db_path, path: Path | None) -> None:
     from .ui.app import AnnotateApp
 
     app = AnnotateApp(db_path=db, article=article, folder=folder)
+    # Everything loaded so far lives as long as the app: keep it out of the
+    # collector's full passes, which otherwise walk it all (20-50 ms pauses
+    # at the first paint and on keys), then collect as usual.
+    gc.freeze()
+    gc.enable()
     app.run()
     sys.exit(app.return_code or 0)
