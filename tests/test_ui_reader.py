@@ -273,3 +273,19 @@ async def test_reader_opened_by_path_comes_alive_after_the_database(tmp_path, se
         assert view_of(app).ready and app.store is not None
         await pilot.press("j", "q")
         assert labels_in_db(app) == [(2, 1, "quote")]
+
+
+async def test_footer_arrives_after_the_first_frame_with_its_keys(app_on_seed):
+    # The Footer is mounted after the text paints; it must still show the
+    # keys (it draws them on a bindings signal it could have missed).
+    from textual.widgets import Footer
+
+    app = app_on_seed
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        assert not app.screen.query("#footer-slot")
+        shown = [key.description for key in footer.query("FooterKey")]
+        assert shown[:4] == ["Help", "Next ¶", "Prev ¶", "Claim"]
+        assert footer.region.y == SIZE[1] - 1

@@ -191,10 +191,6 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._ensure_layout()
         self._scroll_to_cursor()
 
-    def on_mount(self) -> None:
-        """Lay out once the size is known."""
-        self._ensure_layout()
-
     def _cursor_lines(self) -> tuple[int, int]:
         layout = self._ensure_layout()
         index = self.paragraph - 1

@@ -16,6 +16,7 @@ from rich.cells import get_character_cell_size
 _CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421}
 # C1 controls (U+0080..U+009F) have no pictures; show the replacement sign.
 _CONTROL_PICTURES |= {code: 0xFFFD for code in range(0x80, 0xA0)}
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # Characters whose cell width is not 1: wide East Asian, emoji, combining and
 # zero-width marks. Text without any takes the fast path.
 _NOT_ONE_CELL = re.compile(
@@ -28,12 +29,17 @@ _NOT_ONE_CELL = re.compile(
 
 def visible(text: str) -> str:
     """``text`` with control characters replaced by visible symbols."""
+    # translate() with a dict is slow on non-ASCII text (0.13 s for
+    # Moby-Dick) and a regex scan costs ~6 us a paragraph; most paragraphs
+    # have no control character, which isprintable() tells at C speed.
+    if text.isprintable() or not _ANY_CONTROL.search(text):
+        return text
     return text.translate(_CONTROL_PICTURES)
 
 
 def cell_widths(text: str) -> list[int] | None:
     """Cell width of each character, or None when every one is 1 cell."""
-    if not _NOT_ONE_CELL.search(text):
+    if text.isascii() or not _NOT_ONE_CELL.search(text):
         return None
     return [get_character_cell_size(ch) for ch in text]
 

@@ -34,7 +34,9 @@ SAVE_ERRORS = (sqlite3.Error, StoreError, OSError)
 class ReaderScreen(Screen):
     """Read and tag one article."""
 
+    # Help comes first so that the footer shows it however narrow the terminal.
     BINDINGS = [
+        Binding("question_mark", "help", "Help"),
         Binding("j,down", "next_paragraph", "Next ¶"),
         Binding("k,up", "previous_paragraph", "Prev ¶"),
         Binding("l,right", "next_sentence", "Next sentence", show=False),
@@ -52,7 +54,6 @@ class ReaderScreen(Screen):
         Binding("slash", "search", "Search"),
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
-        Binding("question_mark", "help", "Help"),
         Binding("escape", "back", "Library"),
     ]
 
@@ -82,16 +83,25 @@ class ReaderScreen(Screen):
         view = ArticleView(article, id="article")
         view.ready = False  # no sentences until the database is attached
         yield view
-        yield Static(id="status")
-        yield Footer()
+        yield Static(self._status_text(view), id="status")
+        # Textual's Footer mounts a widget per key (~0.1 s): it comes right
+        # after the first frame, into this reserved line, so the text
+        # paints without waiting for it and nothing moves when it arrives.
+        yield Static(id="footer-slot")
 
     def on_mount(self) -> None:
         """Show the text at once; tags and writes wait for attach()."""
         self._ready_for_attach = True
         self.view.focus()
-        self._update_status()
+        self.call_after_refresh(self._mount_footer)
         if self._pending is not None:
             self.attach(*self._pending)
+
+    async def _mount_footer(self) -> None:
+        slot = self.query_one("#footer-slot")
+        await self.mount(Footer(), before=slot)
+        await slot.remove()
+        self.refresh_bindings()  # the Footer draws its keys on this signal
 
     def attach(self, store, doc, annotations) -> None:
         """The database is open: show tags, resume the position, enable writes."""
@@ -136,13 +146,13 @@ class ReaderScreen(Screen):
         return self.view.current_sentence if self._writable() else None
 
     def _update_status(self) -> None:
-        view = self.view
+        self.query_one("#status", Static).update(self._status_text(self.view), layout=False)
+
+    def _status_text(self, view: ArticleView) -> Content:
+        """Where the cursor is, the counts per label, the search."""
         article = self.article
         if self.doc is None:
-            self.query_one("#status", Static).update(
-                Content(f"¶ {view.paragraph}/{len(article.paragraphs)}   opening the database…"),
-                layout=False)
-            return
+            return Content(f"¶ {view.paragraph}/{len(article.paragraphs)}   opening the database…")
         counts = {label.name: 0 for label in LABELS}
         for name in view.labels.values():
             counts[name] = counts.get(name, 0) + 1
@@ -156,9 +166,7 @@ class ReaderScreen(Screen):
         total = self._total
         tagged = f"{len(view.labels)}/{total} tagged" if total is not None else "counting…"
         search = f"  /{self.query_text} {len(view.matches)} match(es)" if self.query_text else ""
-        self.query_one("#status", Static).update(
-            Content(f"{where}   {tags}   {tagged}{search}"), layout=False
-        )
+        return Content(f"{where}   {tags}   {tagged}{search}")
 
     def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
         """Remember the position and refresh the status line."""
