@@ -289,3 +289,27 @@ async def test_footer_arrives_after_the_first_frame_with_its_keys(app_on_seed):
         shown = [key.description for key in footer.query("FooterKey")]
         assert shown[:4] == ["Help", "Next ¶", "Prev ¶", "Claim"]
         assert footer.region.y == SIZE[1] - 1
+
+
+async def test_cached_lines_follow_tags_undo_and_theme(app_on_seed):
+    # Lines are cached between frames; every change that shapes a line must
+    # still reach the screen.
+    app = app_on_seed
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = view_of(app)
+
+        def gutter(y: int) -> str:
+            return view.render_line(y).text[:9]
+
+        assert gutter(0) == "     1  ▌"
+        await pilot.press("q")
+        assert gutter(0) == "     1 Q▌" and gutter(1) == "       Q▌"
+        await pilot.press("u")
+        assert gutter(0) == "     1  ▌"
+        await pilot.press("j")  # the bar follows the cursor to paragraph 2
+        assert gutter(0) == "     1   " and gutter(3) == "     2  ▌"
+        dark = list(view.render_line(0))[0].style.bgcolor
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert list(view.render_line(0))[0].style.bgcolor != dark

@@ -19,6 +19,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -39,6 +40,19 @@ class _Layout:
     first_line: list[int]  # first y of each paragraph (0-based list index)
     starts: list[list[int]]  # wrapped line start offsets per paragraph
     total: int
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """The view's resolved styles: they change only when the CSS or theme does."""
+
+    base: Style
+    gutter: Style
+    gutter_current: Style
+    current_paragraph: Style
+    cursor: Style
+    match: Style
+    trailer: Style
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -89,6 +103,12 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._starts = [p.start for p in article.paragraphs]
         self._trailer = visible(article.trailer)
         self._layout: _Layout | None = None
+        # Rendered lines, keyed by everything that shapes them, so a key
+        # press redraws only the lines it changed (as Toolong's LogLines).
+        self._line_cache: LRUCache[tuple, Strip] = LRUCache(2000)
+        # Bumped when a paragraph's labels change: its cached lines go stale.
+        self._revisions: dict[int, int] = {}
+        self._resolved_styles: _Styles | None = None
 
     # -- public API for the screen ----------------------------------------
 
@@ -103,6 +123,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def set_labels(self, labels: dict[tuple[int, int], str]) -> None:
         """Replace the map of (start, end) -> label name and redraw."""
         self.labels = labels
+        self._line_cache.clear()
         self.refresh()
 
     def set_label(self, start: int, end: int, label: str | None) -> None:
@@ -111,12 +132,22 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self.labels.pop((start, end), None)
         else:
             self.labels[(start, end)] = label
-        self.refresh()
+        index = bisect_right(self._starts, start) - 1
+        if index >= 0:
+            self._revisions[index] = self._revisions.get(index, 0) + 1
+            self._refresh_paragraph(index + 1)
 
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
         """Highlight search matches (body offsets)."""
         self.matches = matches
+        self._line_cache.clear()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        """The CSS or theme changed: resolve styles and render lines again."""
+        super().notify_style_update()
+        self._resolved_styles = None
+        self._line_cache.clear()
 
     def move_to(self, paragraph: int, sentence: int = 1, *, post: bool = True) -> None:
         """Put the cursor on a sentence, clamped to the article, and show it."""
@@ -130,9 +161,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             sentence = 1
         changed = (paragraph, sentence) != (self.paragraph, self.sentence)
+        previous = self.paragraph
         self.paragraph, self.sentence = paragraph, sentence
-        self._scroll_to_cursor()
-        self.refresh()
+        if not self._scroll_to_cursor():  # a scroll redraws everything anyway
+            self._refresh_paragraph(previous)
+            self._refresh_paragraph(paragraph)
         if post and changed:
             self.post_message(self.CursorMoved(paragraph, sentence))
 
@@ -204,16 +237,29 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         last = bisect_right(starts, sentence.end - 1 - paragraph.start) - 1
         return top + first, top + last
 
-    def _scroll_to_cursor(self) -> None:
+    def _scroll_to_cursor(self) -> bool:
+        """Scroll so the cursor's lines show; True if the view scrolled."""
         if not self.article.paragraphs or self.size.height == 0:
-            return
+            return False
         top, bottom = self._cursor_lines()
         height = self.scrollable_content_region.height
         y = self.scroll_offset.y
         if top < y:
-            self.scroll_to(y=max(0, top - 1), animate=False, immediate=True)
+            target = max(0, top - 1)
         elif bottom >= y + height:
-            self.scroll_to(y=min(top - 1, bottom - height + 2), animate=False, immediate=True)
+            target = min(top - 1, bottom - height + 2)
+        else:
+            return False
+        self.scroll_to(y=target, animate=False, immediate=True)
+        return round(self.scroll_offset.y) != round(y)
+
+    def _refresh_paragraph(self, paragraph: int) -> None:
+        """Redraw the lines of one paragraph (1-based), if laid out."""
+        if self._layout is None or self.size.height == 0:
+            self.refresh()
+            return
+        index = paragraph - 1
+        self.refresh_lines(self._layout.first_line[index], len(self._layout.starts[index]))
 
     def _paragraph_at_offset(self, offset: int):
         index = bisect_right(self._starts, offset) - 1
@@ -221,34 +267,56 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- rendering --------------------------------------------------------
 
+    def _styles(self) -> _Styles:
+        if self._resolved_styles is None:
+            base = self.rich_style
+            component = self.get_component_rich_style
+            self._resolved_styles = _Styles(
+                base=base,
+                gutter=base + component("article-view--gutter"),
+                gutter_current=base + component("article-view--gutter-current"),
+                current_paragraph=base + component("article-view--current-paragraph"),
+                cursor=component("article-view--cursor"),
+                match=component("article-view--match"),
+                trailer=base + component("article-view--trailer"),
+            )
+        return self._resolved_styles
+
     def render_line(self, y: int) -> Strip:
         """Draw screen line ``y`` (only lines on screen are ever asked for)."""
         layout = self._ensure_layout()
         line = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        styles = self._styles()
         index = bisect_right(layout.first_line, line) - 1
         if index < 0 or line >= layout.total:
-            return Strip.blank(width, base)
+            return Strip.blank(width, styles.base)
         starts = layout.starts[index]
         row = line - layout.first_line[index]
         if row >= len(starts):
             if index == len(self._texts) - 1 and self._trailer:
-                return self._render_trailer(row - len(starts) - 1, layout, width, base)
-            return Strip.blank(width, base)
-        return self._render_paragraph_line(index, row, layout, width, base)
+                return self._render_trailer(row - len(starts) - 1, layout, width, styles)
+            return Strip.blank(width, styles.base)
+        current = index + 1 == self.paragraph
+        key = (index, row, width, self.ready, current and self.sentence,
+               self._revisions.get(index, 0))
+        strip = self._line_cache.get(key)
+        if strip is None:
+            strip = self._render_paragraph_line(index, row, layout, width, styles, current)
+            self._line_cache[key] = strip
+        return strip
 
-    def _render_trailer(self, row: int, layout: _Layout, width: int, base: Style) -> Strip:
+    def _render_trailer(self, row: int, layout: _Layout, width: int, styles: _Styles) -> Strip:
         lines = wrap(self._trailer, layout.width)
         if row < 0 or row >= len(lines):
-            return Strip.blank(width, base)
+            return Strip.blank(width, styles.base)
         end = lines[row + 1] if row + 1 < len(lines) else len(self._trailer)
-        style = base + self.get_component_rich_style("article-view--trailer")
-        segments = [Segment(" " * GUTTER, base), Segment(self._trailer[lines[row]:end].rstrip(), style)]
-        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+        segments = [Segment(" " * GUTTER, styles.base),
+                    Segment(self._trailer[lines[row]:end].rstrip(), styles.trailer)]
+        return Strip(segments).extend_cell_length(width, styles.base).crop(0, width)
 
     def _render_paragraph_line(self, index: int, row: int, layout: _Layout, width: int,
-                               base: Style) -> Strip:
+                               styles: _Styles, current: bool) -> Strip:
         paragraph = self.article.paragraphs[index]
         text = self._texts[index]
         starts = layout.starts[index]
@@ -256,20 +324,15 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         b = starts[row + 1] if row + 1 < len(starts) else len(text)
         while b > a and text[b - 1] == " ":
             b -= 1
-        current = paragraph.index == self.paragraph
-        segments = self._gutter(paragraph, row, a, b, current, base)
-        body_style = base
-        if current:
-            body_style = base + self.get_component_rich_style("article-view--current-paragraph")
-        segments.extend(self._text_segments(paragraph, text, a, b, body_style))
-        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+        segments = self._gutter(paragraph, row, a, b, current, styles)
+        body_style = styles.current_paragraph if current else styles.base
+        segments.extend(self._text_segments(paragraph, text, a, b, body_style, styles))
+        return Strip(segments).extend_cell_length(width, styles.base).crop(0, width)
 
     def _gutter(self, paragraph, row: int, a: int, b: int, current: bool,
-                base: Style) -> list[Segment]:
+                styles: _Styles) -> list[Segment]:
         number = f"{paragraph.index:>6} " if row == 0 else " " * 7
-        style = base + self.get_component_rich_style(
-            "article-view--gutter-current" if current else "article-view--gutter"
-        )
+        style = styles.gutter_current if current else styles.gutter
         mark, mark_style = " ", style
         for sentence in paragraph.sentences if self.ready else ():
             local_start, local_end = sentence.start - paragraph.start, sentence.end - paragraph.start
@@ -285,7 +348,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return [Segment(number, style), Segment(mark, mark_style), Segment(bar, style)]
 
     def _text_segments(self, paragraph, text: str, a: int, b: int,
-                       body_style: Style) -> list[Segment]:
+                       body_style: Style, styles: _Styles) -> list[Segment]:
         offset = paragraph.start
         cuts = {a, b}
         spans = []
@@ -300,8 +363,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         for s, e in matches:
             cuts.update((max(a, s), min(b, e)))
         cursor = self.current_sentence if paragraph.index == self.paragraph else None
-        cursor_style = self.get_component_rich_style("article-view--cursor")
-        match_style = self.get_component_rich_style("article-view--match")
+        cursor_style, match_style = styles.cursor, styles.match
         ordered = sorted(cuts)
         segments = []
         for start, end in zip(ordered, ordered[1:]):
