@@ -1,6 +1,7 @@
 """The baseline for bench/reader.py: a bare Textual app showing one Static.
 
-`j` and `k` change the text, so a key costs one repaint, as in the reader.
+`j`, `k`, `g`, `G` and `c` change the text, so a key costs one repaint, as in
+the reader.
 """
 
 from textual.app import App, ComposeResult
@@ -10,7 +11,8 @@ from textual.widgets import Static
 class BareApp(App):
     """One Static; j/k update it."""
 
-    BINDINGS = [("j", "bump(1)", "Down"), ("k", "bump(-1)", "Up"), ("c", "bump(0)", "Tag")]
+    BINDINGS = [("j", "bump(1)", "Down"), ("k", "bump(-1)", "Up"), ("c", "bump(0)", "Tag"),
+                ("G", "bump(100)", "End"), ("g", "bump(-100)", "Home")]
 
     def __init__(self) -> None:
         super().__init__()

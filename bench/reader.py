@@ -144,11 +144,13 @@ def measure(name: str, argv: list[str], marker: bytes, ready: bytes | None, cwd:
     counted = app.wait_for(ready) if ready else alive
     app.drain(0.5)
     navigation = [app.key_latency(b"j" if i % 2 == 0 else b"k") for i in range(keys)]
+    # G and g: last and first paragraph, so the whole view scrolls and redraws.
+    jumps = [app.key_latency(b"G" if i % 2 == 0 else b"g") for i in range(keys)]
     tagging = [app.key_latency(b"c") for _ in range(keys)]
     rss = app.peak_rss_mb()
     app.close()
     return {"name": name, "paint": first_paint, "alive": alive, "counted": counted,
-            "nav": navigation, "tag": tagging, "rss": rss}
+            "nav": navigation, "jump": jumps, "tag": tagging, "rss": rss}
 
 
 def main() -> None:
@@ -178,16 +180,18 @@ def main() -> None:
         results = [measure(name, argv, marker, ready, folder, args.keys, times)
                    for times, (name, argv, marker, ready) in zip(paints, cases)]
     bare = results[0]["paint"]
-    print(f"{'case':30} {'paint s':>8} {'x bare':>7} {'alive s':>8} {'counted':>8} {'nav med':>8} "
-          f"{'nav p90':>8} {'tag med':>8} {'tag p90':>8} {'peak MB':>8}")
+    kinds = ("nav", "jump", "tag")
+    print(f"{'case':28} {'paint s':>7} {'x bare':>6} {'alive s':>7} {'counted':>7} "
+          + " ".join(f"{k + ' med':>8} {k + ' p90':>8}" for k in kinds) + f" {'peak MB':>7}")
     for r in results:
-        print(f"{r['name']:30} {r['paint']:8.3f} {r['paint'] / bare:7.2f} "
-              f"{r['alive']:8.3f} {r['counted']:8.3f} "
-              f"{statistics.median(r['nav']) * 1000:6.1f}ms {percentile(r['nav'], .9) * 1000:6.1f}ms "
-              f"{statistics.median(r['tag']) * 1000:6.1f}ms {percentile(r['tag'], .9) * 1000:6.1f}ms "
-              f"{r['rss']:8.0f}")
+        keys_text = " ".join(f"{statistics.median(r[k]) * 1000:6.1f}ms "
+                             f"{percentile(r[k], .9) * 1000:6.1f}ms" for k in kinds)
+        print(f"{r['name']:28} {r['paint']:7.3f} {r['paint'] / bare:6.2f} "
+              f"{r['alive']:7.3f} {r['counted']:7.3f} {keys_text} {r['rss']:7.0f}")
     print(f"paint: text on screen (median of {args.launches} launches); alive: database open, "
           "tags drawn, writing keys work; counted: every sentence split (background)")
+    print("nav: j/k one paragraph; jump: G/g last/first paragraph (scroll, full redraw); "
+          "tag: c on the cursor's sentence")
     print("targets: seed paint <= 1.3x bare; Moby-Dick and 10k <= 1 s; keys <= 16 ms median; "
           "10k <= 150 MB")
 
