@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 
@@ -73,7 +74,7 @@ def test_each_formula_prefix_is_neutralised(prefix, store, seed_doc):
     assert neutralise(cell) == "'" + cell
     assert restore(neutralise(cell)) == cell
     assert neutralise("plain") == "plain" and neutralise(7) == 7
-    # The export (which neutralises in SQL) agrees with the Python rule.
+    # The export (which neutralises a column at a time) agrees with the rule.
     target = seed_doc.article.paragraphs[0].sentences[0]
     store.tag(seed_doc, 1, target, "claim")
     # Written directly: set_note strips, but an import can carry a leading tab.
@@ -219,3 +220,20 @@ def test_export_of_one_article_through_the_cli(tmp_path, store, seed_doc, seed_p
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["text"] for r in rows] == ["A different sentence."]
     assert len(list(csv.DictReader(io.StringIO(run_tui("export", "--db", str(store.path)).stdout)))) == 4
+
+
+def test_exported_file_gets_ordinary_permissions(tmp_path, store, seed_doc):
+    # Written through a temporary file, yet readable like any file the user
+    # makes (mkstemp alone would leave it owner-only).
+    old = os.umask(0o022)
+    try:
+        new = tmp_path / "new.csv"
+        assert run_tui("export", "--db", str(store.path), "-o", str(new)).returncode == 0
+        assert new.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.csv"
+        kept.write_text("old")
+        kept.chmod(0o640)
+        assert run_tui("export", "--db", str(store.path), "-o", str(kept)).returncode == 0
+        assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_text().startswith("article_id")
+    finally:
+        os.umask(old)

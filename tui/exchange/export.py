@@ -8,6 +8,7 @@ in their article, with empty paragraph and sentence.
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import multiprocessing
 import os
@@ -16,13 +17,14 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-from .csv_safety import FORMULA_PREFIXES
+from .csv_cells import csv_cell, csv_lines
 
 CSV_COLUMNS = (
     "article_id", "article_title", "article_date", "article_source", "article_path",
@@ -45,33 +47,29 @@ _TEXT_COLUMNS = frozenset(
 )
 
 
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'" if text.isprintable() else f"char({ord(text)})"
+def _select(columns: tuple[str, ...]) -> str:
+    return ", ".join(f'{_SQL.get(name, f"a.{name}")} AS "{name}"' for name in columns)
 
 
-# The same rule as csv_safety.neutralise, done by SQLite so a million rows
-# never pass through Python one cell at a time.
-_PREFIXES_SQL = ", ".join(_sql_literal(p) for p in FORMULA_PREFIXES)
+# The CSV's columns after the article's five. Numbers never need quoting
+# (a NULL paragraph of an orphan comes as ''); text cells are formatted by
+# csv_cells.text_column.
+_CSV_ARTICLE = CSV_COLUMNS[:5]
+_CSV_ROW = CSV_COLUMNS[5:]
+_CSV_ROW_SQL = ", ".join(
+    f"a.{name}" if name in _TEXT_COLUMNS else f"ifnull({_SQL.get(name, f'a.{name}')}, '')"
+    for name in _CSV_ROW
+)
+_CSV_ROW_TEXT = frozenset(i for i, name in enumerate(_CSV_ROW) if name in _TEXT_COLUMNS)
 
 
-def _select(columns: tuple[str, ...], neutralise: bool) -> str:
-    parts = []
-    for name in columns:
-        expr = _SQL.get(name, f"a.{name}")
-        if neutralise and name in _TEXT_COLUMNS:
-            expr = f"CASE WHEN substr({expr}, 1, 1) IN ({_PREFIXES_SQL}) THEN '''' || {expr} ELSE {expr} END"
-        parts.append(f'{expr} AS "{name}"')
-    return ", ".join(parts)
-
-
-def _cursors(conn: sqlite3.Connection, columns: tuple[str, ...], neutralise: bool,
-             article_id: int | None | list[int], label: str | None):
+def _cursors(conn: sqlite3.Connection, select: str, article_id: int | None | list[int],
+             label: str | None):
     """Yield (article id, cursor) per article and placed|orphans, in order.
 
     Per article, the annotations_order index yields placed annotations in
     reading order with no temporary sort of a million rows.
     """
-    select = _select(columns, neutralise)
     join = "JOIN articles ar ON ar.id = a.article_id" if "ar." in select else ""
     label_sql, label_params = ("AND a.label = ?", [label]) if label else ("", [])
     if article_id is None:
@@ -94,7 +92,7 @@ def iter_rows(db: Database | sqlite3.Connection, article_id: int | None = None, 
               ) -> Iterator[dict[str, Any]]:
     """Yield every field of each annotation row (as dicts), in export order."""
     conn = getattr(db, "conn", db)  # a sqlite-utils Database or a connection
-    for _, cursor in _cursors(conn, JSONL_COLUMNS, False, article_id, label):
+    for _, cursor in _cursors(conn, _select(JSONL_COLUMNS), article_id, label):
         for values in cursor:
             yield dict(zip(JSONL_COLUMNS, values))
 
@@ -106,31 +104,38 @@ def write_csv(db: Database, out: TextIO, article_id: int | None = None,
     Text cells a spreadsheet would run as a formula get a leading ``'``
     unless ``raw``.
     """
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    return _write_csv_rows(db.conn, writer, article_id, label, raw)
+    _write_header(out)
+    return _write_csv_rows(db.conn, out, article_id, label, raw)
 
 
-def _write_csv_rows(conn: sqlite3.Connection, writer: Any, article_id: int | None | list[int],
+def _write_header(out: TextIO) -> None:
+    csv.writer(out, lineterminator="\r\n").writerow(CSV_COLUMNS)
+
+
+def _write_csv_rows(conn: sqlite3.Connection, out: TextIO, article_id: int | None | list[int],
                     label: str | None, raw: bool) -> int:
-    # The article's columns are read once per article and joined to each
-    # row as a tuple; everything else is one fetch per 5,000 rows.
-    meta_sql = f"SELECT {_select(CSV_COLUMNS[:5], not raw)} FROM articles ar WHERE ar.id = ?"
+    # The article's cells are formatted once per article and start each of
+    # its lines; the rest is one fetch and one write per 5,000 rows.
+    meta_sql = f"SELECT {_select(_CSV_ARTICLE)} FROM articles ar WHERE ar.id = ?"
     count = 0
     current = None
-    meta: tuple = ()
-    for article, cursor in _cursors(conn, CSV_COLUMNS[5:], not raw, article_id, label):
+    prefix = ""
+    for article, cursor in _cursors(conn, _CSV_ROW_SQL, article_id, label):
         if article != current:
             current = article
-            meta = tuple(conn.execute(meta_sql, [article]).fetchone())
+            meta = conn.execute(meta_sql, [article]).fetchone()
+            prefix = ",".join(csv_cell(value, not raw and name in _TEXT_COLUMNS)
+                              for name, value in zip(_CSV_ARTICLE, meta))
         while batch := cursor.fetchmany(5000):
-            writer.writerows(map(meta.__add__, batch))
+            out.write(csv_lines(prefix, batch, _CSV_ROW_TEXT, neutralise=not raw))
             count += len(batch)
     return count
 
 
 # Below this many rows one process is quicker than starting a second.
 PARALLEL_MIN_ROWS = 200_000
+# Ranges of articles per process in a parallel export.
+CHUNKS_PER_WORKER = 6
 
 
 def write_csv_file(db_path: Path, out: TextIO, article_id: int | None = None,
@@ -139,10 +144,24 @@ def write_csv_file(db_path: Path, out: TextIO, article_id: int | None = None,
     """Like :func:`write_csv`, on both cores for a big export.
 
     Articles are split into consecutive ranges of about equal row counts;
-    each range is written by its own process to a temporary file, and the
-    files are copied out in order, so the output is byte for byte the same
-    as :func:`write_csv`'s. Memory stays flat in every process.
+    worker processes write the ranges to temporary files, and the files are
+    copied out in order, so the output is byte for byte the same as
+    :func:`write_csv`'s. Memory stays flat in every process.
     """
+    # Rows make no reference cycles, yet a million of them set off the
+    # cycle collector thousands of times (~20% of the time): off meanwhile,
+    # in this process and the forked one.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _write_csv_file(db_path, out, article_id, label, raw, workers)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _write_csv_file(db_path: Path, out: TextIO, article_id: int | None, label: str | None,
+                    raw: bool, workers: int | None) -> int:
     workers = workers or min(2, os.cpu_count() or 1)
     conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
     try:
@@ -155,38 +174,36 @@ def write_csv_file(db_path: Path, out: TextIO, article_id: int | None = None,
         if article_id is not None:
             counts = [c for c in counts if c[0] == article_id]
         total = sum(n for _, n in counts)
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(CSV_COLUMNS)
+        _write_header(out)
         if workers < 2 or total < PARALLEL_MIN_ROWS or len(counts) < 2:
             ids = [a for a, _ in counts]
-            return _write_csv_rows(conn, writer, ids, label, raw)
+            return _write_csv_rows(conn, out, ids, label, raw)
     finally:
         conn.close()
-    chunks = _split_evenly(counts, workers)
-    with tempfile.TemporaryDirectory(prefix="tui-export-") as folder:
-        parts = [str(Path(folder) / f"part-{i}.csv") for i in range(1, len(chunks))]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(parts), mp_context=context) as pool:
-            # The later ranges go to other processes while this one writes
-            # the first range straight to the output.
-            futures = [pool.submit(_write_part, str(db_path), ids, label, raw, part)
-                       for ids, part in zip(chunks[1:], parts)]
-            conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
-            try:
-                written = _write_csv_rows(conn, writer, chunks[0], label, raw)
-            finally:
-                conn.close()
-            written += sum(f.result() for f in futures)
-        out.flush()
-        target = out.buffer if hasattr(out, "buffer") else None
-        for part in parts:
+    # More ranges than processes: whichever process is ahead takes the next
+    # range, so a core slowed by the rest of the machine holds up little.
+    chunks = _split_evenly(counts, workers * CHUNKS_PER_WORKER)
+    out.flush()
+    target = out.buffer if hasattr(out, "buffer") else None
+    written = 0
+    context = multiprocessing.get_context("fork")
+    with (tempfile.TemporaryDirectory(prefix="tui-export-") as folder,
+          ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool):
+        parts = [str(Path(folder) / f"part-{i}.csv") for i in range(len(chunks))]
+        # map() yields in order: each part is copied out as soon as it and
+        # those before it are done, while the processes write the next ones.
+        results = pool.map(_write_part, repeat(str(db_path)), chunks, repeat(label),
+                           repeat(raw), parts)
+        for part, count in zip(parts, results):
             with open(part, "rb") as handle:
                 if target is not None:
                     shutil.copyfileobj(handle, target, 1 << 20)
                 else:
                     out.write(handle.read().decode("utf-8"))
-        if target is not None:
-            target.flush()
+            os.unlink(part)
+            written += count
+    if target is not None:
+        target.flush()
     return written
 
 
@@ -207,7 +224,7 @@ def _write_part(db_path: str, ids: list[int], label: str | None, raw: bool, part
     conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
     try:
         with open(part, "w", encoding="utf-8", newline="") as handle:
-            return _write_csv_rows(conn, csv.writer(handle, lineterminator="\r\n"), ids, label, raw)
+            return _write_csv_rows(conn, handle, ids, label, raw)
     finally:
         conn.close()
 
