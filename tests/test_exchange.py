@@ -237,3 +237,24 @@ def test_exported_file_gets_ordinary_permissions(tmp_path, store, seed_doc):
         assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_text().startswith("article_id")
     finally:
         os.umask(old)
+
+
+def test_import_revisits_an_article_it_no_longer_keeps(tmp_path, store, seed_doc, monkeypatch):
+    # The importer keeps only a few articles' sentence indexes; rows that come
+    # back to an article it let go are still placed.
+    from tui.exchange import importer
+
+    _tag_some(store, seed_doc)
+    other = tmp_path / "other.txt"
+    other.write_text("Other Story\n\nA different sentence. And a second one.\n")
+    doc = store.open_article(load_article(other))
+    store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
+    buffer = io.StringIO(newline="")
+    write_csv(store.db, buffer)
+    lines = buffer.getvalue().splitlines(keepends=True)
+    # seed, other, seed, seed: the seed's index must be found again.
+    path = tmp_path / "interleaved.csv"
+    path.write_text("".join([lines[0], lines[1], lines[4], lines[2], lines[3]]), encoding="utf-8")
+    monkeypatch.setattr(importer, "ARTICLES_KEPT", 1)
+    report = import_file(AnnotationStore(tmp_path / "fresh.db"), path)
+    assert (report.read, report.added, report.unplaced) == (4, 4, [])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,10 @@ from ..text import ArticleError, article_from_body, load_article
 from .csv_safety import restore
 
 BATCH = 5_000
+# Articles whose sentence index is kept at once. Exports come ordered by
+# article, so a few suffice; more would hold every article of a big file in
+# memory (~5 MB each for 10,000 sentences).
+ARTICLES_KEPT = 4
 
 
 class ImportFormatError(Exception):
@@ -77,7 +82,7 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
 def import_file(store: AnnotationStore, path: Path) -> ImportReport:
     """Import every row of ``path`` into ``store``; returns a report."""
     report = ImportReport()
-    articles: dict[tuple[str, str], _ArticlePlaces | None] = {}
+    articles: OrderedDict[tuple[str, str], _ArticlePlaces | None] = OrderedDict()
     batch: list[list[Any]] = []
     for number, row in enumerate(read_rows(path), start=1):
         report.read += 1
@@ -88,8 +93,12 @@ def import_file(store: AnnotationStore, path: Path) -> ImportReport:
             report.unplaced.append(f"{where}: {exc}")
             continue
         key = (str(row.get("article_hash") or ""), str(row.get("article_path") or ""))
-        if key not in articles:
+        if key in articles:
+            articles.move_to_end(key)
+        else:
             articles[key] = _find_article(store, *key)
+            if len(articles) > ARTICLES_KEPT:
+                articles.popitem(last=False)
         target = articles[key]
         if target is None:
             report.unplaced.append(f"{where}: article {key[1] or key[0]!r} not found")
