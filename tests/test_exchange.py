@@ -31,6 +31,15 @@ def _tag_some(store, doc):
     store.set_note(doc, paras[5].sentences[1], '=HYPERLINK("http://evil")')
 
 
+def _tag_other(store, folder, body="A different sentence."):
+    """A second article, its first sentence tagged as a claim."""
+    other = folder / "other.txt"
+    other.write_text(f"Other Story\n\n{body}\n")
+    doc = store.open_article(load_article(other))
+    store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
+    return other
+
+
 def test_csv_header_is_exact():
     assert ",".join(CSV_COLUMNS) == HEADER
 
@@ -212,10 +221,7 @@ def test_export_on_two_cores_is_byte_for_byte_the_single_core_export(tmp_path, m
 
 def test_export_of_one_article_through_the_cli(tmp_path, store, seed_doc, seed_path):
     _tag_some(store, seed_doc)
-    other = tmp_path / "other.txt"
-    other.write_text("Other Story\n\nA different sentence.\n")
-    doc = store.open_article(load_article(other))
-    store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
+    other = _tag_other(store, tmp_path)
     result = run_tui("export", "--db", str(store.path), "--article", str(other))
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["text"] for r in rows] == ["A different sentence."]
@@ -245,10 +251,7 @@ def test_import_revisits_an_article_it_no_longer_keeps(tmp_path, store, seed_doc
     from tui.exchange import importer
 
     _tag_some(store, seed_doc)
-    other = tmp_path / "other.txt"
-    other.write_text("Other Story\n\nA different sentence. And a second one.\n")
-    doc = store.open_article(load_article(other))
-    store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
+    _tag_other(store, tmp_path, "A different sentence. And a second one.")
     buffer = io.StringIO(newline="")
     write_csv(store.db, buffer)
     lines = buffer.getvalue().splitlines(keepends=True)
