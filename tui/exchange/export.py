@@ -194,14 +194,20 @@ def _write_csv_file(db_path: Path, out: TextIO, article_id: int | None, label: s
         # those before it are done, while the processes write the next ones.
         results = pool.map(_write_part, repeat(str(db_path)), chunks, repeat(label),
                            repeat(raw), parts)
-        for part, count in zip(parts, results):
-            with open(part, "rb") as handle:
-                if target is not None:
-                    shutil.copyfileobj(handle, target, 1 << 20)
-                else:
-                    out.write(handle.read().decode("utf-8"))
-            os.unlink(part)
-            written += count
+        try:
+            for part, count in zip(parts, results):
+                with open(part, "rb") as handle:
+                    if target is not None:
+                        shutil.copyfileobj(handle, target, 1 << 20)
+                    else:
+                        out.write(handle.read().decode("utf-8"))
+                os.unlink(part)
+                written += count
+        except BaseException:
+            # The reader went away (`| head`) or the disk filled up: write no
+            # more parts than those already under way.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     if target is not None:
         target.flush()
     return written
