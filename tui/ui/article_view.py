@@ -202,11 +202,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- layout -----------------------------------------------------------
 
-    def _text_width(self) -> int:
-        return max(10, self.scrollable_content_region.width - GUTTER)
-
-    def _ensure_layout(self) -> _Layout:
-        width = self._text_width()
+    def _ensure_layout(self, region_width: int | None = None) -> _Layout:
+        """The line index for the current width (``region_width`` if known)."""
+        if region_width is None:
+            region_width = self.scrollable_content_region.width
+        width = max(10, region_width - GUTTER)
         if self._layout is None or self._layout.width != width:
             first_line, starts, y = [], [], 0
             for text in self._texts:
@@ -284,9 +284,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_line(self, y: int) -> Strip:
         """Draw screen line ``y`` (only lines on screen are ever asked for)."""
-        layout = self._ensure_layout()
-        line = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
+        layout = self._ensure_layout(width)
+        line = self.scroll_offset.y + y
         styles = self._styles()
         index = bisect_right(layout.first_line, line) - 1
         if index < 0 or line >= layout.total:
