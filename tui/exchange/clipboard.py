@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pyperclip
-
 SYSTEM = "system clipboard"
 TERMINAL = "terminal clipboard (OSC 52)"
 
@@ -23,6 +21,8 @@ def copy_text(text: str, fallback: Callable[[str], None] | None = None) -> str:
     Raises ``RuntimeError`` if the system clipboard fails and no fallback
     is given.
     """
+    import pyperclip  # on first copy, not on the reader's start (it loads ctypes)
+
     try:
         # is_available() is unreliable before the first copy: just try.
         pyperclip.copy(text)

@@ -10,13 +10,11 @@ from __future__ import annotations
 import csv
 import gc
 import json
-import multiprocessing
 import os
 import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -186,6 +184,10 @@ def _write_csv_file(db_path: Path, out: TextIO, article_id: int | None, label: s
     out.flush()
     target = out.buffer if hasattr(out, "buffer") else None
     written = 0
+    # Imported only for a big export: the reader imports this module.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     with (tempfile.TemporaryDirectory(prefix="tui-export-") as folder,
           ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool):

@@ -20,7 +20,6 @@ from textual.screen import Screen
 
 from ..store import StoreError
 from ..text import Article
-from .screens.library import LibraryScreen
 from .screens.reader import ReaderScreen
 
 # Paragraphs split before the reader comes alive (the rest split on demand).
@@ -64,6 +63,9 @@ class AnnotateApp(App):
     def on_mount(self) -> None:
         """Show the library for a folder, the reader for a file."""
         if self._folder is not None:
+            # Imported here: its DataTable would slow the reader's first paint.
+            from .screens.library import LibraryScreen
+
             self.push_screen(LibraryScreen(self._folder))
         elif self._article is not None:
             self.open_reader(self._article)

@@ -8,6 +8,7 @@ character for one, so every offset still points at the same character.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rich.cells import get_character_cell_size
@@ -17,14 +18,19 @@ _CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x242
 # C1 controls (U+0080..U+009F) have no pictures; show the replacement sign.
 _CONTROL_PICTURES |= {code: 0xFFFD for code in range(0x80, 0xA0)}
 _ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 # Characters whose cell width is not 1: wide East Asian, emoji, combining and
-# zero-width marks. Text without any takes the fast path.
-_NOT_ONE_CELL = re.compile(
-    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0e31-\u0e3a"
-    "\u1100-\u115f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2e80-\ua4cf\uac00-\ud7a3"
-    "\uf900-\ufaff\ufe00-\ufe0f\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-    "\U0001f000-\U0001faff\U00020000-\U0003fffd]"
-)
+# zero-width marks. Text without any takes the fast path. Compiled on first
+# use (~5 ms at start-up otherwise): ASCII text never needs it.
+@functools.cache
+def _not_one_cell() -> re.Pattern[str]:
+    return re.compile(
+        "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0e31-\u0e3a"
+        "\u1100-\u115f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2e80-\ua4cf\uac00-\ud7a3"
+        "\uf900-\ufaff\ufe00-\ufe0f\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+        "\U0001f000-\U0001faff\U00020000-\U0003fffd]"
+    )
 
 
 def visible(text: str) -> str:
@@ -39,7 +45,7 @@ def visible(text: str) -> str:
 
 def cell_widths(text: str) -> list[int] | None:
     """Cell width of each character, or None when every one is 1 cell."""
-    if text.isascii() or not _NOT_ONE_CELL.search(text):
+    if text.isascii() or not _not_one_cell().search(text):
         return None
     return [get_character_cell_size(ch) for ch in text]
 
