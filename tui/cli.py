@@ -98,7 +98,7 @@ def export_command(db_path, fmt, article_file, label, output, excel, raw) -> Non
     """Export annotations as CSV (default) or JSONL, ordered by article and position."""
     import sqlite3
 
-    from .exchange.export import write_csv_file, write_jsonl
+    from .exchange.export import reuse_freed_memory, write_csv_file, write_jsonl
     from .exchange.files import atomic_text_output
     from .store import StoreError, check_database, default_db_path
     from .store.preflight import is_current
@@ -108,6 +108,7 @@ def export_command(db_path, fmt, article_file, label, output, excel, raw) -> Non
         check_database(db)
     except StoreError as exc:
         fail(str(exc))
+    reuse_freed_memory()
     if not is_current(db):
         open_store(db).close()  # create or migrate it first (loads sqlite-utils)
     # A current database is read directly: no sqlite-utils import, no write.
