@@ -216,7 +216,9 @@ def test_export_on_two_cores_is_byte_for_byte_the_single_core_export(tmp_path, m
     with target.open("w", encoding="utf-8", newline="") as out:
         assert export.write_csv_file(store.path, out, workers=2) == 150
     assert target.read_bytes().decode("utf-8") == single.getvalue()
-    assert export._split_evenly([(1, 10), (2, 10), (3, 10), (4, 10)], 2) == [[1, 2], [3, 4]]
+    assert export._split_evenly([1, 2, 3, 4], 2) == [[1, 2], [3, 4]]
+    assert export._split_evenly([1, 2, 3, 4, 5], 2) == [[1, 2, 3], [4, 5]]
+    assert export._split_evenly([1, 2, 3], 12) == [[1], [2], [3]]
 
 
 def test_export_of_one_article_through_the_cli(tmp_path, store, seed_doc, seed_path):

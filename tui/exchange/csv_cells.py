@@ -8,8 +8,10 @@ quote or neutralise (the usual case for labels, timestamps and notes) is
 checked with one scan of the whole batch, and only the cells of the other
 columns are looked at one by one. The rule is the csv module's default
 dialect (excel, QUOTE_MINIMAL): a cell is quoted when it holds a comma, a
-double quote or a line break, and a quote inside is doubled. tests/test_exchange.py checks the output
-against ``csv.writer`` on arbitrary text.
+double quote or a line break, and a quote inside is doubled. It is written
+twice, once per cell (``csv_cell``) and once inlined for speed in
+``text_column``; tests/test_csv_cells.py checks both against ``csv.writer``
+on arbitrary text.
 """
 
 from __future__ import annotations
