@@ -13,11 +13,7 @@ import re
 
 from rich.cells import get_character_cell_size
 
-# C0 controls and DEL become U+2400..U+2421 (␛ for ESC, ␉ for TAB, ...).
-_CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421}
-# C1 controls (U+0080..U+009F) have no pictures; show the replacement sign.
-_CONTROL_PICTURES |= {code: 0xFFFD for code in range(0x80, 0xA0)}
-_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+from ..text.safe import printable
 
 
 # Characters whose cell width is not 1: wide East Asian, emoji, combining and
@@ -34,13 +30,8 @@ def _not_one_cell() -> re.Pattern[str]:
 
 
 def visible(text: str) -> str:
-    """``text`` with control characters replaced by visible symbols."""
-    # translate() with a dict is slow on non-ASCII text (0.13 s for
-    # Moby-Dick) and a regex scan costs ~6 us a paragraph; most paragraphs
-    # have no control character, which isprintable() tells at C speed.
-    if text.isprintable() or not _ANY_CONTROL.search(text):
-        return text
-    return text.translate(_CONTROL_PICTURES)
+    """``text`` with control characters replaced by visible symbols (same length)."""
+    return printable(text)
 
 
 def cell_widths(text: str) -> list[int] | None:
