@@ -184,3 +184,16 @@ def test_the_reader_without_a_terminal_says_so_in_one_line(tmp_path):
         "tui: the reader needs a terminal (standard input, output and error are not all "
         "one); for scripts use `tui parse`, `tui export` or `tui orphans`\n")
     assert not (tmp_path / "a.db").exists()
+
+
+def test_fail_and_warn_make_any_message_printable(capsys):
+    from tui.cli import fail, warn
+
+    warn(["bell\x07 and \x1b]0;title\x07"])
+    with pytest.raises(SystemExit) as exit_:
+        fail("a\nb\x1b[2Jc\x9b\u202e")
+    assert exit_.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == ("tui: warning: bell␇ and ␛]0;title␇\n"
+                            "tui: a␊b␛[2Jc\ufffd\ufffd\n")

@@ -96,7 +96,7 @@ _PIECES = st.sampled_from([
     "\x00", "\x1b]0;t\x07", "\x1b[31m", "\x7f", "\x85", "\x9b", "\u2028", "\u202e", "\ufeff",
     "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\r",
     "4 April 2014", "Headline", "Wire", "Mr.", "U.S.", "1.", "...", ". . .", "\"", "”", "(",
-    "Hello world.", "Is it?", "Yes!", "é", "日本語。", "\U0001f600", "\ud7ff",
+    "Hello world.", "Is it?", "Yes!", "A long sentence goes on. " * 80, "x" * 3000, "é", "日本語。", "\U0001f600", "\ud7ff",
 ])
 _TEXT = st.one_of(
     st.text(max_size=400),
@@ -121,6 +121,7 @@ def test_parse_and_split_anything(text):
             assert position <= sentence.start < sentence.end <= paragraph.end
             assert body[sentence.start:sentence.end] == sentence.text
             assert body[position:sentence.start].strip() == ""  # only white space between
+            assert not sentence.text[0].isspace() and not sentence.text[-1].isspace()
             position = sentence.end
         assert body[position:paragraph.end].strip() == ""
     if article.trailer:
@@ -130,3 +131,13 @@ def test_parse_and_split_anything(text):
     assert again.paragraphs == article.paragraphs and again.trailer == article.trailer
     for value in (article.title, article.date, article.source):
         assert "\n" not in value
+    # Nothing but white space is lost: the body is the end of the text, and
+    # without a date line, the text is the title (if taken from it) + body.
+    visible = _visible(text)
+    assert visible.endswith(_visible(body))
+    if not article.date:
+        assert visible in (_visible(body), _visible(article.title + body))
+
+
+def _visible(text: str) -> str:
+    return re.sub(r"\s", "", text)
