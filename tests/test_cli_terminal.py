@@ -177,7 +177,7 @@ def test_existing_db_helper_accepts_an_existing_database(tmp_path):
 def test_the_reader_without_a_terminal_says_so_in_one_line(tmp_path):
     result = subprocess.run([TUI, "read", str(SEED), "--db", str(tmp_path / "a.db")],
                             stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                            timeout=60)
+                            timeout=60, check=False)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == (

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED, run_tui
+from tests.conftest import SEED
 from tui.text import ArticleError, load_article
 from tui.text.paths import (
     MAX_ARTICLE_BYTES,
@@ -33,7 +33,7 @@ LONG_NAME = "x" * 300  # NAME_MAX is 255 on Linux file systems
 def run_quick(*args: str, timeout: float = 20) -> subprocess.CompletedProcess:
     """Run tui; a hang (a FIFO opened for reading) raises TimeoutExpired."""
     return subprocess.run([TUI, *args], capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, check=False)
 
 
 def one_line(result: subprocess.CompletedProcess) -> str:
@@ -130,7 +130,7 @@ def _without_root_override(*args: str) -> subprocess.CompletedProcess:
         return run_quick(*args)
     command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", TUI, *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=20,
-                          stdin=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, check=False)
 
 
 @pytest.fixture
@@ -188,3 +188,15 @@ def test_db_socket_long_name_and_directory_are_one_line(unix_socket, tmp_path):
     assert one_line(run_quick("read", str(SEED), "--db", str(tmp_path))) == (
         f"tui: {tmp_path}: is a directory, not a database")
 
+
+
+def test_open_regular_file_streams_and_refuses_a_fifo(tmp_path, fifo):
+    from tui.text.paths import open_regular_file
+
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(b'{"a": 1}\n')
+    with open_regular_file(path, "an import file") as handle:
+        assert handle.read() == b'{"a": 1}\n'
+    with pytest.raises(PathError) as caught:
+        open_regular_file(fifo, "an import file")
+    assert str(caught.value) == f"{fifo}: is a named pipe (FIFO), not an import file"

@@ -3,10 +3,11 @@
 A FIFO blocks ``open()`` until a writer comes (forever, in practice), a
 character device such as ``/dev/zero`` never ends, and a socket cannot be
 read at all. So every file the program reads -- article, database, import --
-goes through :func:`check_regular_file` (a ``stat``, no ``open``) first, and
-articles are read by :func:`read_regular_file`, which opens without
-blocking, checks again on the open file (the path may have been swapped in
-between) and never reads more than the limit.
+goes through :func:`check_regular_file` (a ``stat``, no ``open``) first.
+:func:`open_regular_file` (for streaming readers such as imports) then opens
+without blocking and checks again on the open file (the path may have been
+swapped in between); articles are read by :func:`read_regular_file`, which
+never reads more than the limit.
 
 Every problem is a :class:`PathError` whose message is one line naming the
 path, with control characters shown as visible symbols.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from typing import BinaryIO
 
 from .safe import printable
 
@@ -109,15 +111,14 @@ def check_regular_file(
     return info
 
 
-def read_regular_file(
-    path: str | os.PathLike, what: str = "a file", max_bytes: int = MAX_ARTICLE_BYTES
-) -> bytes:
-    """The bytes of the regular file at ``path``, at most ``max_bytes`` of them.
+def open_regular_file(
+    path: str | os.PathLike, what: str = "a file", max_bytes: int | None = None
+) -> BinaryIO:
+    """Open the regular file at ``path`` for reading bytes (the caller closes it).
 
-    Checks with :func:`check_regular_file` first, then opens without
-    blocking (a FIFO swapped in after the check must not hang the program)
-    and checks the open file again. A file that grows past the limit while
-    being read is refused too.
+    For readers that stream (imports): :func:`check_regular_file` first,
+    then an open that cannot block (a FIFO swapped in after the check must
+    not hang the program), then the same check on the open file.
     """
     check_regular_file(path, what, max_bytes=max_bytes)
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
@@ -127,14 +128,28 @@ def read_regular_file(
         raise _os_error(path, exc) from None
     try:
         kind = _kind(os.fstat(fd).st_mode)
-        if kind is not None:
-            raise PathError(f"{show_path(path)}: is {kind}, not {what}")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise _os_error(path, exc) from None
-    finally:
         os.close(fd)
+        raise _os_error(path, exc) from None
+    if kind is not None:
+        os.close(fd)
+        raise PathError(f"{show_path(path)}: is {kind}, not {what}")
+    return os.fdopen(fd, "rb")
+
+
+def read_regular_file(
+    path: str | os.PathLike, what: str = "a file", max_bytes: int = MAX_ARTICLE_BYTES
+) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``max_bytes`` of them.
+
+    Opened by :func:`open_regular_file`; a file that grows past the limit
+    while being read is refused too.
+    """
+    with open_regular_file(path, what, max_bytes) as handle:
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise _os_error(path, exc) from None
     if len(data) > max_bytes:
         raise PathError(f"{show_path(path)}: files over {_size(max_bytes)} are not read")
     return data
@@ -164,6 +179,7 @@ __all__ = [
     "PathError",
     "check_regular_file",
     "is_missing",
+    "open_regular_file",
     "read_regular_file",
     "show_path",
 ]
