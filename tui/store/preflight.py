@@ -111,7 +111,8 @@ def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Co
         return conn
     except sqlite3.OperationalError as exc:
         conn.close()
-        if getattr(exc, "sqlite_errorcode", 0) & 0xFF != SQLITE_CANTOPEN:
+        # CANTOPEN on a read-only disk, READONLY_DIRECTORY in a read-only folder.
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in (SQLITE_CANTOPEN, SQLITE_READONLY):
             raise
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout,
                            isolation_level=None, check_same_thread=False)
