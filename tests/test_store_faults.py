@@ -202,9 +202,9 @@ def test_an_immutable_file_opens_read_only(tmp_path, seed_path):
 
 # -- disk full ----------------------------------------------------------------
 
-def _fill(folder: Path) -> Path:
+def _fill(folder: Path, name: str = "filler") -> Path:
     """Write a file until the disk is full; return it."""
-    filler = folder / "filler"
+    filler = folder / name
     fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
     try:
         while True:
@@ -239,16 +239,30 @@ def test_a_full_disk_gives_one_line_and_keeps_every_earlier_tag(tmp_path, seed_p
         with pytest.raises(StoreError) as raised:
             import_file(store, exported)
         assert str(raised.value) == full
+        store.close()  # this may free the -wal file's space: fill that too
+        more = _fill(mnt, "more")
+        try:  # reopened: it reads and refuses to write, or it cannot even open
+            again = AnnotationStore(path, annotator="me")
+        except StoreError as exc:
+            assert str(exc) == full
+        else:
+            assert len(again.annotations(doc)) == 3
+            with pytest.raises(StoreError) as raised:
+                again.tag(doc, 3, sentence(doc, 3, 1), "claim")
+            assert str(raised.value) == full
+            again.close()
         with pytest.raises(StoreError) as raised:  # a new database cannot be made
             AnnotationStore(mnt / "new.db")
         assert "\n" not in str(raised.value) and str(raised.value).startswith(f"{mnt / 'new.db'}: ")
+        filler.unlink()  # room for the checking connection's -shm file
+        more.unlink()
         check = sqlite3.connect(path)
         assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         check.close()
         expected = [(1, 1, "claim"), (2, 1, "background"), (4, 1, "quote")]
         assert labels_in(path) == expected
-        # Space again: the same connection saves.
-        filler.unlink()
+        # Space again: it saves.
+        store = AnnotationStore(path, annotator="me")
         store.tag(doc, 3, sentence(doc, 3, 1), "claim")
         store.close()
         assert labels_in(path) == [*expected[:2], (3, 1, "claim"), expected[2]]

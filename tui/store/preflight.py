@@ -51,7 +51,10 @@ def describe_error(exc: sqlite3.Error, path: Path | str, read_only: str | None =
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     lowered = text.lower()
-    if primary == SQLITE_FULL or "disk is full" in lowered:
+    if primary == SQLITE_FULL or "disk is full" in lowered or (
+            primary == SQLITE_IOERR and _no_space_left(path)):
+        # A full disk may also surface as an I/O error (the -shm file of a
+        # database opened on a full disk cannot be sized).
         return f"{path}: the disk is full; not saved"
     if primary in (SQLITE_BUSY, SQLITE_LOCKED) or "database is locked" in lowered:
         return f"{path}: locked by another program; not saved"
@@ -65,6 +68,13 @@ def describe_error(exc: sqlite3.Error, path: Path | str, read_only: str | None =
     if primary == SQLITE_CANTOPEN:
         return f"{path}: cannot open the database ({text})"
     return f"{path}: database error: {text}"
+
+
+def _no_space_left(path: Path | str) -> bool:
+    try:
+        return os.statvfs(Path(path).parent).f_bavail == 0
+    except OSError:
+        return False
 
 
 def write_refusal(path: Path) -> str | None:
