@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import random
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -70,8 +69,9 @@ def test_another_programs_database_is_refused_byte_identical(tmp_path, journal):
         f"{path}: a database of another program (tables: expenses); refusing to touch it")
     result = run_tui("export", "--db", str(path))
     assert result.returncode == 2
-    assert result.stderr == (f"tui: {path}: a database of another program (tables: expenses); "
-                             "refusing to touch it\n")
+    assert result.stderr.endswith(f"{path}: a database of another program (tables: expenses); "
+                                  "refusing to touch it\n")
+    assert result.stderr.count("\n") == 1
     assert sha256(path) == before
 
 
@@ -318,6 +318,17 @@ def test_a_damaged_file_gives_one_line_naming_it(tmp_path, seed_path):
     # and summaries find their answer in an index, and may still work).
     assert set(failed) >= {"annotations", "annotation_at", "tag", "untag", "set_note",
                            "counts", "undo"}
+
+
+def test_a_file_with_a_sqlite_header_and_garbage_after_it_is_damaged(tmp_path):
+    path = tmp_path / "a.db"
+    path.write_bytes(b"SQLite format 3\x00" + random.Random(3).randbytes(8192))
+    before = sha256(path)
+    with pytest.raises(StoreError) as raised:
+        AnnotationStore(path)
+    assert str(raised.value).startswith(f"{path}: the database file is damaged (")
+    assert "\n" not in str(raised.value)
+    assert sha256(path) == before
 
 
 # -- a held write lock ---------------------------------------------------------

@@ -20,7 +20,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
 
 from ..text import Article, Sentence
 from .anchoring import context_around, reanchor
