@@ -73,6 +73,7 @@ def test_another_programs_database_is_refused_byte_identical(tmp_path, journal):
                                   "refusing to touch it\n")
     assert result.stderr.count("\n") == 1
     assert sha256(path) == before
+    assert os.listdir(tmp_path) == ["expenses.db"]  # no -wal or -shm left beside it
 
 
 def test_another_sqlite_utils_migration_set_is_not_ours(tmp_path):
