@@ -212,12 +212,16 @@ class ReaderScreen(Screen):
         sentence = self._sentence_to_change()
         if sentence is None:
             return
+        shown = self.view.labels.get((sentence.start, sentence.end))
         try:
-            annotation = self.store.tag(self.doc, self.view.paragraph, sentence, label)
+            result = self.store.tag(self.doc, self.view.paragraph, sentence, label, shown=shown)
         except SAVE_ERRORS as exc:
             self.notify(f"Not saved: {exc}", title="Tag failed", severity="error", markup=False)
             return
+        annotation = result.annotation
         self.view.set_label(sentence.start, sentence.end, annotation.label if annotation else None)
+        if result.message:
+            self.notify(result.message, severity="warning", markup=False)
         self._update_status()
 
     def action_untag(self) -> None:
@@ -225,12 +229,16 @@ class ReaderScreen(Screen):
         sentence = self._sentence_to_change()
         if sentence is None:
             return
+        shown = self.view.labels.get((sentence.start, sentence.end))
         try:
-            self.store.untag(self.doc, sentence)
+            result = self.store.untag(self.doc, sentence, shown=shown)
         except SAVE_ERRORS as exc:
             self.notify(f"Not saved: {exc}", title="Untag failed", severity="error", markup=False)
             return
-        self.view.set_label(sentence.start, sentence.end, None)
+        annotation = result.annotation
+        self.view.set_label(sentence.start, sentence.end, annotation.label if annotation else None)
+        if result.message and shown is not None:
+            self.notify(result.message, severity="warning", markup=False)
         self._update_status()
 
     def _replay(self, undo: bool) -> None:
@@ -244,6 +252,8 @@ class ReaderScreen(Screen):
         if change is None:
             self.notify("Nothing to undo" if undo else "Nothing to redo", markup=False)
             return
+        if change.message:
+            self.notify(change.message, severity="warning", markup=False)
         label = change.annotation.label if change.annotation else None
         self.view.set_label(change.start, change.end, label)
         self.view.move_to_offset(change.start)
