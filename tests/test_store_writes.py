@@ -17,7 +17,7 @@ def sentence(doc, p, s):
 def test_pressing_the_shown_label_on_a_tag_removed_elsewhere_adds_nothing(tmp_path, seed_path):
     article = load_article(seed_path)
     mine = AnnotationStore(tmp_path / "a.db", annotator="me")
-    other = AnnotationStore(tmp_path / "a.db", annotator="other")
+    other = AnnotationStore(tmp_path / "a.db", annotator="me")  # a second window
     doc, their_doc = mine.open_article(article), other.open_article(article)
     target = sentence(doc, 3, 1)
     mine.tag(doc, 3, target, "claim", shown=None)
@@ -33,7 +33,7 @@ def test_pressing_the_shown_label_on_a_tag_removed_elsewhere_adds_nothing(tmp_pa
 def test_data_version_changes_when_another_connection_commits(tmp_path, seed_path):
     article = load_article(seed_path)
     mine = AnnotationStore(tmp_path / "a.db", annotator="me")
-    other = AnnotationStore(tmp_path / "a.db", annotator="other")
+    other = AnnotationStore(tmp_path / "a.db", annotator="me")  # a second window
     doc = mine.open_article(article)
     their_doc = other.open_article(article)
     seen = mine.data_version()

@@ -37,22 +37,23 @@ def reanchor(db: Database, article_id: int, article: Article) -> tuple[int, int]
     Returns (placed, orphaned). Runs inside the caller's transaction.
     """
     places = sentence_index(article)
-    taken: set[tuple[int, int]] = set()
+    # Per coder: two coders' tags on one sentence both move to its new place.
+    taken: set[tuple[str, int, int]] = set()
     placed = orphaned = 0
     rows = db.execute_returning_dicts(
-        "SELECT id, start, text FROM annotations WHERE article_id = ? ORDER BY start", [article_id]
+        "SELECT id, annotator, start, text FROM annotations WHERE article_id = ? ORDER BY start", [article_id]
     )
     # Park every annotation first so the unique index does not trip while
     # moving them past one another.
     db.execute("UPDATE annotations SET paragraph = NULL, sentence = NULL WHERE article_id = ?", [article_id])
     body = article.body
     for row in rows:
-        candidates = [c for c in places.get(row["text"], []) if (c[2], c[3]) not in taken]
+        candidates = [c for c in places.get(row["text"], []) if (row["annotator"], c[2], c[3]) not in taken]
         if not candidates:
             orphaned += 1
             continue
         paragraph, sentence, start, end = min(candidates, key=lambda c: abs(c[2] - row["start"]))
-        taken.add((start, end))
+        taken.add((row["annotator"], start, end))
         db.execute(
             'UPDATE annotations SET paragraph = ?, sentence = ?, start = ?, "end" = ?, '
             "context_before = ?, context_after = ? WHERE id = ?",

@@ -12,7 +12,6 @@ only :class:`StoreError` (one line for the user) for database trouble.
 from __future__ import annotations
 
 import functools
-import getpass
 import json
 import sqlite3
 from dataclasses import dataclass, replace
@@ -24,6 +23,7 @@ from typing import Any
 from ..text import Article, Sentence
 from .anchoring import context_around, reanchor
 from .dangling import count_dangling
+from .coders import CoderNameError, current_coder, os_user
 from .database import StoreDatabase, open_database, write_transaction
 from .labels import LABELS_BY_NAME, get_label
 from .preflight import BUSY_TIMEOUT_S, StoreError, describe_error
@@ -36,10 +36,7 @@ def now() -> str:
 
 def default_annotator() -> str:
     """The OS user name, or 'unknown' where there is none."""
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers
-        return "unknown"
+    return os_user()
 
 
 @dataclass(frozen=True)
@@ -129,7 +126,11 @@ class AnnotationStore:
     def __init__(self, path: str | Path, annotator: str | None = None,
                  busy_timeout: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)
-        self.annotator = annotator or default_annotator()
+        # --annotator, else $TUI_ANNOTATOR, else the OS user (tui/store/coders.py).
+        try:
+            self.annotator = current_coder(annotator)
+        except CoderNameError as exc:
+            raise StoreError(str(exc)) from None
         try:
             self.db: StoreDatabase = open_database(self.path, busy_timeout)
         except OSError as exc:
@@ -225,19 +226,25 @@ class AnnotationStore:
         rows = self.db.execute_returning_dicts(
             "SELECT ar.id, ar.content_hash, ar.sentence_count, ar.last_opened, "
             "(SELECT count(*) FROM annotations a WHERE a.article_id = ar.id "
-            " AND a.paragraph IS NOT NULL) AS tagged FROM articles ar"
+            " AND a.paragraph IS NOT NULL AND a.annotator = ?) AS tagged FROM articles ar",
+            [self.annotator],
         )
         return {row["content_hash"]: row for row in rows}
 
     # -- annotations ------------------------------------------------------
 
     def annotations(self, doc: OpenArticle) -> dict[tuple[int, int], Annotation]:
-        """The article's placed annotations, keyed by (start, end)."""
-        rows = self._annotations("article_id = ? AND paragraph IS NOT NULL", [doc.id])
+        """This coder's placed annotations of the article, keyed by (start, end).
+
+        Blind by default: other coders' tags are not here (see
+        :meth:`other_coders_labels`).
+        """
+        rows = self._annotations("article_id = ? AND annotator = ? AND paragraph IS NOT NULL",
+                                 [doc.id, self.annotator])
         return {(a.start, a.end): a for a in rows}
 
     def annotation_at(self, doc: OpenArticle, sentence: Sentence) -> Annotation | None:
-        """The annotation on ``sentence``, if any."""
+        """This coder's annotation on ``sentence``, if any."""
         return self._annotation_on(doc, sentence.start, sentence.end)
 
     def tag(self, doc: OpenArticle, paragraph: int, sentence: Sentence, label: str,
@@ -334,13 +341,31 @@ class AnnotationStore:
         return self._replay(doc, undo=False)
 
     def counts(self, doc: OpenArticle) -> dict[str, int]:
-        """Placed annotations per label (foreign labels included as they are)."""
+        """This coder's placed annotations per label (foreign labels as they are)."""
         rows = self.db.execute(
-            "SELECT label, count(*) FROM annotations WHERE article_id = ? "
+            "SELECT label, count(*) FROM annotations WHERE article_id = ? AND annotator = ? "
             "AND paragraph IS NOT NULL GROUP BY label",
-            [doc.id],
+            [doc.id, self.annotator],
         ).fetchall()
         return dict(rows)
+
+    def other_coders_labels(self, doc: OpenArticle) -> dict[tuple[int, int], dict[str, str]]:
+        """The other coders' labels on this article: {(start, end): {coder: label}}.
+
+        For a compare view; :meth:`annotations` stays blind to them.
+        """
+        found: dict[tuple[int, int], dict[str, str]] = {}
+        for start, end, coder, label in self.db.conn.execute(
+                'SELECT start, "end", annotator, label FROM annotations WHERE article_id = ? '
+                "AND annotator != ? AND paragraph IS NOT NULL ORDER BY start, annotator",
+                [doc.id, self.annotator]):
+            found.setdefault((start, end), {})[coder] = label
+        return found
+
+    def coders(self) -> list[str]:
+        """Every coder with a tag in the database, sorted."""
+        return [name for (name,) in self.db.conn.execute(
+            "SELECT DISTINCT annotator FROM annotations ORDER BY annotator")]
 
     def orphans(self) -> list[dict[str, Any]]:
         """Annotations not on a sentence of their article's current text.
@@ -389,8 +414,8 @@ class AnnotationStore:
         return [Annotation(*row) for row in self.db.conn.execute(f"{_SELECT} WHERE {where}", params)]
 
     def _annotation_on(self, doc: OpenArticle, start: int, end: int) -> Annotation | None:
-        rows = self._annotations('article_id = ? AND start = ? AND "end" = ? AND paragraph IS NOT NULL',
-                                 [doc.id, start, end])
+        rows = self._annotations('article_id = ? AND annotator = ? AND start = ? AND "end" = ? '
+                                 "AND paragraph IS NOT NULL", [doc.id, self.annotator, start, end])
         return rows[0] if rows else None
 
     def _insert(self, doc: OpenArticle, paragraph: int, sentence: Sentence, label: str,
@@ -457,7 +482,8 @@ class AnnotationStore:
 
         Never by the stored row id: SQLite gives a deleted row's id to the
         next insert, maybe another article's tag. A restored tag is a new
-        row; a changed one keeps its current row.
+        row; a changed one keeps its current row. Always this coder's row
+        (tags are per coder; a step from before m004 may name another).
         """
         if target is None:
             if current is not None:
@@ -467,17 +493,17 @@ class AnnotationStore:
         if current is None:
             values = [doc.id, target["paragraph"], target["sentence"], start, end, target["text"],
                       target["context_before"], target["context_after"], target["label"],
-                      target["note"], target["annotator"], target["created_at"], stamp]
+                      target["note"], self.annotator, target["created_at"], stamp]
             row_id = self.db.conn.execute(_INSERT, values).lastrowid
             return Annotation(row_id, *values)
         self.db.execute(
             "UPDATE annotations SET label = ?, note = ?, annotator = ?, created_at = ?, "
             "updated_at = ? WHERE id = ?",
-            [target["label"], target["note"], target["annotator"], target["created_at"], stamp,
+            [target["label"], target["note"], self.annotator, target["created_at"], stamp,
              current.id],
         )
         return replace(current, label=target["label"], note=target["note"],
-                       annotator=target["annotator"], created_at=target["created_at"],
+                       annotator=self.annotator, created_at=target["created_at"],
                        updated_at=stamp)
 
 

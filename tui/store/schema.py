@@ -156,3 +156,22 @@ def m002_history_by_sentence(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'unknown label'); END
         """
     )
+
+
+@MIGRATIONS()
+def m004_tags_per_coder(db: Database) -> None:
+    """One tag per sentence per coder (issue 13), every existing tag kept.
+
+    The unique index said one label per placed sentence, whoever set it, so
+    a second coder's tag (or an import of their export) replaced the first
+    one's. It now includes ``annotator``. Existing rows already satisfy the
+    new index (one per sentence), so nothing is copied or lost. Runs after
+    m003, which may rebuild ``annotations`` with the old index.
+    """
+    db.execute("DROP INDEX IF EXISTS annotations_sentence")
+    db.execute(
+        "CREATE UNIQUE INDEX annotations_sentence ON annotations"
+        '(article_id, annotator, start, "end") WHERE paragraph IS NOT NULL'
+    )
+    # Comparing coders (agreement, merge) reads a coder's tags of an article.
+    db.execute("CREATE INDEX IF NOT EXISTS annotations_coder ON annotations(annotator, article_id)")
