@@ -184,8 +184,6 @@ def import_command(db_path, file: Path) -> None:
     from .store import StoreError, default_db_path
     from .text.safe import printable
 
-    if str(file) != "-" and not file.is_file():
-        fail(f"{printable(str(file))}: no such file")
     db = db_path or default_db_path()
     try:
         report = import_into(db, file)

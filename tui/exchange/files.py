@@ -113,7 +113,7 @@ def _refuse_protected(path: Path, protect: Iterable[Path]) -> None:
         except OSError:  # one of them does not exist
             same_file = False
         if same_name or same_file:
-            raise OutputError(f"{path}: is the database ({other}); refusing to overwrite it")
+            raise OutputError(f"{path}: is the database or one of its files ({other}); refusing to overwrite it")
 
 
 def database_files(db: Path) -> list[Path]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import os
 import stat
@@ -32,14 +33,14 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 from ..store import AnnotationStore, StoreError
 from ..store.anchoring import context_around, sentence_index
 from ..store.annotations import now
 from ..store.database import write_transaction
 from ..store.labels import LABELS_BY_NAME
-from ..text import ArticleError, article_from_body, load_article
+from ..text import Article, ArticleError, article_from_body, load_article
 from .csv_safety import FORMULA_PREFIXES, is_formula, restore
 
 # Rows written per executemany.
@@ -91,16 +92,43 @@ class ImportReport:
             self.unplaced.append(message)
 
 
-@dataclass
 class _ArticlePlaces:
-    article_id: int
-    body: str
-    places: dict[str, list[tuple[int, int, int, int]]]
+    """An article's body, paragraph spans and (built when first needed)
+    the places of each sentence text."""
+
+    def __init__(self, article_id: int, article: Article) -> None:
+        self.article_id = article_id
+        self.article = article
+        self.body = article.body
+        self.paragraphs = [(p.start, p.end) for p in article.paragraphs]
+        self._places: dict[str, list[tuple[int, int, int, int]]] | None = None
+
+    @property
+    def places(self) -> dict[str, list[tuple[int, int, int, int]]]:
+        """Sentence text -> (paragraph, sentence, start, end) of each one.
+
+        Splitting every paragraph into sentences is the costliest step of
+        an import (~0.1 s a MB): done only for an article with a row that
+        its own offsets do not place.
+        """
+        if self._places is None:
+            self._places = sentence_index(self.article)
+        return self._places
+
+    def at(self, spot: tuple[int, int, int, int], text: str) -> bool:
+        """True if ``text`` is in the body at the row's own offsets, within
+        the row's paragraph (as in an export of this very text)."""
+        paragraph, sentence, start, end = spot
+        if not 0 < paragraph <= len(self.paragraphs) or sentence < 1:
+            return False
+        first, last = self.paragraphs[paragraph - 1]
+        return first <= start and end <= last and self.body[start:end] == text
 
 
 # A row as read: ("row" or "line", its number, text, label, note, annotator,
-# article_hash, article_path, created_at, updated_at, start or None, and the
-# text as written in the file). Tuples: a million of them go by.
+# article_hash, article_path, created_at, updated_at, start or None, the
+# text as written in the file, and (paragraph, sentence, start, end) when
+# the row has all four). Tuples: a million of them go by.
 _Row = tuple
 
 
@@ -112,23 +140,98 @@ def read_rows(source: Path | str, warnings: list[str] | None = None) -> Iterator
     name = "standard input" if str(source) == "-" else str(source)
     warnings = warnings if warnings is not None else []
     with _open_binary(source, name) as handle:
-        first = handle.read(SAMPLE_BYTES).removeprefix(codecs.BOM_UTF8)
-        lines = _binary_lines(first, handle)
+        first = handle.read(SAMPLE_BYTES)
         if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise ImportFormatError(f"{name}: is UTF-16; save it as UTF-8 (CSV UTF-8) and import that")
         if b"\x00" in first.split(b"\n", 1)[0]:
             raise ImportFormatError(f"{name}:1: NUL bytes: a binary or UTF-16 file, not an export")
-        stripped = first.lstrip()
+        stripped = first.removeprefix(codecs.BOM_UTF8).lstrip()
         jsonl = Path(name).suffix.lower() in (".jsonl", ".json") or stripped.startswith(b"{")
-        encoding = "utf-8"
+        encoding, errors = "utf-8-sig", "strict"
         if not jsonl and not _is_utf8(first, final=len(first) < SAMPLE_BYTES):
-            encoding = "cp1252"
+            encoding, errors = "cp1252", _CP1252_FALLBACK
             warnings.append(f"{name}: not valid UTF-8; decoded as cp1252")
-        text_lines = _decoded(lines, encoding, name)
-        if jsonl:
-            yield from _jsonl_rows(text_lines, name)
+        if handle.seekable():
+            handle.seek(0)
+            binary: BinaryIO = handle
+        else:  # standard input: the sample, then the rest
+            binary = io.BufferedReader(_Prefixed(first, handle), SAMPLE_BYTES)  # type: ignore[arg-type]
+        # Decoded in C, a chunk at a time; a bad byte is located afterwards.
+        stream = io.TextIOWrapper(binary, encoding=encoding, errors=errors, newline="")
+        try:
+            if jsonl:
+                yield from _jsonl_rows(stream, name)
+            else:
+                yield from _csv_rows(stream, name)
+        except UnicodeDecodeError:
+            raise ImportFormatError(_not_utf8(source, name)) from None
+        finally:
+            stream.detach()
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that has been read from: the bytes read, then the rest."""
+
+    def __init__(self, first: bytes, rest: BinaryIO) -> None:
+        self.first, self.rest = first, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.first:
+            data, self.first = self.first[:len(buffer)], self.first[len(buffer):]
         else:
-            yield from _csv_rows(text_lines, name)
+            read = getattr(self.rest, "read1", self.rest.read)
+            data = read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _not_utf8(source: Path | str, name: str) -> str:
+    """The message for a file with a byte that is not UTF-8, naming its line.
+
+    The file is read again to find the line; standard input cannot be.
+    """
+    if str(source) == "-":
+        return f"{name}: not valid UTF-8 (save it as UTF-8)"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(source, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError as exc:
+                return f"{name}:{number}: not valid UTF-8 (byte {exc.start + 1} of the line)"
+    return f"{name}: not valid UTF-8 at its end"
+
+
+def _latin1_for_undefined(error: UnicodeDecodeError) -> tuple[str, int]:
+    # The five bytes cp1252 leaves undefined are read as latin-1, as the
+    # text layer does for articles.
+    return error.object[error.start:error.end].decode("latin-1"), error.end
+
+
+_CP1252_FALLBACK = "tui-cp1252-latin1"
+codecs.register_error(_CP1252_FALLBACK, _latin1_for_undefined)
+
+
+def check_source(source: Path | str) -> None:
+    """ImportFormatError unless ``source`` is ``-`` or a regular file.
+
+    Only ``stat``: a FIFO or a device is refused before it is opened.
+    """
+    if str(source) == "-":
+        return
+    try:
+        info = os.stat(source)
+    except FileNotFoundError:
+        raise ImportFormatError(f"{source}: no such file") from None
+    except (OSError, ValueError) as exc:
+        raise ImportFormatError(f"{source}: cannot be read ({getattr(exc, 'strerror', exc)})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ImportFormatError(f"{source}: is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise ImportFormatError(f"{source}: is not a regular file (use - to read standard input)")
 
 
 class _open_binary:
@@ -140,13 +243,8 @@ class _open_binary:
     def __enter__(self) -> BinaryIO:
         if str(self.source) == "-":
             return sys.stdin.buffer
+        check_source(self.source)
         try:
-            info = os.stat(self.source)
-            if stat.S_ISDIR(info.st_mode):
-                raise ImportFormatError(f"{self.name}: is a directory")
-            if not stat.S_ISREG(info.st_mode):
-                raise ImportFormatError(
-                    f"{self.name}: is not a regular file (use - to read standard input)")
             self.handle = open(self.source, "rb")
         except OSError as exc:
             raise ImportFormatError(f"{self.name}: cannot be read ({exc.strerror or exc})") from None
@@ -157,16 +255,6 @@ class _open_binary:
             self.handle.close()
 
 
-def _binary_lines(first: bytes, rest: BinaryIO) -> Iterator[bytes]:
-    """The lines of ``first`` followed by the rest of the stream."""
-    *complete, partial = first.split(b"\n")
-    for line in complete:
-        yield line + b"\n"
-    if partial:
-        yield partial + rest.readline()
-    yield from rest
-
-
 def _is_utf8(data: bytes, final: bool) -> bool:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(data, final=final)
@@ -175,26 +263,7 @@ def _is_utf8(data: bytes, final: bool) -> bool:
     return True
 
 
-def _decoded(lines: Iterator[bytes], encoding: str, name: str) -> Iterator[str]:
-    """Each line as text; a line that is not UTF-8 is an error naming it."""
-    number = 0
-    if encoding == "utf-8":
-        for number, raw in enumerate(lines, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise ImportFormatError(
-                    f"{name}:{number}: not valid UTF-8 (byte {exc.start + 1} of the line)") from None
-            yield line
-    else:
-        for raw in lines:
-            try:
-                yield raw.decode("cp1252")
-            except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
-                yield raw.decode("latin-1")
-
-
-def _jsonl_rows(lines: Iterator[str], name: str) -> Iterator[_Row]:
+def _jsonl_rows(lines: TextIO, name: str) -> Iterator[_Row]:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -215,36 +284,34 @@ def _jsonl_rows(lines: Iterator[str], name: str) -> Iterator[_Row]:
         if not isinstance(value.get("text"), str) or not isinstance(value.get("label"), str):
             raise ImportFormatError(f"{where}: needs text and label")
         text = value["text"]
+        spot = tuple(_offset(value.get(key), where, key)
+                     for key in ("paragraph", "sentence", "start", "end"))
         yield ("line", number, text, value["label"].strip(), value.get("note") or "",
                value.get("annotator") or "", value.get("article_hash") or "",
                value.get("article_path") or "", value.get("created_at") or "",
-               value.get("updated_at") or "", _offset(value.get("start"), where), text)
+               value.get("updated_at") or "", spot[2], text,
+               None if None in spot else spot)
 
 
-def _csv_rows(lines: Iterator[str], name: str) -> Iterator[_Row]:
+def _csv_rows(lines: TextIO, name: str) -> Iterator[_Row]:
     # Told from the header line: a spreadsheet set to another locale saves
     # with ; (or TAB); the header of a tui export has neither in it.
-    header_line = next(lines, "")
+    header_line = lines.readline()
     delimiter = max((",", ";", "\t"), key=header_line.count)
-
-    def all_lines() -> Iterator[str]:
-        yield header_line
-        yield from lines
-
     csv.field_size_limit(MAX_CELL_CHARS)
-    reader = csv.reader(all_lines(), delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)  # line_num: lines after the header
     try:
-        header = next(reader, None)
-        columns = {column.strip(): i for i, column in enumerate(header or ())}
+        header = next(csv.reader([header_line], delimiter=delimiter), [])
+        columns = {column.strip(): i for i, column in enumerate(header)}
         if not set(_NEEDED) <= set(columns):
             raise ImportFormatError(
                 f"{name}: not a tui export (needs columns {', '.join(sorted(_NEEDED))})")
         # A missing optional column reads the empty cell added at the end.
         width = max(columns.values()) + 1
-        i_text, i_label, i_note, i_annotator, i_hash, i_path, i_created, i_updated, i_start = (
-            columns.get(key, width) for key in (
-                "text", "label", "note", "annotator", "article_hash", "article_path",
-                "created_at", "updated_at", "start"))
+        (i_text, i_label, i_note, i_annotator, i_hash, i_path, i_created, i_updated,
+         i_paragraph, i_sentence, i_start, i_end) = (columns.get(key, width) for key in (
+             "text", "label", "note", "annotator", "article_hash", "article_path",
+             "created_at", "updated_at", "paragraph", "sentence", "start", "end"))
         raw_file = False  # a --raw export: no cell had its ' added
         row_number = 0
         for cells in reader:
@@ -262,22 +329,27 @@ def _csv_rows(lines: Iterator[str], name: str) -> Iterator[_Row]:
             written = text
             if not raw_file:
                 # Inlined (a million rows): only a cell starting with ' can change.
-                text = restore(text) if text[:1] == "'" else text
-                note = restore(note) if note[:1] == "'" else note
-                label = restore(label) if label[:1] == "'" else label
-                annotator = restore(annotator) if annotator[:1] == "'" else annotator
-                path = restore(path) if path[:1] == "'" else path
-                created = restore(created) if created[:1] == "'" else created
-                updated = restore(updated) if updated[:1] == "'" else updated
-            if start:
-                start = (int(start) if start.isdigit() and start.isascii() and len(start) < 16
-                         else _offset(start, f"{name}:{reader.line_num}"))
-            else:
-                start = None
+                if text[:1] == "'":
+                    text = restore(text)
+                if note[:1] == "'":
+                    note = restore(note)
+                if label[:1] == "'":
+                    label = restore(label)
+                if "'" in (annotator[:1], path[:1], created[:1], updated[:1]):
+                    annotator, path, created, updated = map(restore, (annotator, path, created, updated))
+            paragraph, sentence, end = cells[i_paragraph], cells[i_sentence], cells[i_end]
+            digits = paragraph + sentence + start + end
+            if (paragraph and sentence and start and end and len(digits) < 48
+                    and digits.isdigit() and digits.isascii()):
+                spot = (int(paragraph), int(sentence), int(start), int(end))
+            else:  # an orphan (no paragraph), a file of another program, or bad
+                spot = tuple(_offset(n, f"{name}:{reader.line_num + 1}", key) for n, key in
+                             zip((paragraph, sentence, start, end),
+                                 ("paragraph", "sentence", "start", "end")))
             yield ("row", row_number, text, label.strip(), note, annotator, cells[i_hash],
-                   path, created, updated, start, written)
+                   path, created, updated, spot[2], written, None if None in spot else spot)
     except csv.Error as exc:
-        raise ImportFormatError(f"{name}:{reader.line_num}: not valid CSV ({exc})") from None
+        raise ImportFormatError(f"{name}:{reader.line_num + 1}: not valid CSV ({exc})") from None
 
 
 def _bare_formula(cell: str) -> bool:
@@ -285,8 +357,8 @@ def _bare_formula(cell: str) -> bool:
     return bool(cell) and cell[0] in _FORMULA_FIRST and is_formula(cell)
 
 
-def _offset(value: Any, where: str) -> int | None:
-    """The row's old start offset: a whole number, or None when missing."""
+def _offset(value: Any, where: str, key: str = "start") -> int | None:
+    """A row's number (offset, paragraph, sentence): whole, or None when missing."""
     if value is None or value == "":
         return None
     if isinstance(value, str) and value.isascii() and value.strip().isdigit() and len(value) < 16:
@@ -294,7 +366,7 @@ def _offset(value: Any, where: str) -> int | None:
     if type(value) is int and 0 <= value < _MAX_OFFSET:
         return value
     shown = repr(value) if len(repr(value)) <= 24 else repr(value)[:20] + "…"
-    raise ImportFormatError(f"{where}: start must be a whole number of characters, not {shown}")
+    raise ImportFormatError(f"{where}: {key} must be a whole number, not {shown}")
 
 
 # -- writing ----------------------------------------------------------------
@@ -309,6 +381,7 @@ def import_into(db_path: Path, source: Path | str) -> ImportReport:
     a temporary database renamed into place would race with another tui
     opening the same name meanwhile.) Raises ImportFormatError or StoreError.
     """
+    check_source(source)
     created = not os.path.lexists(db_path)
     store = AnnotationStore(db_path)
     ok = False
@@ -374,12 +447,11 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
     articles: OrderedDict[tuple[str, str], _ArticlePlaces | str] = OrderedDict()
     last_key: tuple[str, str] | None = None
     refusal: str | None = None
-    places: dict[str, list[tuple[int, int, int, int]]] = {}
     body, article_id = "", 0
     batch: list[tuple[Any, ...]] = []
     labels = LABELS_BY_NAME
     for (kind, number, text, label, note, row_annotator, content_hash, path, created, updated,
-         old_start, written) in read_rows(source, report.warnings):
+         old_start, written, spot) in read_rows(source, report.warnings):
         report.read += 1
         if label not in labels:
             valid = ", ".join(labels)
@@ -397,10 +469,21 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
             if isinstance(target, str):
                 refusal = target
             else:
-                refusal, places, body, article_id = None, target.places, target.body, target.article_id
+                refusal, body, article_id = None, target.body, target.article_id
         if refusal is not None:
             report.refuse(f"{kind} {number}: {refusal}")
             continue
+        if spot is not None and target.at(spot, text):  # type: ignore[union-attr]
+            # Exported from this very text: placed where it was.
+            paragraph, sentence, start, end = spot
+            before, after = context_around(body, start, end)
+            batch.append((article_id, paragraph, sentence, start, end, text, before, after,
+                          label, note, row_annotator or annotator, created or stamp,
+                          updated or stamp))
+            if len(batch) >= BATCH:
+                changed += _flush(conn, batch)
+            continue
+        places = target.places  # type: ignore[union-attr]
         candidates = places.get(text)
         if not candidates and written != text:
             # A --raw CSV whose sentence really begins with '= : as written.
@@ -454,7 +537,7 @@ def _find_article(store: AnnotationStore, content_hash: str, path: str,
     if rows:
         row = rows[0]
         article = article_from_body(row["body"], row["path"], row["title"], row["date"], row["source"])
-        return _ArticlePlaces(row["id"], article.body, sentence_index(article))
+        return _ArticlePlaces(row["id"], article)
     if not path:
         return f"article {content_hash[:12]!r} not found"
     refusal = _refuse_article_file(path)
@@ -469,7 +552,7 @@ def _find_article(store: AnnotationStore, content_hash: str, path: str,
     if not article.paragraphs:
         return f"article file {path!r} has no paragraphs; not stored"
     doc = store.open_article(article)
-    return _ArticlePlaces(doc.id, article.body, sentence_index(article))
+    return _ArticlePlaces(doc.id, article)
 
 
 def _refuse_article_file(path: str) -> str | None:
