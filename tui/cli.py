@@ -96,13 +96,8 @@ def open_store(db_path: Path | None):
 @click.option("--raw", is_flag=True, help="Do not neutralise spreadsheet formulas in cells.")
 def export_command(db_path, fmt, article_file, label, output, excel, raw) -> None:
     """Export annotations as CSV (default) or JSONL, ordered by article and position."""
-    import sqlite3
-
-    from .exchange.export import reuse_freed_memory, write_csv_file, write_jsonl
-    from .exchange.files import OutputError, atomic_text_output, database_files, stdout_is_utf8
-    from .store import StoreError, check_database, default_db_path
-    from .store.preflight import is_current
-    from .store.readonly import connect_read_only
+    from .store import default_db_path
+    from .store.readonly import side_files, tidy_side_files
     from .text.safe import printable
 
     db = db_path or default_db_path()
@@ -110,6 +105,27 @@ def export_command(db_path, fmt, article_file, label, output, excel, raw) -> Non
     # TODO(lead): H1 adds a shared "database must exist" helper in cli.py; use it here.
     if not db.exists():
         fail(f"{printable(str(db))}: no such database")
+    # Read-only connections create -wal/-shm they cannot remove: tidy them
+    # at the end if they were not there before.
+    had_side_files = any(p.exists() for p in side_files(db))
+    try:
+        _export(db, fmt, article_file, label, output, excel, raw)
+    finally:
+        if not had_side_files:
+            tidy_side_files(db)
+
+
+def _export(db: Path, fmt, article_file, label, output, excel, raw) -> None:
+    """The body of `tui export`, once the database is known to exist."""
+    import sqlite3
+
+    from .exchange.export import reuse_freed_memory, write_csv_file, write_jsonl
+    from .exchange.files import OutputError, atomic_text_output, database_files, stdout_is_utf8
+    from .store import StoreError, check_database
+    from .store.preflight import is_current
+    from .store.readonly import connect_read_only
+    from .text.safe import printable
+
     try:
         check_database(db)
     except StoreError as exc:
@@ -123,13 +139,16 @@ def export_command(db_path, fmt, article_file, label, output, excel, raw) -> Non
     try:
         # A current database is read directly: no sqlite-utils import, no write.
         conn = connect_read_only(db)
-        article_id = _article_id_for(conn, article_file) if article_file is not None else None
-        with atomic_text_output(output, bom=excel and fmt == "csv",
-                                protect=database_files(db)) as out:
-            if fmt == "csv":
-                count = write_csv_file(db, out, article_id, label, raw=raw)
-            else:
-                count = write_jsonl(conn, out, article_id, label)
+        try:
+            article_id = _article_id_for(conn, article_file) if article_file is not None else None
+            with atomic_text_output(output, bom=excel and fmt == "csv",
+                                    protect=database_files(db)) as out:
+                if fmt == "csv":
+                    count = write_csv_file(db, out, article_id, label, raw=raw)
+                else:
+                    count = write_jsonl(conn, out, article_id, label)
+        finally:
+            conn.close()
     except BrokenPipeError:
         _quiet_broken_pipe()
     except OutputError as exc:

@@ -126,8 +126,8 @@ class _ArticlePlaces:
 
 
 # A row as read: ("row" or "line", its number, text, label, note, annotator,
-# article_hash, article_path, created_at, updated_at, start or None, the
-# text as written in the file, and (paragraph, sentence, start, end) when
+# article_hash, article_path, created_at, updated_at, start or None, (text,
+# note) as written in the file, and (paragraph, sentence, start, end) when
 # the row has all four). Tuples: a million of them go by.
 _Row = tuple
 
@@ -135,8 +135,15 @@ _Row = tuple
 # -- reading ----------------------------------------------------------------
 
 
-def read_rows(source: Path | str, warnings: list[str] | None = None) -> Iterator[_Row]:
-    """Yield checked rows from a CSV or JSONL export (``-``: standard input)."""
+def read_rows(source: Path | str, warnings: list[str] | None = None,
+              raw: list[bool] | None = None) -> Iterator[_Row]:
+    """Yield checked rows from a CSV or JSONL export (``-``: standard input).
+
+    ``raw[0]`` is set (by this reader, or by the caller when a row is placed
+    only as written) once the CSV is known to be a ``--raw`` export: from
+    then on no ``'`` is taken off.
+    """
+    raw = raw if raw is not None else [False]
     name = "standard input" if str(source) == "-" else str(source)
     warnings = warnings if warnings is not None else []
     with _open_binary(source, name) as handle:
@@ -162,7 +169,7 @@ def read_rows(source: Path | str, warnings: list[str] | None = None) -> Iterator
             if jsonl:
                 yield from _jsonl_rows(stream, name)
             else:
-                yield from _csv_rows(stream, name)
+                yield from _csv_rows(stream, name, raw)
         except UnicodeDecodeError:
             raise ImportFormatError(_not_utf8(source, name)) from None
         finally:
@@ -286,14 +293,15 @@ def _jsonl_rows(lines: TextIO, name: str) -> Iterator[_Row]:
         text = value["text"]
         spot = tuple(_offset(value.get(key), where, key)
                      for key in ("paragraph", "sentence", "start", "end"))
-        yield ("line", number, text, value["label"].strip(), value.get("note") or "",
+        note = value.get("note") or ""
+        yield ("line", number, text, value["label"].strip(), note,
                value.get("annotator") or "", value.get("article_hash") or "",
                value.get("article_path") or "", value.get("created_at") or "",
-               value.get("updated_at") or "", spot[2], text,
+               value.get("updated_at") or "", spot[2], (text, note),
                None if None in spot else spot)
 
 
-def _csv_rows(lines: TextIO, name: str) -> Iterator[_Row]:
+def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
     # Told from the header line: a spreadsheet set to another locale saves
     # with ; (or TAB); the header of a tui export has neither in it.
     header_line = lines.readline()
@@ -312,7 +320,6 @@ def _csv_rows(lines: TextIO, name: str) -> Iterator[_Row]:
          i_paragraph, i_sentence, i_start, i_end) = (columns.get(key, width) for key in (
              "text", "label", "note", "annotator", "article_hash", "article_path",
              "created_at", "updated_at", "paragraph", "sentence", "start", "end"))
-        raw_file = False  # a --raw export: no cell had its ' added
         row_number = 0
         for cells in reader:
             row_number += 1
@@ -322,12 +329,12 @@ def _csv_rows(lines: TextIO, name: str) -> Iterator[_Row]:
                 cells += [""] * (width + 1 - len(cells))
             text = cells[i_text]
             note = cells[i_note]
-            if not raw_file and (text[:1] in _FORMULA_FIRST or note[:1] in _FORMULA_FIRST):
-                raw_file = _bare_formula(text) or _bare_formula(note)
+            if not raw[0] and (text[:1] in _FORMULA_FIRST or note[:1] in _FORMULA_FIRST):
+                raw[0] = _bare_formula(text) or _bare_formula(note)
             label, annotator, path = cells[i_label], cells[i_annotator], cells[i_path]
             created, updated, start = cells[i_created], cells[i_updated], cells[i_start]
-            written = text
-            if not raw_file:
+            written = (text, note)
+            if not raw[0]:
                 # Inlined (a million rows): only a cell starting with ' can change.
                 if text[:1] == "'":
                     text = restore(text)
@@ -450,8 +457,9 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
     body, article_id = "", 0
     batch: list[tuple[Any, ...]] = []
     labels = LABELS_BY_NAME
+    raw = [False]
     for (kind, number, text, label, note, row_annotator, content_hash, path, created, updated,
-         old_start, written, spot) in read_rows(source, report.warnings):
+         old_start, written, spot) in read_rows(source, report.warnings, raw):
         report.read += 1
         if label not in labels:
             valid = ", ".join(labels)
@@ -473,22 +481,29 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
         if refusal is not None:
             report.refuse(f"{kind} {number}: {refusal}")
             continue
-        if spot is not None and target.at(spot, text):  # type: ignore[union-attr]
-            # Exported from this very text: placed where it was.
-            paragraph, sentence, start, end = spot
-            before, after = context_around(body, start, end)
-            batch.append((article_id, paragraph, sentence, start, end, text, before, after,
-                          label, note, row_annotator or annotator, created or stamp,
-                          updated or stamp))
-            if len(batch) >= BATCH:
-                changed += _flush(conn, batch)
-            continue
+        if spot is not None:
+            if target.at(spot, text):  # type: ignore[union-attr]
+                found = True
+            elif written[0] != text and target.at(spot, written[0]):  # type: ignore[union-attr]
+                # The sentence really begins with ' + a formula: a --raw CSV.
+                raw[0], found, (text, note) = True, True, written
+            else:
+                found = False
+            if found:  # exported from this very text: placed where it was
+                paragraph, sentence, start, end = spot
+                before, after = context_around(body, start, end)
+                batch.append((article_id, paragraph, sentence, start, end, text, before, after,
+                              label, note, row_annotator or annotator, created or stamp,
+                              updated or stamp))
+                if len(batch) >= BATCH:
+                    changed += _flush(conn, batch)
+                continue
         places = target.places  # type: ignore[union-attr]
         candidates = places.get(text)
-        if not candidates and written != text:
-            # A --raw CSV whose sentence really begins with '= : as written.
-            text = written
-            candidates = places.get(text)
+        if not candidates and written[0] != text:
+            candidates = places.get(written[0])
+            if candidates:  # as above, placed by its text
+                raw[0], (text, note) = True, written
         if not candidates:
             report.refuse(f"{kind} {number}: text matches no sentence: {text[:60]!r}")
             continue

@@ -37,3 +37,29 @@ def connect_read_only(path: str | Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot open database ({exc})") from None
     return conn
+
+
+def side_files(path: str | Path) -> list[Path]:
+    """The ``-wal`` and ``-shm`` files SQLite keeps beside a WAL database."""
+    path = Path(path)
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+
+def tidy_side_files(path: str | Path) -> None:
+    """Let SQLite remove the ``-wal``/``-shm`` a read-only reader had to create.
+
+    A read-only connection to a WAL database creates them when they are
+    missing but may not remove them when it closes. Call this after closing
+    it, only when they did not exist before: a read-write connection that
+    reads and closes removes them if (and only if) no other connection has
+    the database open; their WAL is empty, so the database is not written.
+    """
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(Path(path).resolve()), safe='/')}?mode=rw",
+                               uri=True, timeout=0.1)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # a read-only folder or file: nothing to tidy there
