@@ -137,6 +137,24 @@ def test_a_bad_line_after_5000_good_rows_lands_nothing(tmp_path, tagged_db):
     assert result.returncode == 0 and "read 5001, added 5001" in result.stdout
 
 
+def test_rows_of_every_batch_roll_back_together(tmp_path, tagged_db, monkeypatch):
+    # Many batches before the bad line: none of them may be committed.
+    monkeypatch.setattr(importer, "BATCH", 100)
+    article = _long_article(tmp_path, 1_000)
+    path = tmp_path / "late.jsonl"
+    path.write_text("".join(json.dumps({"text": f"Item {n} was counted on the day.", "label": "claim",
+                                        "article_path": str(article)}) + "\n" for n in range(950))
+                    + "null\n")
+    before = _state(tagged_db)
+    store = AnnotationStore(tagged_db)
+    try:
+        with pytest.raises(ImportFormatError, match=rf"^{path}:951: not a JSON object"):
+            import_file(store, path)
+    finally:
+        store.close()
+    assert _state(tagged_db) == before
+
+
 def _export(db: Path, fmt: str = "csv", *extra: str) -> str:
     result = run_tui("export", "--db", str(db), "--format", fmt, *extra)
     assert result.returncode == 0, result.stderr
@@ -229,7 +247,7 @@ def _formula_db(tmp_path) -> Path:
     db = tmp_path / "formulas.db"
     store = AnnotationStore(db, annotator="tester")
     doc = store.open_article(load_article(article))
-    notes = ["'=note", "=note", "-5 note"]
+    notes = ["'=note", "=note", "-5 note", "'tis a note"]
     for paragraph, note in zip(doc.article.paragraphs, notes):
         store.tag(doc, paragraph.index, paragraph.sentences[0], "claim")
         store.set_note(doc, paragraph.sentences[0], note)
@@ -237,7 +255,8 @@ def _formula_db(tmp_path) -> Path:
     return db
 
 
-EXPECTED_TEXTS = [("'=SUM(A1)", "'=note"), ("=SUM(A1)", "=note"), ("-5 dead", "-5 note")]
+EXPECTED_TEXTS = [("'=SUM(A1)", "'=note"), ("=SUM(A1)", "=note"), ("-5 dead", "-5 note"),
+                  ("The end of the story is here, said the clerk.", "'tis a note")]
 
 
 @pytest.mark.parametrize("fmt,extra", [("csv", ()), ("csv", ("--raw",)), ("jsonl", ())])
@@ -247,12 +266,13 @@ def test_sentences_that_begin_like_formulas_round_trip(tmp_path, fmt, extra):
     if fmt == "csv" and not extra:
         # What a spreadsheet sees: every one of them neutralised, once.
         cells = [(r[8], r[9]) for r in csv.reader(io.StringIO(text, newline=""))][1:]
-        assert cells == [("''=SUM(A1)", "''=note"), ("'=SUM(A1)", "'=note"), ("'-5 dead", "'-5 note")]
+        assert cells == [("''=SUM(A1)", "''=note"), ("'=SUM(A1)", "'=note"), ("'-5 dead", "'-5 note"),
+                         ("The end of the story is here, said the clerk.", "'tis a note")]
     path = tmp_path / f"export.{fmt}"
     path.write_text(text, encoding="utf-8", newline="")
     fresh = tmp_path / "fresh.db"
     result = run_tui("import", "--db", str(fresh), str(path))
-    assert result.returncode == 0 and "added 3" in result.stdout, result.stderr
+    assert result.returncode == 0 and "added 4" in result.stdout, result.stderr
     conn = sqlite3.connect(fresh)
     rows = conn.execute("SELECT text, note FROM annotations ORDER BY start").fetchall()
     conn.close()
@@ -317,14 +337,20 @@ def test_counts_of_added_updated_unchanged(tmp_path, tagged_db):
     assert fresh.stdout.strip() == "read 4, added 3, updated 0, unchanged 1, not placed 0"
 
 
-def test_rows_not_at_their_offsets_are_placed_by_text(tmp_path, tagged_db, seed_path):
+@pytest.mark.parametrize("change", ["offsets", "paragraph", "sentence"])
+def test_rows_not_at_their_offsets_are_placed_by_text(tmp_path, tagged_db, change):
     # Offsets that do not hold the row's text (an edited file, another
-    # program's export): the sentence index places it by its text.
+    # program's export), or a paragraph that does not hold the offsets: the
+    # sentence index places the row by its text.
     rows = [json.loads(line) for line in _export(tagged_db, "jsonl").splitlines()]
     for row in rows:
-        row["start"] += 7
-        row["end"] += 7
-        row["paragraph"] = 99
+        if change == "offsets":
+            row["start"] += 7
+            row["end"] += 7
+        elif change == "paragraph":
+            row["paragraph"] += 1
+        else:
+            row["sentence"] = 0
     path = tmp_path / "moved.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     result = run_tui("import", "--db", str(tmp_path / "fresh.db"), str(path))
