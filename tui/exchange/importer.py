@@ -41,6 +41,7 @@ from ..store.annotations import now
 from ..store.database import write_transaction
 from ..store.labels import LABELS_BY_NAME
 from ..text import Article, ArticleError, article_from_body, load_article
+from .batch_writer import BatchWriter
 from .csv_safety import FORMULA_PREFIXES, is_formula, restore
 
 # Rows written per executemany.
@@ -448,32 +449,51 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
     # the end, the changed ones by SQLite's change counter around each batch
     # (an upsert whose WHERE is false changes nothing): no SELECT per row.
     max_before = conn.execute("SELECT ifnull(max(id), 0) FROM annotations").fetchone()[0]
-    changed = 0
+    writer = BatchWriter(conn, _UPSERT)
+    try:
+        read = _place_rows(store, source, report, writer)
+        writer.drain()
+    finally:
+        writer.close()  # before the caller's COMMIT or ROLLBACK
+    report.read = read
+    report.added = conn.execute("SELECT count(*) FROM annotations WHERE id > ?",
+                                [max_before]).fetchone()[0]
+    report.updated = writer.changed - report.added
+    report.unchanged = read - report.not_placed - writer.changed
+
+
+def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport,
+                writer: BatchWriter) -> int:
+    """Place each row and hand batches to ``writer``; returns rows read."""
     stamp = now()
     annotator = store.annotator
+    labels = LABELS_BY_NAME
     articles: OrderedDict[tuple[str, str], _ArticlePlaces | str] = OrderedDict()
-    last_key: tuple[str, str] | None = None
+    last_hash = last_path = None
+    target: _ArticlePlaces | str = ""
     refusal: str | None = None
     body, article_id = "", 0
     batch: list[tuple[Any, ...]] = []
-    labels = LABELS_BY_NAME
+    append = batch.append
+    read = 0
     raw = [False]
     for (kind, number, text, label, note, row_annotator, content_hash, path, created, updated,
          old_start, written, spot) in read_rows(source, report.warnings, raw):
-        report.read += 1
+        read += 1
         if label not in labels:
             valid = ", ".join(labels)
             report.refuse(f"{kind} {number}: unknown label {label!r} (expected one of: {valid})")
             continue
-        key = (content_hash, path)
-        if key != last_key:
+        if content_hash != last_hash or path != last_path:
+            key = last_hash, last_path = content_hash, path
             if key in articles:
                 articles.move_to_end(key)
             else:
+                writer.drain()  # the store's connection is ours again
                 articles[key] = _find_article(store, content_hash, path, report)
                 if len(articles) > ARTICLES_KEPT:
                     articles.popitem(last=False)
-            last_key, target = key, articles[key]
+            target = articles[key]
             if isinstance(target, str):
                 refusal = target
             else:
@@ -481,57 +501,44 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
         if refusal is not None:
             report.refuse(f"{kind} {number}: {refusal}")
             continue
+        place = None
         if spot is not None:
             if target.at(spot, text):  # type: ignore[union-attr]
-                found = True
+                place = spot  # exported from this very text: placed where it was
             elif written[0] != text and target.at(spot, written[0]):  # type: ignore[union-attr]
                 # The sentence really begins with ' + a formula: a --raw CSV.
-                raw[0], found, (text, note) = True, True, written
-            else:
-                found = False
-            if found:  # exported from this very text: placed where it was
-                paragraph, sentence, start, end = spot
-                before, after = context_around(body, start, end)
-                batch.append((article_id, paragraph, sentence, start, end, text, before, after,
-                              label, note, row_annotator or annotator, created or stamp,
-                              updated or stamp))
-                if len(batch) >= BATCH:
-                    changed += _flush(conn, batch)
+                raw[0], place, (text, note) = True, spot, written
+        if place is None:
+            place = _by_text(target, text, old_start)  # type: ignore[arg-type]
+            if place is None and written[0] != text:
+                place = _by_text(target, written[0], old_start)  # type: ignore[arg-type]
+                if place is not None:  # as above, placed by its text
+                    raw[0], (text, note) = True, written
+            if place is None:
+                report.refuse(f"{kind} {number}: text matches no sentence: {text[:60]!r}")
                 continue
-        places = target.places  # type: ignore[union-attr]
-        candidates = places.get(text)
-        if not candidates and written[0] != text:
-            candidates = places.get(written[0])
-            if candidates:  # as above, placed by its text
-                raw[0], (text, note) = True, written
-        if not candidates:
-            report.refuse(f"{kind} {number}: text matches no sentence: {text[:60]!r}")
-            continue
-        if len(candidates) == 1:
-            paragraph, sentence, start, end = candidates[0]
-        else:
-            old = old_start or 0
-            paragraph, sentence, start, end = min(candidates, key=lambda c: abs(c[2] - old))
+        paragraph, sentence, start, end = place
         before, after = context_around(body, start, end)
-        batch.append((article_id, paragraph, sentence, start, end, text, before, after,
-                      label, note, row_annotator or annotator, created or stamp, updated or stamp))
+        append((article_id, paragraph, sentence, start, end, text, before, after,
+                label, note, row_annotator or annotator, created or stamp, updated or stamp))
         if len(batch) >= BATCH:
-            changed += _flush(conn, batch)
-    changed += _flush(conn, batch)
-    report.added = conn.execute("SELECT count(*) FROM annotations WHERE id > ?",
-                                [max_before]).fetchone()[0]
-    report.updated = changed - report.added
-    report.unchanged = report.read - report.not_placed - changed
+            writer.put(batch)
+            batch = []
+            append = batch.append
+    writer.put(batch)
+    return read
 
 
-def _flush(conn: Any, batch: list[tuple[Any, ...]]) -> int:
-    """Write the batch; return how many rows it added or changed."""
-    if not batch:
-        return 0
-    before = conn.total_changes
-    conn.executemany(_UPSERT, batch)
-    batch.clear()
-    return conn.total_changes - before
+def _by_text(target: _ArticlePlaces, text: str, old_start: int | None
+             ) -> tuple[int, int, int, int] | None:
+    """The sentence with this text nearest the row's old offset, or None."""
+    candidates = target.places.get(text)
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return candidates[0]
+    old = old_start or 0
+    return min(candidates, key=lambda c: abs(c[2] - old))
 
 
 def _find_article(store: AnnotationStore, content_hash: str, path: str,
