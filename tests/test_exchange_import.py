@@ -357,3 +357,67 @@ def test_rows_not_at_their_offsets_are_placed_by_text(tmp_path, tagged_db, chang
     assert result.returncode == 0 and "added 3" in result.stdout
     assert _export(tmp_path / "fresh.db").splitlines()[1:] == [
         line for line in _export(tagged_db).splitlines()[1:]]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 512 KB tmpfs of its own (root only), unmounted after the test."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        message = f"needs a tmpfs mount (root): {mounted.stderr.strip()}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_import_onto_a_full_disk_is_one_line_and_keeps_every_tag(small_disk, tmp_path, seed_path):
+    db = small_disk / "tags.db"
+    store = AnnotationStore(db, annotator="tester")
+    doc = store.open_article(load_article(seed_path))
+    store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
+    store.close()
+    article = _long_article(tmp_path, 3_000)
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(json.dumps({"text": f"Item {n} was counted on the day.",
+                                        "label": "claim", "note": "n" * 300,
+                                        "article_path": str(article)}) + "\n"
+                            for n in range(3_000)))
+    result = run_tui("import", "--db", str(db), str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"tui: {db}: import failed; nothing was imported (")
+    assert "full" in result.stderr and len(result.stderr.splitlines()) == 1
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert conn.execute("SELECT label, text FROM annotations").fetchall() == [
+        ("claim", doc.article.paragraphs[0].sentences[0].text)]
+    assert conn.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+    conn.close()
+
+
+def test_batch_writer_hands_a_batch_error_to_the_caller(tmp_path):
+    from tui.exchange.batch_writer import BatchWriter
+
+    conn = sqlite3.connect(tmp_path / "t.db", isolation_level=None, check_same_thread=False)
+    conn.execute("CREATE TABLE t (x INTEGER NOT NULL)")
+    conn.execute("BEGIN")
+    writer = BatchWriter(conn, "INSERT INTO t VALUES (?)")
+    try:
+        writer.put([(1,), (2,)])
+        writer.put([(3,), (None,)])
+        with pytest.raises(sqlite3.IntegrityError):
+            writer.drain()
+        with pytest.raises(sqlite3.IntegrityError):  # and again, until the caller stops
+            writer.put([(5,)])
+    finally:
+        writer.close()
+    assert writer.changed == 2  # whole batches only: the failed one rolls back with the rest
+    conn.execute("ROLLBACK")
+    assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
+    conn.close()
