@@ -1,0 +1,65 @@
+"""The one way to open the annotation database for reading only.
+
+Export (and any later read-only command) reads through this connection:
+opened with ``mode=ro`` so it can never create, migrate or change the file,
+from a URI whose path is percent-quoted (a ``?`` or ``#`` or ``%`` in a folder
+name is part of the path, not a URI parameter), waiting on another writer for
+the store's busy timeout instead of failing at once with "database is
+locked", and with ``query_only`` on, so that a stray write in the caller's
+code is refused by SQLite itself. It needs neither sqlite-utils nor a
+migration, so a read-only command starts fast.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from .preflight import BUSY_TIMEOUT_S, StoreError
+
+
+def read_only_uri(path: str | Path) -> str:
+    """The ``file:`` URI that opens ``path`` read-only (absolute, quoted)."""
+    return f"file:{quote(str(Path(path).resolve()), safe='/')}?mode=ro"
+
+
+def connect_read_only(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to the existing database at ``path``.
+
+    Raises :class:`StoreError` (one line) if SQLite cannot open it; a
+    missing file is an error here, never created.
+    """
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_S,
+                               check_same_thread=False)
+        conn.execute("PRAGMA query_only = 1")
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open database ({exc})") from None
+    return conn
+
+
+def side_files(path: str | Path) -> list[Path]:
+    """The ``-wal`` and ``-shm`` files SQLite keeps beside a WAL database."""
+    path = Path(path)
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+
+def tidy_side_files(path: str | Path) -> None:
+    """Let SQLite remove the ``-wal``/``-shm`` a read-only reader had to create.
+
+    A read-only connection to a WAL database creates them when they are
+    missing but may not remove them when it closes. Call this after closing
+    it, only when they did not exist before: a read-write connection that
+    reads and closes removes them if (and only if) no other connection has
+    the database open; their WAL is empty, so the database is not written.
+    """
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(Path(path).resolve()), safe='/')}?mode=rw",
+                               uri=True, timeout=0.1)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # a read-only folder or file: nothing to tidy there
