@@ -76,12 +76,13 @@ class _Group(DefaultGroup):
 
 
 def _only_db_options(args: list[str]) -> bool:
-    """True if ``args`` is nothing but `--db VALUE` / `--db=VALUE` pairs."""
+    """True if ``args`` is nothing but `--db VALUE` / `--db=VALUE` pairs
+    (and `--annotator NAME` ones)."""
     index = 0
     while index < len(args):
-        if args[index] == "--db" and index + 1 < len(args):
+        if args[index] in ("--db", "--annotator") and index + 1 < len(args):
             index += 2
-        elif args[index].startswith("--db="):
+        elif args[index].startswith(("--db=", "--annotator=")):
             index += 1
         else:
             return False
@@ -93,14 +94,17 @@ def _only_db_options(args: list[str]) -> bool:
 @click.option("--db", "db_path", type=PATH, default=None,
               help="Annotation database for every command (default: $TUI_DB or "
                    "./annotations.db); a command's own --db wins.")
+@click.option("--annotator", "annotator", default=None, metavar="NAME",
+              help="Who is coding: tags are kept per coder (default: $TUI_ANNOTATOR, "
+                   "else your user name).")
 @click.version_option(package_name="tui-annotate", prog_name="tui")
 @click.pass_context
-def main(ctx: click.Context, db_path: Path | None) -> None:
+def main(ctx: click.Context, db_path: Path | None, annotator: str | None) -> None:
     """Read news articles and tag each sentence as claim, quote or background.
 
     With no command, `tui [PATH]` opens the reader (same as `tui read`).
     """
-    ctx.obj = {"db": db_path}
+    ctx.obj = {"db": db_path, "annotator": annotator}
 
 
 @main.command()
@@ -166,12 +170,26 @@ def existing_db(db_path: Path | None) -> Path:
     return db
 
 
+def coder() -> str:
+    """The coder of this run: --annotator, else $TUI_ANNOTATOR, else the OS
+    user (tui/store/coders.py); a bad name is one line and exit 2."""
+    from .store.coders import CoderNameError, current_coder
+
+    ctx = click.get_current_context(silent=True)
+    given = ((ctx.find_root().obj or {}) if ctx else {}).get("annotator")
+    try:
+        return current_coder(given)
+    except CoderNameError as exc:
+        fail(str(exc))
+
+
 def open_store(db_path: Path | None):
-    """Open the store or exit with a one-line message."""
+    """Open the store (as this run's coder) or exit with a one-line message."""
     from .store import AnnotationStore, StoreError, default_db_path
 
+    name = coder()
     try:
-        return AnnotationStore(db_path or default_db_path())
+        return AnnotationStore(db_path or default_db_path(), annotator=name)
     except StoreError as exc:
         fail(str(exc))
 
@@ -188,7 +206,9 @@ def open_store(db_path: Path | None):
               help="Output file, or - for standard output.")
 @click.option("--excel", is_flag=True, help="Start the CSV with a BOM so Excel reads accents.")
 @click.option("--raw", is_flag=True, help="Do not neutralise spreadsheet formulas in cells.")
-def export_command(db_path, fmt, article_file, label, output, excel, raw) -> None:
+@click.option("--annotator", "only_coder", default=None, metavar="NAME",
+              help="Only this coder's tags (default: every coder's, one row each).")
+def export_command(db_path, fmt, article_file, label, output, excel, raw, only_coder) -> None:
     """Export annotations as CSV (default) or JSONL, ordered by article and position."""
     from .store import default_db_path
     from .store.readonly import side_files, tidy_side_files
@@ -202,6 +222,13 @@ def export_command(db_path, fmt, article_file, label, output, excel, raw) -> Non
     # Read-only connections create -wal/-shm they cannot remove: tidy them
     # at the end if they were not there before.
     had_side_files = any(p.exists() for p in side_files(db))
+    if only_coder is not None:
+        from .store.coders import CoderNameError, check_coder_name
+
+        try:
+            label = (label, check_coder_name(only_coder, "--annotator"))
+        except CoderNameError as exc:
+            fail(str(exc))
     try:
         _export(db, fmt, article_file, label, output, excel, raw)
     finally:
@@ -299,7 +326,7 @@ def import_command(db_path, file: Path) -> None:
 
     db = db_path or default_db_path()
     try:
-        report = import_into(db, file)
+        report = import_into(db, file, annotator=coder())
     except (ImportFormatError, StoreError) as exc:
         fail(printable(str(exc)))
     for line in report.warnings:
@@ -380,13 +407,18 @@ def read(db_path, path: Path | None) -> None:
         check_database(db)  # a bad --db fails here, before any screen
     except StoreError as exc:
         fail(str(exc))
+    name = coder()  # a bad --annotator / $TUI_ANNOTATOR too
     if not all(stream.isatty() for stream in (sys.stdin, sys.stdout, sys.stderr)):
         # Textual would draw into a file or a pipe and wait for keys that
         # never come, until killed.
         fail("the reader needs a terminal (standard input, output and error are not "
              "all one); for scripts use `tui parse`, `tui export` or `tui orphans`")
+    from .store.coders import ENV_VAR
     from .ui.app import AnnotateApp
 
+    # The reader's store resolves its coder from the environment (as every
+    # store does without a name): --annotator reaches it that way.
+    os.environ[ENV_VAR] = name
     app = AnnotateApp(db_path=db, article=article, folder=folder)
     # Everything loaded so far lives as long as the app: keep it out of the
     # collector's full passes, which otherwise walk it all (20-50 ms pauses
