@@ -104,6 +104,13 @@ def main(ctx: click.Context, db_path: Path | None, annotator: str | None) -> Non
 
     With no command, `tui [PATH]` opens the reader (same as `tui read`).
     """
+    if annotator is not None:  # checked at once, whichever command follows
+        from .store.coders import CoderNameError, check_coder_name
+
+        try:
+            annotator = check_coder_name(annotator, "--annotator")
+        except CoderNameError as exc:
+            fail(str(exc))
     ctx.obj = {"db": db_path, "annotator": annotator}
 
 
