@@ -434,3 +434,50 @@ def read(db_path, path: Path | None) -> None:
     gc.enable()
     app.run()
     sys.exit(app.return_code or 0)
+
+
+@main.command("merge")
+@db_option
+@click.argument("others", nargs=-1, required=True, type=PATH)
+def merge_command(db_path, others: tuple[Path, ...]) -> None:
+    """Bring every coder's tags, notes and articles from OTHERS into this database.
+
+    Idempotent; a different coder's tag is never overwritten; when the same
+    coder has two versions of one tag, the newer wins and is listed. All in
+    one transaction: a refused database changes nothing.
+    """
+    from .store import StoreError
+    from .store.merge import check_source, merge_databases
+    from .store.preflight import default_db_path
+
+    target = db_path or default_db_path()
+    try:
+        for other in others:  # before the target is created or migrated
+            check_source(other, target)
+    except StoreError as exc:
+        fail(str(exc))
+    store = open_store(target)
+    try:
+        reports = merge_databases(store, list(others))
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    for report in reports:
+        coders = ", ".join(report.coders) or "no coders"
+        click.echo(printable(
+            f"{report.source}: added {report.articles_added} article(s), "
+            f"{report.tags_added} tag(s), {report.orphans_added} orphan(s); "
+            f"{report.tags_updated} replaced by a newer version, "
+            f"{report.kept_newer_here} kept (newer here), {report.tags_unchanged} unchanged "
+            f"({coders})"))
+        for item in report.replaced:
+            verb = "kept" if item.here_newer else "newer"
+            click.echo(printable(
+                f"  {verb}: {item.coder} on {item.article} {item.place}: "
+                f"{item.new} (was {item.old})" if not item.here_newer else
+                f"  {verb}: {item.coder} on {item.article} {item.place}: "
+                f"{item.new} here is newer than {item.old}"))
+        if report.unknown_labels:
+            click.echo(printable(f"  not merged: {report.unknown_labels} tag(s) with a label "
+                                 "tui does not know"), err=True)
