@@ -481,3 +481,80 @@ def merge_command(db_path, others: tuple[Path, ...]) -> None:
         if report.unknown_labels:
             click.echo(printable(f"  not merged: {report.unknown_labels} tag(s) with a label "
                                  "tui does not know"), err=True)
+
+
+@main.command("agreement")
+@db_option
+@click.argument("path", required=False, type=PATH)
+@click.option("--annotators", default=None, metavar="A,B,...",
+              help="Only these coders (default: every coder with tags).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True)
+@click.option("--untagged", type=click.Choice(["none", "missing"]), default="none",
+              show_default=True,
+              help="An untagged sentence of an article a coder has coded: the category "
+                   "`none`, or a missing value.")
+def agreement_command(db_path, path: Path | None, annotators: str | None, fmt: str,
+                      untagged: str) -> None:
+    """Inter-coder agreement over the sentences of PATH's articles (or every article).
+
+    Units are sentences; a sentence counts for a coder when the coder has
+    coded its article (tagged at least one sentence in it). Reports
+    Krippendorff's alpha (nominal), and per pair Cohen's kappa, percent
+    agreement and Gwet's AC1, and per label a coder x coder confusion.
+    """
+    import csv as csv_module
+
+    from .exchange.agreement import AgreementError, as_rows, as_text, compute
+    from .exchange.csv_safety import neutralise
+    from .store.agreement import coded_units
+    from .store.coders import CoderNameError, check_coder_name
+
+    coders = None
+    if annotators is not None:
+        try:
+            coders = list(dict.fromkeys(check_coder_name(name, "--annotators name")
+                                        for name in annotators.split(",")))
+        except CoderNameError as exc:
+            fail(str(exc))
+    store = open_store(existing_db(db_path))
+    try:
+        article_ids = _article_ids_in(store, path) if path is not None else None
+        known = set(store.coders())
+        for name in coders or []:
+            if name not in known:
+                fail(f"no tags by coder {name!r} in {store.path}")
+        units = coded_units(store.db.conn, coders, article_ids, untagged)
+        report = compute(units)
+    except AgreementError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(json_for_terminal(report))
+    elif fmt == "csv":
+        writer = csv_module.writer(sys.stdout, lineterminator="\n")
+        for row in as_rows(report):
+            writer.writerow([neutralise(cell) for cell in row])
+    else:
+        for line in as_text(report):
+            click.echo(printable(line.replace("\t", "  ")))
+
+
+def _article_ids_in(store, path: Path) -> list[int]:
+    """The database ids of the articles in PATH (a file, or the .txt files of
+    a folder), matched by their text's content hash."""
+    files = sorted(p for p in path.rglob("*.txt") if p.is_file()) if _is_folder(path) else [path]
+    hashes = []
+    for file in files:
+        try:
+            hashes.append(load_article(file).content_hash)
+        except ArticleError as exc:
+            if len(files) == 1:
+                fail(str(exc))
+            warn([f"{exc}; skipped"])
+    ids = [article_id for h in hashes for (article_id,) in store.db.conn.execute(
+        "SELECT id FROM articles WHERE content_hash = ?", [h])]
+    if not ids:
+        fail(f"{path}: none of its articles is in the database")
+    return ids
