@@ -104,6 +104,7 @@ def test_krippendorff_2011_alpha_is_0_743_through_the_cli(tmp_path):
     # A and B share units 1-9: they agree on 8 of them (unit 6: 1 vs 2).
     ab = report["pairs"][0]
     assert (ab["a"], ab["b"], ab["n"], ab["percent"]) == ("A", "B", 9, 88.8889)
+    assert ab["kappa"] == 0.844828  # by hand: pe = 23/81, (72 - 23) / (81 - 23) = 49/58
 
 
 def kappa_table() -> list[list[dict[str, str]]]:
@@ -148,6 +149,10 @@ def test_annotators_chooses_the_coders(tmp_path):
     assert report["coders"] == ["B", "D"]
     # B and D share units 1-10: they differ on unit 6 (2 vs 4) only.
     assert report["pairs"][0]["n"] == 10 and report["pairs"][0]["percent"] == 90.0
+    # By hand: B 1:2 2:4 3:2 4:1 5:1, D 1:2 2:3 3:2 4:2 5:1 of 10; po 0.9;
+    # kappa pe = (4 + 12 + 4 + 2 + 1) / 100 = 0.23 -> 0.67 / 0.77;
+    # AC1 (q = 5) pi = .2 .35 .2 .15 .1, pe = 0.765 / 4 -> 0.70875 / 0.80875.
+    assert (report["pairs"][0]["kappa"], report["pairs"][0]["ac1"]) == (0.87013, 0.876352)
 
 
 @pytest.mark.parametrize("args, message", [
