@@ -24,6 +24,7 @@ from ...exchange.quotes import format_quotes
 from ...store import LABELS, StoreError
 from ...text import Article
 from ..article_view import ArticleView
+from ..compare import compare_text
 from ..exports_folder import export_path
 from .help import HelpScreen
 from .modals import PromptModal
@@ -55,6 +56,7 @@ class ReaderScreen(Screen):
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
         Binding("escape", "back", "Library"),
+        Binding("C", "compare", "Compare coders", show=False),  # issue 13, tui/ui/compare.py
     ]
 
     def __init__(self, article: Article, exports: Path) -> None:
@@ -67,6 +69,7 @@ class ReaderScreen(Screen):
         self._total: int | None = None  # sentences in the article, once counted
         self.exports = exports
         self.query_text = ""
+        self._others = None  # other coders' labels while the compare view is on
 
     @property
     def view(self) -> ArticleView:
@@ -166,7 +169,22 @@ class ReaderScreen(Screen):
         total = self._total
         tagged = f"{len(view.labels)}/{total} tagged" if total is not None else "counting…"
         search = f"  /{self.query_text} {len(view.matches)} match(es)" if self.query_text else ""
-        return Content(f"{where}   {tags}   {tagged}{search}")
+        compare = compare_text(self.store.annotator, self._others, view.current_sentence)
+        return Content(f"{where}   {tags}   {tagged}{search}{compare}")
+
+    def action_compare(self) -> None:
+        """Show or hide the other coders' labels on the cursor's sentence."""
+        if not self._writable():
+            return
+        if self._others is not None:
+            self._others = None
+        else:
+            try:
+                self._others = self.store.other_coders_labels(self.doc)
+            except SAVE_ERRORS as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+        self._update_status()
 
     def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
         """Remember the position and refresh the status line."""

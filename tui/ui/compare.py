@@ -1,0 +1,22 @@
+"""The compare view of the reader (issue 13): other coders' labels on the
+cursor's sentence, for the status line.
+
+Blind by default: the reader shows only the current coder's tags. ``C``
+toggles this line, which also names the current coder. Names and labels
+come from the database: printable() keeps them inert on the terminal.
+"""
+
+from __future__ import annotations
+
+from ..text.safe import printable
+
+
+def compare_text(coder: str, others: dict[tuple[int, int], dict[str, str]] | None,
+                 sentence) -> str:
+    """'' when the compare view is off (``others`` None); else the coder and
+    the other coders' labels on ``sentence`` (None: no sentence)."""
+    if others is None:
+        return ""
+    here = others.get((sentence.start, sentence.end), {}) if sentence is not None else {}
+    shown = ", ".join(f"{name} {label}" for name, label in sorted(here.items()))
+    return printable(f"   coder {coder} · others: {shown or 'none'}")
