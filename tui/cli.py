@@ -379,7 +379,12 @@ def _is_folder(path: Path) -> bool:
 @main.command()
 @db_option
 @click.argument("path", required=False, type=PATH)
-def read(db_path, path: Path | None) -> None:
+@click.option("--adjudicate", is_flag=True,
+              help="Step through the sentences where coders disagree (d / D) and record "
+                   "the settled label as the coder --gold.")
+@click.option("--gold", default="gold", show_default=True, metavar="NAME",
+              help="The coder adjudication records as.")
+def read(db_path, path: Path | None, adjudicate: bool, gold: str) -> None:
     """Open PATH in the reader: a file opens the article, a folder the library.
 
     With no PATH, opens the bundled seeds/ (straight into the reader when
@@ -415,6 +420,13 @@ def read(db_path, path: Path | None) -> None:
     except StoreError as exc:
         fail(str(exc))
     name = coder()  # a bad --annotator / $TUI_ANNOTATOR too
+    if adjudicate:
+        from .store.coders import CoderNameError, check_coder_name
+
+        try:
+            name = check_coder_name(gold, "--gold")
+        except CoderNameError as exc:
+            fail(str(exc))
     if not all(stream.isatty() for stream in (sys.stdin, sys.stdout, sys.stderr)):
         # Textual would draw into a file or a pipe and wait for keys that
         # never come, until killed.
@@ -427,6 +439,10 @@ def read(db_path, path: Path | None) -> None:
     # store does without a name): --annotator reaches it that way.
     os.environ[ENV_VAR] = name
     app = AnnotateApp(db_path=db, article=article, folder=folder)
+    if adjudicate:
+        from .ui.screens.adjudicate import AdjudicateScreen
+
+        app.reader_class = AdjudicateScreen
     # Everything loaded so far lives as long as the app: keep it out of the
     # collector's full passes, which otherwise walk it all (20-50 ms pauses
     # at the first paint and on keys), then collect as usual.

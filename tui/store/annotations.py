@@ -362,6 +362,32 @@ class AnnotationStore:
             found.setdefault((start, end), {})[coder] = label
         return found
 
+    def disagreements(self, doc: OpenArticle,
+                      exclude: tuple[str, ...] = ()) -> dict[tuple[int, int], dict[str, tuple[str, str]]]:
+        """Sentences where the coders (but those in ``exclude``, e.g. the
+        adjudicator) disagree: {(start, end): {coder: (label, note)}}.
+
+        A coder who tagged any sentence of the article has coded it: their
+        untagged sentences count as ``("none", "")``, as in `tui agreement`.
+        """
+        tags: dict[tuple[int, int], dict[str, tuple[str, str]]] = {}
+        for start, end, coder, label, note in self.db.conn.execute(
+                'SELECT start, "end", annotator, label, note FROM annotations '
+                "WHERE article_id = ? AND paragraph IS NOT NULL", [doc.id]):
+            if coder not in exclude:
+                tags.setdefault((start, end), {})[coder] = (label, note)
+        coders = {coder for values in tags.values() for coder in values}
+        if len(coders) < 2:
+            return {}
+        found = {}
+        for paragraph in doc.article.paragraphs:
+            for sentence in paragraph.sentences:
+                here = tags.get((sentence.start, sentence.end), {})
+                values = {coder: here.get(coder, ("none", "")) for coder in sorted(coders)}
+                if len({label for label, _ in values.values()}) > 1:
+                    found[(sentence.start, sentence.end)] = values
+        return found
+
     def coders(self) -> list[str]:
         """Every coder with a tag in the database, sorted."""
         return [name for (name,) in self.db.conn.execute(

@@ -32,6 +32,8 @@ class AnnotateApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "tui"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    # The reader's screen; `tui read --adjudicate` sets AdjudicateScreen (issue 13).
+    reader_class = ReaderScreen
 
     def __init__(self, store=None, *, db_path: Path | None = None, article: Article | None = None,
                  folder: Path | None = None, exports: Path | None = None) -> None:
@@ -72,7 +74,7 @@ class AnnotateApp(App):
 
     def open_reader(self, article: Article) -> None:
         """Show the reader on ``article`` now; attach the store when it is open."""
-        screen = ReaderScreen(article, self.exports)
+        screen = self.reader_class(article, self.exports)
         self.push_screen(screen)
         if self._store is not None:
             self._attach(screen, *self._prepare(article))
