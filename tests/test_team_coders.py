@@ -232,3 +232,23 @@ def test_an_import_with_a_control_character_in_a_coder_name_changes_nothing(tmp_
     result = run_tui("import", "--db", str(db), str(empty))
     assert (result.returncode, result.stderr) == (2, "tui: line 1: annotator is empty\n")
     assert sha(db) == before
+
+
+def test_an_edited_article_moves_every_coders_tag_on_one_sentence(tmp_path):
+    from tui.text import article_from_body
+
+    first = article_from_body("One sentence here. Two sentence here.", "/news/a.txt", "A", "", "")
+    edited = article_from_body("A new opening. One sentence here. Two sentence here.",
+                               "/news/a.txt", "A", "", "")
+    for coder, label in (("ana", "claim"), ("ben", "quote")):
+        store = AnnotationStore(tmp_path / "a.db", annotator=coder)
+        doc = store.open_article(first)
+        store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], label)
+        store.close()
+    store = AnnotationStore(tmp_path / "a.db", annotator="ana")
+    doc = store.open_article(edited)
+    assert (doc.reanchored, doc.orphaned) == (2, 0)
+    assert store.db.execute(
+        'SELECT annotator, label, start, "end" FROM annotations ORDER BY annotator'
+    ).fetchall() == [("ana", "claim", 15, 33), ("ben", "quote", 15, 33)]
+    store.close()
