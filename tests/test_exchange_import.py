@@ -19,6 +19,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import textwrap
 import threading
 from pathlib import Path
 
@@ -421,3 +422,49 @@ def test_batch_writer_hands_a_batch_error_to_the_caller(tmp_path):
     conn.execute("ROLLBACK")
     assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
     conn.close()
+
+
+@pytest.mark.parametrize("start,shown", [
+    ("1e400", "'1e400'"), ("9" * 5_000, "'9999999999999999999…"), ("-5", "'-5'"), ("abc", "'abc'"),
+])
+def test_csv_offset_that_is_not_a_whole_number_is_one_line(tmp_path, tagged_db, start, shown):
+    rows = _spreadsheet_csv(tagged_db)
+    rows[2][13] = start
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    path = tmp_path / "offsets.csv"
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    before = _state(tagged_db)
+    result = run_tui("import", "--db", str(tagged_db), str(path))
+    assert result.returncode == 2
+    assert result.stderr == (f"tui: {path}:3: start must be a whole number (at most 15 digits), "
+                             f"not {shown}\n")
+    assert _state(tagged_db) == before
+
+
+KILLED_WRITE = textwrap.dedent("""
+    import os, signal, sys
+    sys.path.insert(0, {root!r})
+    from tui.exchange.files import atomic_text_output
+    with atomic_text_output({target!r}) as out:
+        out.write("half an export")
+        out.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+""")
+
+
+def test_a_killed_export_leaves_a_temporary_the_next_export_removes(tmp_path, tagged_db):
+    from tests.conftest import ROOT
+
+    target = tmp_path / "out.csv"
+    target.write_text("old export")
+    script = KILLED_WRITE.format(root=str(ROOT), target=str(target))
+    killed = subprocess.run([sys.executable, "-c", script], timeout=60)
+    assert killed.returncode == -9
+    left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.csv.")]
+    assert len(left) == 1 and left[0].endswith(".tmp")
+    assert target.read_text() == "old export"  # untouched by the killed run
+    result = run_tui("export", "--db", str(tagged_db), "-o", str(target))
+    assert result.returncode == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.csv.")] == []
+    assert target.read_text().startswith("article_id,")

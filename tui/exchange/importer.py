@@ -44,8 +44,8 @@ from ..text import Article, ArticleError, article_from_body, load_article
 from .batch_writer import BatchWriter
 from .csv_safety import FORMULA_PREFIXES, is_formula, restore
 
-# Rows written per executemany.
-BATCH = 10_000
+# Rows written per executemany (a few batches are in memory at once).
+BATCH = 5_000
 # Articles whose sentence index is kept at once. Exports come ordered by
 # article, so a few suffice; more would hold every article of a big file in
 # memory (~5 MB each for 10,000 sentences).
@@ -374,7 +374,7 @@ def _offset(value: Any, where: str, key: str = "start") -> int | None:
     if type(value) is int and 0 <= value < _MAX_OFFSET:
         return value
     shown = repr(value) if len(repr(value)) <= 24 else repr(value)[:20] + "…"
-    raise ImportFormatError(f"{where}: {key} must be a whole number, not {shown}")
+    raise ImportFormatError(f"{where}: {key} must be a whole number (at most 15 digits), not {shown}")
 
 
 # -- writing ----------------------------------------------------------------
