@@ -187,7 +187,9 @@ def _article_id_for(conn, article_file: Path) -> int:
         [article.content_hash, str(article_file.resolve()), article.content_hash],
     ).fetchall()
     if not rows:
-        fail(f"{article_file}: no annotations recorded for this article")
+        from .text.safe import printable
+
+        fail(f"{printable(str(article_file))}: no annotations recorded for this article")
     return rows[0][0]
 
 
