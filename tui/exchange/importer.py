@@ -1,9 +1,14 @@
 """Importing annotations from a CSV or JSONL export (a colleague's, a model's).
 
-Each row is placed on the sentence of its article whose text equals the
-row's text, nearest the row's old offset if several do. Rows that match no
-sentence, or carry a label tui does not know, are reported, never guessed.
-Importing the same file twice changes nothing the second time.
+A row whose article text holds the row's text at the row's own offsets,
+inside the row's paragraph (an export of this very text), is placed there:
+no need to split the article into sentences, the costliest step of a big
+import. Any other row is placed on the sentence of its article whose text
+equals the row's text, nearest the row's old offset if several do. Rows
+that match no sentence, or carry a label tui does not know, are reported,
+never guessed. Importing the same file twice changes nothing the second
+time. Writing is set-based: one upsert per row in batches of ``BATCH`` on a
+second thread, counted with SQLite's change counter, no SELECT per row.
 
 All or nothing: the whole import is one transaction. A file that is not an
 export -- a line that is not a JSON object, an offset that is not a whole
