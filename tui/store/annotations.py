@@ -17,8 +17,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..text import Article, Sentence
-from .anchoring import context_around, reanchor
+from .anchoring import context_around
 from .database import open_database, write_transaction
+from .identity import resolve
 from .labels import get_label
 
 
@@ -89,6 +90,9 @@ class OpenArticle:
     position: tuple[int, int]
     reanchored: int = 0
     orphaned: int = 0
+    fuzzy: int = 0
+    uid: str = ""  # short id, fixed for the article's life (export file names)
+    how: str = "known"  # how the file was recognised (tui/store/identity.py)
 
 
 class AnnotationStore:
@@ -108,55 +112,31 @@ class AnnotationStore:
     def open_article(self, article: Article) -> OpenArticle:
         """Register ``article`` (or find it) and return its id and position.
 
-        Found by content hash first: the same text at a new path keeps its
-        annotations and the path is updated. A changed text at a known path
-        is a new version: its annotations are re-attached by sentence text,
-        and those that cannot be placed become orphans (never deleted).
+        Identity (tui/store/identity.py): the same file content (header and
+        body) anywhere is the same article (a moved file keeps its tags); a
+        changed file at a known path, or a renamed file whose body is clearly
+        a vanished article's, is that article edited: its tags, undo steps
+        and reading position are re-anchored (tui/store/anchoring.py), with
+        an anchor state each; tags that fit nowhere stay as orphans.
         """
         stamp = now()
-        path = str(Path(article.path).resolve()) if article.path else ""
         with write_transaction(self.db):
-            row = self._one("SELECT * FROM articles WHERE content_hash = ?", [article.content_hash])
-            reanchored = orphaned = 0
-            if row is None:
-                previous = self._one(
-                    "SELECT * FROM articles WHERE path = ? ORDER BY last_opened DESC LIMIT 1",
-                    [path],
-                )
-                if previous is not None:
-                    row_id = previous["id"]
-                    self.db.execute(
-                        "UPDATE articles SET content_hash = ?, title = ?, date = ?, source = ?, "
-                        "sentence_count = NULL, last_opened = ? WHERE id = ?",
-                        [article.content_hash, article.title, article.date, article.source,
-                         stamp, row_id],
-                    )
-                    self.db.execute("UPDATE article_bodies SET body = ? WHERE article_id = ?",
-                                    [article.body, row_id])
-                    reanchored, orphaned = reanchor(self.db, row_id, article)
-                    # The history points at the old text; it cannot be replayed.
-                    self.db.execute("DELETE FROM history WHERE article_id = ?", [row_id])
-                else:
-                    row_id = self.db.execute(
-                        "INSERT INTO articles (content_hash, path, title, date, source, "
-                        "first_seen, last_opened) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [article.content_hash, path, article.title, article.date,
-                         article.source, stamp, stamp],
-                    ).lastrowid
-                    self.db.execute("INSERT INTO article_bodies (article_id, body) VALUES (?, ?)",
-                                    [row_id, article.body])
-                row = self._one("SELECT * FROM articles WHERE id = ?", [row_id])
-            else:
-                self.db.execute(
-                    "UPDATE articles SET path = ?, last_opened = ? WHERE id = ?",
-                    [path, stamp, row["id"]],
-                )
+            found = resolve(self.db.conn, article, stamp, create=True)
+            row = found.row
+            self.db.execute(
+                "UPDATE articles SET last_opened = ?, opened_hash = file_hash, opened_path = ? "
+                "WHERE id = ?", [stamp, str(Path(article.path).resolve()) if article.path else "",
+                                 row["id"]])
+        counts = found.counts
         return OpenArticle(
             id=row["id"],
             article=article,
             position=(row["position_paragraph"], row["position_sentence"]),
-            reanchored=reanchored,
-            orphaned=orphaned,
+            reanchored=sum(counts.get(k, 0) for k in ("exact", "moved", "fuzzy")),
+            orphaned=counts.get("orphan", 0),
+            fuzzy=counts.get("fuzzy", 0),
+            uid=row["uid"],
+            how=found.how,
         )
 
     def save_position(self, doc: OpenArticle, paragraph: int, sentence: int) -> None:

@@ -14,7 +14,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATION_SET = "tui"
 # Every migration this version knows, in order; tests/test_store.py checks
 # this against tui/store/schema.py.
-KNOWN_MIGRATIONS = ("m001_initial",)
+KNOWN_MIGRATIONS = ("m001_initial", "m003_identity_anchor")
 BUSY_TIMEOUT_S = 15
 DEFAULT_DB = "annotations.db"
 
