@@ -5,8 +5,9 @@ the new text in order of confidence, and records how (``anchor``):
 
 ``exact``
     Same sentence text at the same place: its paragraph is unchanged and in
-    the same order, or its surroundings (the 32 characters of context on each
-    side) are unchanged within the edited stretch.
+    the same order, or it is in the edited stretch that replaced its
+    paragraph with its surroundings (32 characters each side) at most
+    lightly edited.
 ``moved``
     Same sentence text elsewhere (a paragraph moved or split, a sentence added
     next to it). Among several identical sentences the one whose stored
@@ -53,6 +54,9 @@ FUZZY_TEXT_MIN = 75.0
 # The best candidate must beat the second by this much, or the tag stays an
 # orphan: a guess between two near-equal sentences is not "clearly" one.
 FUZZY_MARGIN = 5.0
+# Same text within its own edited stretch counts as exact when the contexts
+# still match this well (mean rapidfuzz ratio of before and after, 0-1).
+SAME_CONTEXT = 0.8
 # Items may prefer a candidate by context (90 %) and by nearness (10 %).
 CONTEXT_WEIGHT = 0.9
 
@@ -140,6 +144,20 @@ class Aligner:
             self.block_of.extend([block] * (op.src_end - op.src_start))
             if op.tag != "equal":
                 self.changed.update(range(op.dest_start, op.dest_end))
+        # The edited stretch of each changed old paragraph: every new
+        # paragraph between the unchanged ones around it.
+        self.gap: list[range] = [range(0)] * len(self.old_texts)
+        run: list[_Block] = []
+        for block in [*self.blocks, None]:
+            if block is not None and block.tag != "equal":
+                run.append(block)
+                continue
+            if run:
+                stretch = range(run[0].j1, run[-1].j2)
+                for item in run:
+                    for i in range(item.i1, item.i2):
+                        self.gap[i] = stretch
+                run = []
         self._sentences: dict[int, list[tuple[int, int, int, str]]] = {}
 
     def old_paragraph(self, start: int) -> int:
@@ -158,14 +176,7 @@ class Aligner:
     def window(self, start: int) -> range:
         """The new paragraphs (0-based) an edited old paragraph may have become."""
         i = self.old_paragraph(start)
-        if i >= len(self.block_of):
-            return range(0)
-        block = self.block_of[i]
-        if block.tag == "replace":
-            return range(block.j1, block.j2)
-        if block.tag == "delete":  # merged into a neighbour, perhaps
-            return range(max(0, block.j1 - 1), min(len(self.new), block.j1 + 1))
-        return range(0)
+        return self.gap[i] if i < len(self.gap) else range(0)
 
     def sentences(self, j: int) -> list[tuple[int, int, int, str]]:
         """(sentence index, start, end, text) of new paragraph ``j`` (0-based)."""
@@ -231,7 +242,9 @@ def plan(old_body: str, article: Article, items: Iterable[Item]) -> dict[Hashabl
             context = (fuzz.ratio(item.before, before) + fuzz.ratio(item.after, after)) / 200
             near = 1 - abs(start - expected) / length
             score = CONTEXT_WEIGHT * context + (1 - CONTEXT_WEIGHT) * near
-            same = (item.placed and before == item.before and after == item.after
+            # Exact: in its own edited stretch, with surroundings at most
+            # lightly edited (a neighbour's typo does not make it "moved").
+            same = (item.placed and context >= SAME_CONTEXT
                     and aligner.same_place(item.start, j))
             pairs.append((-score, order, item, Placement(j + 1, index, start, end, item.text,
                                                          before, after,

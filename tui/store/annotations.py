@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..text import Article, Sentence
+from .anchor_actions import AnchorActions
 from .anchoring import context_around
 from .database import open_database, write_transaction
 from .identity import resolve
@@ -79,6 +80,7 @@ class Change:
     start: int
     end: int
     annotation: Annotation | None
+    orphan: bool = False  # the step only touched an orphan: nothing to draw
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ class OpenArticle:
     how: str = "known"  # how the file was recognised (tui/store/identity.py)
 
 
-class AnnotationStore:
+class AnnotationStore(AnchorActions):
     """All reads and writes of articles and annotations."""
 
     def __init__(self, path: str | Path, annotator: str | None = None) -> None:
@@ -298,18 +300,26 @@ class AnnotationStore:
                 return None
             target = json.loads((step["before"] if undo else step["after"]) or "null")
             current = json.loads((step["after"] if undo else step["before"]) or "null")
-            key = target or current
-            self.db.execute(
-                'DELETE FROM annotations WHERE article_id = ? AND start = ? AND "end" = ? '
-                "AND paragraph IS NOT NULL",
-                [doc.id, key["start"], key["end"]],
-            )
+            # A step may move a tag between an orphan and a sentence (the
+            # anchors screen's re-attach): remove what the step left on each
+            # side, by the orphan's row or the sentence's offsets.
+            for side in (current, target):
+                if side and side.get("paragraph") is None:
+                    self.db.execute("DELETE FROM annotations WHERE id = ?", [side["id"]])
+                elif side:
+                    self.db.execute(
+                        'DELETE FROM annotations WHERE article_id = ? AND start = ? AND "end" = ? '
+                        "AND paragraph IS NOT NULL", [doc.id, side["start"], side["end"]])
             if target:
                 self.db["annotations"].insert(target)
             self.db.execute(
                 "UPDATE history SET undone = ? WHERE id = ?", [1 if undo else 0, step["id"]]
             )
-            return Change(key["start"], key["end"], Annotation.from_row(target) if target else None)
+            key = next((s for s in (target, current) if s and s.get("paragraph") is not None),
+                       target or current)
+            shown = target if target and target.get("paragraph") is not None else None
+            return Change(key["start"], key["end"], Annotation.from_row(shown) if shown else None,
+                          orphan=key.get("paragraph") is None)
 
 
 def _dump(annotation: Annotation | None) -> str | None:
