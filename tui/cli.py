@@ -175,6 +175,31 @@ def orphans(db_path) -> None:
     click.echo(f"{len(rows)} orphan(s)", err=True)
 
 
+@main.command("status")
+@db_option
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table",
+              show_default=True, help="An aligned table, tab-separated lines, or JSON.")
+def status_command(db_path, path: Path | None, fmt: str) -> None:
+    """The library's table: PATH's articles (a folder or a file), or every article in the database.
+
+    Edited files are re-anchored first, so the counts are true; articles whose
+    file is missing are listed with their tags.
+    """
+    from .status_output import print_status
+    from .store import StoreError
+    from .store.status import collect
+
+    if path is not None and not path.exists():
+        fail(f"{path}: no such file or folder")
+    store = open_store(db_path)
+    try:
+        rows = collect(store, path)
+    except StoreError as exc:
+        fail(str(exc))
+    print_status(rows, fmt)
+
+
 @main.command()
 @db_option
 @click.argument("path", required=False, type=click.Path(path_type=Path))

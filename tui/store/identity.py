@@ -126,11 +126,14 @@ def _row(conn, sql: str, params: list[Any]) -> dict[str, Any] | None:
     return dict(zip([d[0] for d in cursor.description], found))
 
 
-def resolve(conn, article: Article, stamp: str, *, create: bool) -> Resolved:
+def resolve(conn, article: Article, stamp: str, *, create: bool, renamed: bool = True) -> Resolved:
     """Find (or, with ``create``, add) the article ``article`` is; re-anchor if edited.
 
     Runs inside the caller's write transaction. Never touches
     ``last_opened``/``opened_*`` (the reader does, through open_article).
+    With ``renamed`` False, a file known neither by content nor by path is
+    left unknown (a folder scan tries those last, once every exactly known
+    file has claimed its article).
     """
     from .anchoring import reanchor
 
@@ -149,7 +152,7 @@ def resolve(conn, article: Article, stamp: str, *, create: bool) -> Resolved:
     previous = _row(conn, "SELECT * FROM articles WHERE path = ? ORDER BY last_opened DESC LIMIT 1",
                     [path])
     how = "edited"
-    if previous is None:
+    if previous is None and renamed:
         found = find_renamed(conn, article.body)
         if found is not None:
             previous = _row(conn, "SELECT * FROM articles WHERE id = ?", [found])

@@ -51,6 +51,7 @@ class ReaderScreen(Screen):
         Binding("y", "copy_sentence", "Copy"),
         Binding("Y", "copy_quotes", "Copy quotes", show=False),
         Binding("e", "export", "Export"),
+        Binding("o", "anchors", "Fuzzy/orphans"),
         Binding("slash", "search", "Search"),
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
@@ -244,6 +245,9 @@ class ReaderScreen(Screen):
         if change is None:
             self.notify("Nothing to undo" if undo else "Nothing to redo", markup=False)
             return
+        if getattr(change, "orphan", False):  # an orphan has no sentence to draw on
+            self.notify("Orphaned tag restored: o lists it.", markup=False)
+            return
         label = change.annotation.label if change.annotation else None
         self.view.set_label(change.start, change.end, label)
         self.view.move_to_offset(change.start)
@@ -318,13 +322,21 @@ class ReaderScreen(Screen):
         if not self._writable():
             return
         try:
-            path = export_path(self.exports, self.article.title)
+            path = export_path(self.exports, self.article.title, self.doc.uid or str(self.doc.id))
             with atomic_text_output(path) as out:
                 count = write_csv(self.store.db, out, article_id=self.doc.id)
         except (*SAVE_ERRORS, ValueError) as exc:
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
         self.notify(f"Exported {count} annotation(s) to {path}", markup=False)
+
+    def action_anchors(self) -> None:
+        """List this article's fuzzy and orphaned tags: accept, re-attach, delete."""
+        if not self._writable():
+            return
+        from .anchors import AnchorsScreen
+
+        self.app.push_screen(AnchorsScreen(self), lambda _: self._update_status())
 
     # -- search -----------------------------------------------------------
 
