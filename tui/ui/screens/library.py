@@ -25,6 +25,9 @@ from ...text import ArticleError, load_article
 from ...text.safe import printable
 
 
+TITLE_WIDTH = 44
+
+
 @dataclass
 class _Entry:
     path: Path
@@ -55,8 +58,10 @@ class LibraryScreen(Screen):
         yield Static(Content.from_markup("[b]Library[/b]  [dim]$folder[/dim]", folder=str(self.folder)),
                      id="library-header")
         table: DataTable = DataTable(id="library", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Title", "Date", "Source", "Tagged", "Fuzzy/orphans", "File",
-                          "Last opened")
+        # The title is cut at a fixed width so that the file state and last
+        # opened columns stay in view on an 80-120 column terminal.
+        table.add_column("Title", width=TITLE_WIDTH)
+        table.add_columns("Date", "Source", "Tagged", "Fuzzy/orphans", "File", "Last opened")
         yield table
         yield Static(Content("Loading articles…"), id="library-status")
         yield Footer()
@@ -112,7 +117,7 @@ class LibraryScreen(Screen):
             state = Text(printable(item.error or item.state),
                          style="red" if not entry.openable else "")
             # Text cells: titles are data, never markup.
-            table.add_row(Text(printable(item.title)), Text(printable(item.date)),
+            table.add_row(Text(printable(item.title), no_wrap=True, overflow="ellipsis"), Text(printable(item.date)),
                           Text(printable(item.outlet)),
                           Text(f"{tagged}/{total}", justify="right"),
                           Text(unsettled, justify="right"), state, Text(opened))

@@ -51,7 +51,7 @@ class ReaderScreen(Screen):
         Binding("y", "copy_sentence", "Copy"),
         Binding("Y", "copy_quotes", "Copy quotes", show=False),
         Binding("e", "export", "Export"),
-        Binding("o", "anchors", "Fuzzy/orphans"),
+        Binding("o", "anchors", "Fuzzy/orphan tags", show=False),
         Binding("slash", "search", "Search"),
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
@@ -116,9 +116,10 @@ class ReaderScreen(Screen):
         self.view.move_to(*self.doc.position, post=False)
         for warning in self.doc.article.warnings:
             self.notify(warning, severity="warning", markup=False)
-        if self.doc.orphaned:
-            self.notify(f"{self.doc.orphaned} annotation(s) no longer match the text: "
-                        "see `tui orphans`.", severity="warning", markup=False)
+        if self.doc.orphaned or getattr(self.doc, "fuzzy", 0):
+            self.notify(f"The text changed: {self.doc.orphaned} tag(s) no longer match it, "
+                        f"{getattr(self.doc, 'fuzzy', 0)} were placed on an edited sentence. "
+                        "Press o to review them.", severity="warning", markup=False)
         self._update_status()
         self._count_sentences()
 
