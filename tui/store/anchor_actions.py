@@ -14,10 +14,14 @@ from ..text import Sentence
 from .anchoring import context_around
 from .database import write_transaction
 
+# An orphan is a tag with no sentence (paragraph NULL), whatever its anchor
+# column says (a row restored by undo, or written by an older version).
+_STATE = "CASE WHEN paragraph IS NULL THEN 'orphan' ELSE anchor END"
 _UNSETTLED = (
-    'SELECT id, anchor, label, note, text, old_text, old_position, paragraph, sentence, start, '
-    '"end", annotator FROM annotations WHERE article_id = ? AND anchor IN (\'fuzzy\', \'orphan\') '
-    "ORDER BY anchor = 'orphan', paragraph, sentence, start, id"
+    f'SELECT id, {_STATE}, label, note, text, old_text, old_position, paragraph, sentence, start, '
+    '"end", annotator FROM annotations WHERE article_id = ? '
+    "AND (paragraph IS NULL OR anchor = 'fuzzy') "
+    "ORDER BY paragraph IS NULL, paragraph, sentence, start, id"
 )
 
 
@@ -50,8 +54,8 @@ class AnchorActions:
     def anchor_counts(self, doc) -> dict[str, int]:
         """How many of the article's tags are fuzzy and orphaned (for the status line)."""
         rows = self.db.conn.execute(
-            "SELECT anchor, count(*) FROM annotations WHERE article_id = ? "
-            "AND anchor IN ('fuzzy', 'orphan') GROUP BY anchor", [doc.id]).fetchall()
+            f"SELECT {_STATE} AS state, count(*) FROM annotations WHERE article_id = ? "
+            "AND (paragraph IS NULL OR anchor = 'fuzzy') GROUP BY state", [doc.id]).fetchall()
         counts = {"fuzzy": 0, "orphan": 0}
         counts.update(dict(rows))
         return counts
@@ -76,6 +80,7 @@ class AnchorActions:
                 return "that tag is no longer an orphan"
             if self.annotation_at(doc, sentence) is not None:
                 return "that sentence already has a tag: remove it first (x)"
+            orphan = self._as_annotation(before)  # as it is now, for undo
             context = context_around(doc.article.body, sentence.start, sentence.end)
             self.db.conn.execute(
                 'UPDATE annotations SET paragraph = ?, sentence = ?, start = ?, "end" = ?, '
@@ -84,7 +89,7 @@ class AnchorActions:
                 [paragraph, sentence.index, sentence.start, sentence.end, sentence.text, *context,
                  annotation_id])
             after = self.annotation_at(doc, sentence)
-            self._record(doc, "reattach", self._as_annotation(before), after)
+            self._record(doc, "reattach", orphan, after)
             return None
 
     def delete_unsettled(self, doc, annotation_id: int) -> bool:

@@ -311,6 +311,8 @@ class AnnotationStore(AnchorActions):
                         'DELETE FROM annotations WHERE article_id = ? AND start = ? AND "end" = ? '
                         "AND paragraph IS NOT NULL", [doc.id, side["start"], side["end"]])
             if target:
+                if target.get("paragraph") is None:
+                    target = {**target, "anchor": "orphan"}
                 self.db["annotations"].insert(target)
             self.db.execute(
                 "UPDATE history SET undone = ? WHERE id = ?", [1 if undo else 0, step["id"]]

@@ -51,8 +51,8 @@ def tag_counts(conn: sqlite3.Connection) -> dict[int, dict[str, Any]]:
     """Per article id: placed tags per label, fuzzy and orphaned counts."""
     counts: dict[int, dict[str, Any]] = {}
     for article_id, label, anchor, number in conn.execute(
-            "SELECT article_id, label, anchor, count(*) FROM annotations "
-            "GROUP BY article_id, label, anchor"):
+            "SELECT article_id, label, CASE WHEN paragraph IS NULL THEN 'orphan' ELSE anchor END "
+            "AS state, count(*) FROM annotations GROUP BY article_id, label, state"):
         entry = counts.setdefault(article_id, {"tagged": {}, "fuzzy": 0, "orphans": 0})
         if anchor == "orphan":
             entry["orphans"] += number
