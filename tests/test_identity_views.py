@@ -173,3 +173,45 @@ async def test_e_exports_each_article_to_its_own_file_and_replaces_it(tmp_path, 
     first_csv = (exports / f"Press-release-{uids[0]}.csv").read_text(encoding="utf-8")
     second_csv = (exports / f"Press-release-{uids[1]}.csv").read_text(encoding="utf-8")
     assert len(first_csv.splitlines()) == 1 and len(second_csv.splitlines()) == 2
+
+
+def test_orphans_command_lists_tags_of_articles_whose_file_is_missing(tmp_path):
+    folder, db = tagged_library(tmp_path)
+    AnnotationStore(db).open_article(load_article(folder / "storm.txt")).id  # re-anchor now
+    result = run_tui("orphans", "--db", str(db))
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        f"Toll Rises\tquote\t{SCHOOLS}",
+        "Harbour\ufffd News\tbackground\tA story about a ␛[31mharbour␛[0m and its boats.\t"
+        f"(file missing: {(folder / 'gone.txt').resolve()})",
+    ]
+    assert result.stderr == "1 orphan(s)\n1 tag(s) of articles whose file is missing\n"
+
+
+def test_a_file_that_vanishes_between_scan_and_open(tmp_path):
+    from tui.store.status import file_status
+
+    folder, db = tagged_library(tmp_path)
+    store = AnnotationStore(db)
+    row = file_status(store, folder / "gone.txt")
+    assert (row.state, row.article_id, row.sentences) == ("missing", None, None)
+    assert row.error.startswith(str(folder / "gone.txt"))
+
+
+async def test_library_open_of_a_file_deleted_after_the_scan(tmp_path):
+    folder, db = tagged_library(tmp_path)
+    shutil.copy(folder / "storm.txt", folder / "storm-copy.txt")
+    app = AnnotateApp(AnnotationStore(db), folder=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        # Two byte-identical files: one article; the second says it is a copy.
+        assert [(r[0], r[5]) for r in rows] == [
+            ("Toll Rises", "copy"), ("Toll Rises", "edited"), ("Harbour\ufffd News", "missing")]
+        (folder / "storm.txt").unlink()
+        table.move_cursor(row=1)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert any("storm.txt" in n.message and n.severity == "error" for n in app._notifications)

@@ -168,11 +168,22 @@ def import_command(db_path, file: Path) -> None:
 @db_option
 def orphans(db_path) -> None:
     """List annotations that no longer match a sentence of their article."""
+    from .store.status import tags_without_file
+    from .text.safe import printable
+
     store = open_store(db_path)
     rows = store.orphans()
     for row in rows:
         click.echo(f"{row['article_title']}\t{row['label']}\t{row['text']}")
     click.echo(f"{len(rows)} orphan(s)", err=True)
+    # Tags of articles whose file is gone: kept, and listed so none is forgotten.
+    missing = tags_without_file(store)
+    for row in missing:
+        click.echo("\t".join(printable(cell) for cell in (
+            row["article_title"], row["label"], row["text"],
+            f"(file missing: {row['article_path']})")))
+    if missing:
+        click.echo(f"{len(missing)} tag(s) of articles whose file is missing", err=True)
 
 
 @main.command("status")

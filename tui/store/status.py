@@ -187,3 +187,18 @@ def conn_row(store, article_id: int) -> dict[str, Any] | None:
     cursor = store.db.conn.execute("SELECT * FROM articles WHERE id = ?", [article_id])
     values = cursor.fetchone()
     return dict(zip([d[0] for d in cursor.description], values)) if values else None
+
+
+def tags_without_file(store) -> list[dict[str, Any]]:
+    """Tags of articles whose recorded file is gone (kept; listed by ``tui orphans``)."""
+    found = []
+    for record in _articles(store.db.conn):
+        if record["path"] and Path(record["path"]).exists():
+            continue
+        cursor = store.db.conn.execute(
+            "SELECT label, text, paragraph FROM annotations WHERE article_id = ? "
+            "ORDER BY paragraph IS NULL, paragraph, sentence, start", [record["id"]])
+        for label, text, paragraph in cursor:
+            found.append({"article_title": record["title"], "article_path": record["path"],
+                          "label": label, "text": text, "placed": paragraph is not None})
+    return found
