@@ -273,3 +273,40 @@ def test_migration_keeps_every_tag_of_a_database_made_by_the_previous_release(tm
         (1, 2, "claim"), (2, 1, "quote")]
     assert store.redo(doc).annotation is None  # the undone untag, redone
     store.close()
+
+
+def test_a_rewritten_sentence_is_not_placed_on_a_guess(story, store):
+    doc = store.open_article(load_article(story))
+    tag(store, doc, 1, 1, "claim")  # LEAD stays, and takes its sentence
+    tag(store, doc, 1, 2, "quote")  # TOLL is rewritten: the one free sentence is not it
+    write(story, [LEAD + " Hospitals across the region reported few admissions overnight.",
+                  MAYOR, SCHOOLS + " " + REPAIR])
+    again = store.open_article(load_article(story))
+    # LEAD's next sentence changed: same text, new surroundings, so "moved".
+    assert placed(store, again) == [(1, 1, "claim", "moved", LEAD),
+                                    (None, None, "quote", "orphan", TOLL)]
+
+
+def test_two_equally_good_fuzzy_candidates_leave_an_orphan(tmp_path, store):
+    path = write(tmp_path / "s.txt", [LEAD + " " + TOLL + " " + MAYOR])
+    doc = store.open_article(load_article(path))
+    tag(store, doc, 1, 2, "quote")
+    write(path, [LEAD + " " + TOLL.replace("107", "111") + " " + TOLL.replace("107", "112")
+                 + " " + MAYOR])
+    again = store.open_article(load_article(path))
+    assert placed(store, again) == [(None, None, "quote", "orphan", TOLL)]
+
+
+def test_a_fuzzy_tag_stays_fuzzy_through_later_edits_until_accepted(story, store):
+    doc = store.open_article(load_article(story))
+    tag(store, doc, 1, 2, "quote")
+    write(story, [LEAD + " " + TOLL.replace("107", "111"), MAYOR, SCHOOLS + " " + REPAIR])
+    store.open_article(load_article(story))
+    write(story, ["Update: roads reopen.", LEAD + " " + TOLL.replace("107", "111"), MAYOR,
+                  SCHOOLS + " " + REPAIR])
+    again = store.open_article(load_article(story))
+    assert placed(store, again) == [(2, 2, "quote", "fuzzy", TOLL.replace("107", "111"))]
+    assert store.unsettled(again)[0].was == TOLL
+    assert store.accept_anchor(again, store.unsettled(again)[0].id) is True
+    assert placed(store, again) == [(2, 2, "quote", "exact", TOLL.replace("107", "111"))]
+    assert store.anchor_counts(again) == {"fuzzy": 0, "orphan": 0}
