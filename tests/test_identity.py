@@ -310,3 +310,13 @@ def test_a_fuzzy_tag_stays_fuzzy_through_later_edits_until_accepted(story, store
     assert store.accept_anchor(again, store.unsettled(again)[0].id) is True
     assert placed(store, again) == [(2, 2, "quote", "exact", TOLL.replace("107", "111"))]
     assert store.anchor_counts(again) == {"fuzzy": 0, "orphan": 0}
+
+
+def test_an_edit_just_below_the_fuzzy_threshold_stays_an_orphan(story, store):
+    # ratio 74.8, contexts unchanged: 0.8 x 74.8 + 20 = 79.8 < 85.
+    doc = store.open_article(load_article(story))
+    tag(store, doc, 1, 2, "quote")
+    write(story, [LEAD + " Police said 107 people had been injured by Tuesday morning.", MAYOR,
+                  SCHOOLS + " " + REPAIR])
+    again = store.open_article(load_article(story))
+    assert placed(store, again) == [(None, None, "quote", "orphan", TOLL)]
