@@ -215,3 +215,17 @@ async def test_library_open_of_a_file_deleted_after_the_scan(tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
         assert any("storm.txt" in n.message and n.severity == "error" for n in app._notifications)
+
+
+def test_export_of_one_wire_copy_does_not_mix_in_the_other(tmp_path):
+    a = write(tmp_path / "a.txt", [LEAD, MAYOR], title="Storm Hits Coast", outlet="Daily A")
+    b = write(tmp_path / "b.txt", [LEAD, MAYOR], title="Thousands Without Power", outlet="Daily B")
+    store = AnnotationStore(tmp_path / "a.db", annotator="t")
+    for path, label in ((a, "claim"), (b, "quote")):
+        doc = store.open_article(load_article(path))
+        store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], label)
+    store.close()
+    out = run_tui("export", "--db", str(tmp_path / "a.db"), "--article", str(b)).stdout
+    rows = [line.split(",") for line in out.splitlines()[1:]]
+    assert [(r[1], r[3], r[4], r[7]) for r in rows] == [
+        ("Thousands Without Power", "Daily B", str(b.resolve()), "quote")]

@@ -131,9 +131,13 @@ def _article_id_for(conn, article_file: Path) -> int:
         article = load_article(article_file)
     except ArticleError as exc:
         fail(str(exc))
+    from .store.identity import file_hash
+
+    # The file's identity (header and body) first: two wire copies share a body.
+    digest = file_hash(article)
     rows = conn.execute(
-        "SELECT id FROM articles WHERE content_hash = ? OR path = ? ORDER BY content_hash = ? DESC",
-        [article.content_hash, str(article_file.resolve()), article.content_hash],
+        "SELECT id FROM articles WHERE file_hash = ? OR path = ? ORDER BY file_hash = ? DESC",
+        [digest, str(article_file.resolve()), digest],
     ).fetchall()
     if not rows:
         fail(f"{article_file}: no annotations recorded for this article")
