@@ -396,7 +396,7 @@ def main() -> None:
     print_table(edit_kind_table(paths))
     # With untagged sentences around, a fuzzy match has free neighbours to
     # land on by mistake: the harder case for WRONG.
-    print(f"\nThe same, every third sentence tagged:\n")
+    print("\nThe same, every third sentence tagged:\n")
     print_table(edit_kind_table(paths, every=3))
     if not args.no_timing:
         time_reanchor(paths)

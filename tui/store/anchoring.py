@@ -403,7 +403,13 @@ def reanchor(db, article_id: int, old_body: str, article: Article,
 
 
 def _reanchor_history(conn, parsed, placed, has_columns: bool) -> int:
-    """Rewrite each undo step to the new offsets; drop steps whose sentence is gone."""
+    """Rewrite each undo step to the new offsets; drop steps whose sentence is gone.
+
+    The before/after JSON (fields of Annotation) always; the ``start``/``end``
+    columns too once migration m002 (keying history on the sentence) has
+    added them. A step whose sentence no longer exists could only be replayed
+    onto the wrong text, so it is dropped (its tag itself is kept, as an orphan).
+    """
     dropped, rewrites = [], []
     for step_id, sides in parsed:
         new_sides = []
