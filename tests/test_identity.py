@@ -109,6 +109,9 @@ def test_two_byte_identical_files_are_one_article_and_the_path_does_not_flap(tmp
     second = store.open_article(load_article(copy))
     assert (second.id, second.how) == (first.id, "copy")
     assert store.db.execute("SELECT path FROM articles").fetchall() == [(str(story.resolve()),)]
+    from tui.store.status import file_status
+
+    assert [file_status(store, p).state for p in (story, copy)] == ["ok", "copy"]
 
 
 # -- re-anchoring ------------------------------------------------------------

@@ -125,10 +125,11 @@ class AnnotationStore(AnchorActions):
         with write_transaction(self.db):
             found = resolve(self.db.conn, article, stamp, create=True)
             row = found.row
+            # What the reader showed: its text and the article's recorded file
+            # (a copy opened elsewhere does not make the original look moved).
             self.db.execute(
-                "UPDATE articles SET last_opened = ?, opened_hash = file_hash, opened_path = ? "
-                "WHERE id = ?", [stamp, str(Path(article.path).resolve()) if article.path else "",
-                                 row["id"]])
+                "UPDATE articles SET last_opened = ?, opened_hash = file_hash, opened_path = path "
+                "WHERE id = ?", [stamp, row["id"]])
         counts = found.counts
         return OpenArticle(
             id=row["id"],
