@@ -162,6 +162,9 @@ def _drop_unique_content_hash(db: Database) -> None:
     children = [name for kind, name, _t, sql in master
                 if kind == "table" and name != "articles" and "REFERENCES articles" in sql]
     views = [sql for kind, _n, _t, sql in master if kind == "view"]
+    # Triggers go with their tables when those are dropped: made again at the end.
+    triggers = [sql for kind, _n, table, sql in master
+                if kind == "trigger" and table in (*children, "articles")]
     indexes = {table: [sql for kind, _n, t, sql in master if kind == "index" and t == table]
                for table in [*children, "articles"]}
     tables = {name: sql for kind, name, _t, sql in master if kind == "table"}
@@ -186,7 +189,7 @@ def _drop_unique_content_hash(db: Database) -> None:
         conn.execute(f'DROP TABLE temp."keep_{child}"')
     for sql in [s for table in indexes.values() for s in table]:
         conn.execute(sql)
-    for sql in views:
+    for sql in [*views, *triggers]:
         conn.execute(sql)
     problems = conn.execute("PRAGMA foreign_key_check").fetchall()
     if problems:
