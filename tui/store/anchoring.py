@@ -428,7 +428,8 @@ def _reanchor_history(conn, parsed, placed, has_columns: bool) -> int:
         if gone:
             dropped.append([step_id])
             continue
-        key = next((s for s in new_sides if s is not None), None)
+        # The step's sentence, as the store records it: after's, else before's.
+        key = new_sides[1] or new_sides[0]
         rewrites.append((
             *[json.dumps(s, ensure_ascii=False) if s is not None else None for s in new_sides],
             key["start"] if key else None, key["end"] if key else None, step_id))

@@ -23,6 +23,7 @@ from ..text import ArticleError, load_article
 from .database import write_transaction
 from .identity import file_state, resolve
 from .labels import LABELS
+from .preflight import StoreError
 
 
 @dataclass
@@ -94,11 +95,15 @@ def file_status(store, path: Path, counts: dict[int, dict[str, Any]] | None = No
             if found.row is not None:
                 conn.execute("UPDATE articles SET sentence_count = ? WHERE id = ?",
                              [total, found.row["id"]])
-    except sqlite3.Error as exc:  # a read-only or locked database: counts as last stored
+    except (sqlite3.Error, StoreError) as exc:  # read-only or locked: counts as last stored
+        from .anchor_actions import has_column
         from .identity import Resolved, _row, file_hash
 
-        found = Resolved(_row(conn, "SELECT * FROM articles WHERE file_hash = ?",
-                              [file_hash(article)]), "known")
+        if has_column(conn, "articles", "file_hash"):
+            record = _row(conn, "SELECT * FROM articles WHERE file_hash = ?", [file_hash(article)])
+        else:
+            record = None
+        found = Resolved(record, "known")
         note = f"not re-anchored: {exc}"
     if found.row is None:
         blank = {"id": -1, "title": article.title, "source": article.source,

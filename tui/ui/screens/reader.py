@@ -214,12 +214,16 @@ class ReaderScreen(Screen):
         sentence = self._sentence_to_change()
         if sentence is None:
             return
+        shown = self.view.labels.get((sentence.start, sentence.end))
         try:
-            annotation = self.store.tag(self.doc, self.view.paragraph, sentence, label)
+            result = self.store.tag(self.doc, self.view.paragraph, sentence, label, shown=shown)
         except SAVE_ERRORS as exc:
             self.notify(f"Not saved: {exc}", title="Tag failed", severity="error", markup=False)
             return
+        annotation = result.annotation
         self.view.set_label(sentence.start, sentence.end, annotation.label if annotation else None)
+        if result.message:
+            self.notify(result.message, severity="warning", markup=False)
         self._update_status()
 
     def action_untag(self) -> None:
@@ -227,12 +231,16 @@ class ReaderScreen(Screen):
         sentence = self._sentence_to_change()
         if sentence is None:
             return
+        shown = self.view.labels.get((sentence.start, sentence.end))
         try:
-            self.store.untag(self.doc, sentence)
+            result = self.store.untag(self.doc, sentence, shown=shown)
         except SAVE_ERRORS as exc:
             self.notify(f"Not saved: {exc}", title="Untag failed", severity="error", markup=False)
             return
-        self.view.set_label(sentence.start, sentence.end, None)
+        annotation = result.annotation
+        self.view.set_label(sentence.start, sentence.end, annotation.label if annotation else None)
+        if result.message and shown is not None:
+            self.notify(result.message, severity="warning", markup=False)
         self._update_status()
 
     def _replay(self, undo: bool) -> None:
@@ -246,8 +254,11 @@ class ReaderScreen(Screen):
         if change is None:
             self.notify("Nothing to undo" if undo else "Nothing to redo", markup=False)
             return
+        if change.message:
+            self.notify(change.message, severity="warning", markup=False)
         if getattr(change, "orphan", False):  # an orphan has no sentence to draw on
-            self.notify("Orphaned tag restored: o lists it.", markup=False)
+            if not change.skipped:
+                self.notify("Orphaned tag restored or removed: o lists them.", markup=False)
             return
         label = change.annotation.label if change.annotation else None
         self.view.set_label(change.start, change.end, label)
