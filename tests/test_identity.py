@@ -324,3 +324,17 @@ def test_an_edit_just_below_the_fuzzy_threshold_stays_an_orphan(story, store):
                   SCHOOLS + " " + REPAIR])
     again = store.open_article(load_article(story))
     assert placed(store, again) == [(None, None, "quote", "orphan", TOLL)]
+
+
+def test_a_renamed_file_whose_old_name_now_holds_another_story_is_moved_not_a_copy(
+        tmp_path, store, story):
+    doc = store.open_article(load_article(story))
+    tag(store, doc, 2, 1)
+    old = story.rename(tmp_path / "storm-2014.txt")
+    write(story, ["A different story about the harvest entirely.",
+                  "Farmers expect a record crop of wheat this year."])
+    again = store.open_article(load_article(old))
+    assert (again.id, again.how) == (doc.id, "moved")
+    assert placed(store, again) == [(2, 1, "claim", "exact", MAYOR)]
+    other = store.open_article(load_article(story))
+    assert other.id != doc.id and other.how == "new"

@@ -107,6 +107,22 @@ def file_state(row: dict[str, Any], found_at: str | None) -> str:
     return "moved+edited" if edited and moved else "edited" if edited else "moved" if moved else "ok"
 
 
+def _holds(path: str, digest: str) -> bool:
+    """True if the file at ``path`` still has the identity ``digest``.
+
+    A recorded path that now holds other text (the file was renamed and a
+    new one took its name) does not make a moved file a copy.
+    """
+    from ..text import ArticleError, load_article
+
+    if not os.path.exists(path):
+        return False
+    try:
+        return file_hash(load_article(path)) == digest
+    except (ArticleError, OSError):
+        return False
+
+
 class Resolved:
     """The stored article a file is, and what re-anchoring did to it."""
 
@@ -143,7 +159,7 @@ def resolve(conn, article: Article, stamp: str, *, create: bool, renamed: bool =
     if row is not None:
         if row["path"] == path:
             return Resolved(row, "known")
-        if row["path"] and os.path.exists(row["path"]):
+        if row["path"] and _holds(row["path"], digest):
             # A second copy of a file that is still there: the same article,
             # but the record keeps pointing at the first (no path flapping).
             return Resolved(row, "copy")
