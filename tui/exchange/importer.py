@@ -32,7 +32,6 @@ import csv
 import io
 import json
 import os
-import stat
 import sys
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -45,7 +44,9 @@ from ..store.anchoring import context_around, sentence_index
 from ..store.annotations import now
 from ..store.database import write_transaction
 from ..store.labels import LABELS_BY_NAME
+from ..store.preflight import describe_error
 from ..text import Article, ArticleError, article_from_body, load_article
+from ..text.paths import PathError, check_regular_file, open_regular_file
 from .batch_writer import BatchWriter
 from .csv_safety import FORMULA_PREFIXES, is_formula, restore
 
@@ -60,10 +61,6 @@ SAMPLE_BYTES = 1 << 16
 # The longest CSV cell read (csv's own default is 131,072 characters; an
 # exported sentence of a huge paragraph can be longer).
 MAX_CELL_CHARS = 16 * 1024 * 1024
-# Article files larger than this are not read (the text layer's limit).
-# TODO(lead): use tui.text.paths.check_regular_file / MAX_ARTICLE_BYTES from
-# H1's branch instead of _refuse_article_file below once it is merged.
-MAX_ARTICLE_BYTES = 64 * 1024 * 1024
 # An offset is a character position in an article: far below this.
 _MAX_OFFSET = 10**15
 # "not placed" lines kept for the report; the rest are only counted.
@@ -236,15 +233,13 @@ def check_source(source: Path | str) -> None:
     if str(source) == "-":
         return
     try:
-        info = os.stat(source)
-    except FileNotFoundError:
-        raise ImportFormatError(f"{source}: no such file") from None
-    except (OSError, ValueError) as exc:
-        raise ImportFormatError(f"{source}: cannot be read ({getattr(exc, 'strerror', exc)})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ImportFormatError(f"{source}: is a directory")
-    if not stat.S_ISREG(info.st_mode):
-        raise ImportFormatError(f"{source}: is not a regular file (use - to read standard input)")
+        check_regular_file(source, _WHAT)
+    except PathError as exc:
+        raise ImportFormatError(str(exc)) from None
+
+
+# How the import file is named in messages about it.
+_WHAT = "an export file (- reads standard input)"
 
 
 class _open_binary:
@@ -256,11 +251,10 @@ class _open_binary:
     def __enter__(self) -> BinaryIO:
         if str(self.source) == "-":
             return sys.stdin.buffer
-        check_source(self.source)
-        try:
-            self.handle = open(self.source, "rb")
-        except OSError as exc:
-            raise ImportFormatError(f"{self.name}: cannot be read ({exc.strerror or exc})") from None
+        try:  # checked again on the open file: it may have been swapped
+            self.handle = open_regular_file(self.source, _WHAT)
+        except PathError as exc:
+            raise ImportFormatError(str(exc)) from None
         return self.handle
 
     def __exit__(self, *exc: object) -> None:
@@ -443,8 +437,8 @@ def import_file(store: AnnotationStore, source: Path | str) -> ImportReport:
     try:
         with write_transaction(store.db):
             _import_rows(store, source, report)
-    except sqlite3.Error as exc:
-        raise StoreError(f"{store.path}: import failed; nothing was imported ({exc})") from None
+    except sqlite3.Error as exc:  # rolled back: "not saved" covers every row
+        raise StoreError(describe_error(exc, store.path)) from None
     return report
 
 
@@ -572,10 +566,9 @@ def _find_article(store: AnnotationStore, content_hash: str, path: str,
         return _ArticlePlaces(row["id"], article)
     if not path:
         return f"article {content_hash[:12]!r} not found"
-    refusal = _refuse_article_file(path)
-    if refusal:
-        return f"article file {path!r} {refusal}"
     try:
+        # Only a regular file within the size limit is read (a FIFO would
+        # block forever, a device never ends): the text layer checks it.
         article = load_article(path)
     except ArticleError as exc:
         return f"article file not read: {exc}"
@@ -585,20 +578,3 @@ def _find_article(store: AnnotationStore, content_hash: str, path: str,
         return f"article file {path!r} has no paragraphs; not stored"
     doc = store.open_article(article)
     return _ArticlePlaces(doc.id, article)
-
-
-def _refuse_article_file(path: str) -> str | None:
-    """Why the file at ``path`` may not be read as an article, or None.
-
-    Only a regular file within the size limit is read: a FIFO would block
-    forever and a device never ends. Only ``stat`` is called.
-    """
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return "not found"
-    if not stat.S_ISREG(info.st_mode):
-        return "is not a regular file; not read"
-    if info.st_size > MAX_ARTICLE_BYTES:
-        return f"is over the {MAX_ARTICLE_BYTES >> 20} MB limit; not read"
-    return None
