@@ -20,14 +20,12 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import threading
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_tui
 from tui.exchange import importer
-from tui.exchange.export import write_csv, write_jsonl
 from tui.exchange.importer import ImportFormatError, import_file
 from tui.store import AnnotationStore
 from tui.text import load_article
