@@ -85,7 +85,8 @@ def test_orphans_rows_are_printable(tmp_path):
     try:
         doc = store.open_article(load_article(path))
         store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
-        path.write_text(HOSTILE_BODY.replace("ends here", "ended"), encoding="utf-8")
+        first = doc.article.paragraphs[0].sentences[0].text  # rewritten: an orphan, not fuzzy
+        path.write_text(HOSTILE_BODY.replace(first, "Something else entirely."), encoding="utf-8")
         store.open_article(load_article(path))
     finally:
         store.close()

@@ -6,7 +6,6 @@ import csv
 import io
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -212,7 +211,8 @@ def test_write_error_on_dev_full_is_one_line(store, seed_doc):
 def test_export_of_a_missing_database_creates_nothing(tmp_path):
     result = run_tui("export", "--db", str(tmp_path / "none.db"))
     assert result.returncode == 2
-    assert result.stderr == f"tui: {tmp_path / 'none.db'}: no such database\n"
+    assert result.stderr == (f"tui: {tmp_path / 'none.db'}: no such database "
+                             "(nothing has been tagged with it yet)\n")
     assert list(tmp_path.iterdir()) == []
 
 

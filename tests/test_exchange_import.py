@@ -19,14 +19,13 @@ import os
 import sqlite3
 import subprocess
 import sys
-import threading
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_tui
 from tui.exchange import importer
-from tui.exchange.export import write_csv, write_jsonl
 from tui.exchange.importer import ImportFormatError, import_file
 from tui.store import AnnotationStore
 from tui.text import load_article
@@ -312,10 +311,11 @@ def test_import_reads_only_regular_article_files_and_says_which(tmp_path):
     result = run_tui("import", "--db", str(db), str(path))  # a FIFO read would hang: timeout
     assert result.returncode == 1
     err = result.stderr
-    assert f"not placed: line 1: article file '{fifo}' is not a regular file; not read" in err
-    assert "not placed: line 2: article file '/dev/zero' is not a regular file; not read" in err
-    assert f"not placed: line 3: article file '{big}' is over the 64 MB limit; not read" in err
-    assert f"not placed: line 4: article file not read: {binary}" in err
+    assert f"not placed: line 1: article file not read: {fifo}: is a named pipe (FIFO), not an article file" in err
+    assert ("not placed: line 2: article file not read: /dev/zero: is a character device, "
+            "not an article file") in err
+    assert f"not placed: line 3: article file not read: {big}: is 64.0 MB; files over 64 MB are not read" in err
+    assert f"not placed: line 4: article file not read: {binary}: looks like a binary file" in err
     assert [line for line in err.splitlines() if "read article file" in line] == [
         f"tui: read article file {real}"]
     conn = sqlite3.connect(db)
@@ -392,11 +392,7 @@ def test_import_onto_a_full_disk_is_one_line_and_keeps_every_tag(small_disk, tmp
                             for n in range(3_000)))
     result = run_tui("import", "--db", str(db), str(path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    # main's store (issue 9) says "the disk is full; not saved" when the
-    # article's registration is the write that fails (merge of exchange).
-    assert result.stderr.startswith((f"tui: {db}: import failed; nothing was imported (",
-                                     f"tui: {db}: the disk is full; not saved"))
-    assert "full" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert result.stderr == f"tui: {db}: the disk is full; not saved\n"
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert conn.execute("SELECT label, text FROM annotations").fetchall() == [
@@ -425,3 +421,49 @@ def test_batch_writer_hands_a_batch_error_to_the_caller(tmp_path):
     conn.execute("ROLLBACK")
     assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
     conn.close()
+
+
+@pytest.mark.parametrize("start,shown", [
+    ("1e400", "'1e400'"), ("9" * 5_000, "'9999999999999999999…"), ("-5", "'-5'"), ("abc", "'abc'"),
+])
+def test_csv_offset_that_is_not_a_whole_number_is_one_line(tmp_path, tagged_db, start, shown):
+    rows = _spreadsheet_csv(tagged_db)
+    rows[2][13] = start
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    path = tmp_path / "offsets.csv"
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    before = _state(tagged_db)
+    result = run_tui("import", "--db", str(tagged_db), str(path))
+    assert result.returncode == 2
+    assert result.stderr == (f"tui: {path}:3: start must be a whole number (at most 15 digits), "
+                             f"not {shown}\n")
+    assert _state(tagged_db) == before
+
+
+KILLED_WRITE = textwrap.dedent("""
+    import os, signal, sys
+    sys.path.insert(0, {root!r})
+    from tui.exchange.files import atomic_text_output
+    with atomic_text_output({target!r}) as out:
+        out.write("half an export")
+        out.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+""")
+
+
+def test_a_killed_export_leaves_a_temporary_the_next_export_removes(tmp_path, tagged_db):
+    from tests.conftest import ROOT
+
+    target = tmp_path / "out.csv"
+    target.write_text("old export")
+    script = KILLED_WRITE.format(root=str(ROOT), target=str(target))
+    killed = subprocess.run([sys.executable, "-c", script], timeout=60)
+    assert killed.returncode == -9
+    left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.csv.")]
+    assert len(left) == 1 and left[0].endswith(".tmp")
+    assert target.read_text() == "old export"  # untouched by the killed run
+    result = run_tui("export", "--db", str(tagged_db), "-o", str(target))
+    assert result.returncode == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.csv.")] == []
+    assert target.read_text().startswith("article_id,")

@@ -217,15 +217,9 @@ def open_store(db_path: Path | None):
               help="Only this coder's tags (default: every coder's, one row each).")
 def export_command(db_path, fmt, article_file, label, output, excel, raw, only_coder) -> None:
     """Export annotations as CSV (default) or JSONL, ordered by article and position."""
-    from .store import default_db_path
     from .store.readonly import side_files, tidy_side_files
-    from .text.safe import printable
 
-    db = db_path or default_db_path()
-    # A read-only command never creates a database.
-    # TODO(lead): H1 adds a shared "database must exist" helper in cli.py; use it here.
-    if not db.exists():
-        fail(f"{printable(str(db))}: no such database")
+    db = existing_db(db_path)  # a read-only command never creates a database
     # Read-only connections create -wal/-shm they cannot remove: tidy them
     # at the end if they were not there before.
     had_side_files = any(p.exists() for p in side_files(db))
@@ -249,15 +243,10 @@ def _export(db: Path, fmt, article_file, label, output, excel, raw) -> None:
 
     from .exchange.export import reuse_freed_memory, write_csv_file, write_jsonl
     from .exchange.files import OutputError, atomic_text_output, database_files, stdout_is_utf8
-    from .store import StoreError, check_database
+    from .store import StoreError
     from .store.preflight import is_current
     from .store.readonly import connect_read_only
-    from .text.safe import printable
 
-    try:
-        check_database(db)
-    except StoreError as exc:
-        fail(str(exc))
     reuse_freed_memory()
     if not is_current(db):
         open_store(db).close()  # an older tui's database: migrate it first
@@ -310,18 +299,24 @@ def _article_id_for(conn, article_file: Path) -> int:
         article = load_article(article_file)
     except ArticleError as exc:
         fail(str(exc))
+    from .store.identity import file_hash
+
+    # The file's identity (header and body) first: two wire copies share a body.
+    digest = file_hash(article)
     rows = conn.execute(
-        "SELECT id FROM articles WHERE content_hash = ? OR path = ? ORDER BY content_hash = ? DESC",
-        [article.content_hash, str(article_file.resolve()), article.content_hash],
+        "SELECT id FROM articles WHERE file_hash = ? OR path = ? ORDER BY file_hash = ? DESC",
+        [digest, str(article_file.resolve()), digest],
     ).fetchall()
     if not rows:
-        fail(f"{article_file}: no annotations recorded for this article")
+        from .text.safe import printable
+
+        fail(f"{printable(str(article_file))}: no annotations recorded for this article")
     return rows[0][0]
 
 
 @main.command("import")
 @db_option
-@click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
+@click.argument("file", type=click.Path(path_type=Path, readable=False, allow_dash=True))
 def import_command(db_path, file: Path) -> None:
     """Import annotations from a CSV or JSONL export (idempotent); FILE - reads standard input.
 
@@ -357,6 +352,8 @@ def import_command(db_path, file: Path) -> None:
 @db_option
 def orphans(db_path) -> None:
     """List annotations that no longer match a sentence of their article."""
+    from .store.status import tags_without_file
+
     store = open_store(existing_db(db_path))
     rows = store.orphans()
     for row in rows:
@@ -365,6 +362,39 @@ def orphans(db_path) -> None:
         cells = (row["article_title"], row["label"], row["text"])
         click.echo("\t".join(printable(str(cell)) for cell in cells))
     click.echo(f"{len(rows)} orphan(s)", err=True)
+    # Tags of articles whose file is gone: kept, and listed so none is forgotten.
+    missing = tags_without_file(store)
+    for row in missing:
+        click.echo("\t".join(printable(cell) for cell in (
+            row["article_title"], row["label"], row["text"],
+            f"(file missing: {row['article_path']})")))
+    if missing:
+        click.echo(f"{len(missing)} tag(s) of articles whose file is missing", err=True)
+
+
+@main.command("status")
+@db_option
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table",
+              show_default=True, help="An aligned table, tab-separated lines, or JSON.")
+def status_command(db_path, path: Path | None, fmt: str) -> None:
+    """The library's table: PATH's articles (a folder or a file), or every article in the database.
+
+    Edited files are re-anchored first, so the counts are true; articles whose
+    file is missing are listed with their tags.
+    """
+    from .status_output import print_status
+    from .store import StoreError
+    from .store.status import collect
+
+    if path is not None and not path.exists():
+        fail(f"{path}: no such file or folder")
+    store = open_store(db_path)
+    try:
+        rows = collect(store, path)
+    except StoreError as exc:
+        fail(str(exc))
+    print_status(rows, fmt)
 
 
 def _is_folder(path: Path) -> bool:

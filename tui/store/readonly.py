@@ -8,6 +8,11 @@ the store's busy timeout instead of failing at once with "database is
 locked", and with ``query_only`` on, so that a stray write in the caller's
 code is refused by SQLite itself. It needs neither sqlite-utils nor a
 migration, so a read-only command starts fast.
+
+Not ``immutable=1`` for an export even when nobody has the database open: an
+export takes seconds, and a reader started meanwhile may checkpoint pages
+under it. Instead the -wal/-shm that ``mode=ro`` had to create are removed
+afterwards (:func:`tidy_side_files`).
 """
 
 from __future__ import annotations
@@ -16,23 +21,22 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from .preflight import BUSY_TIMEOUT_S, StoreError
-
-
-def read_only_uri(path: str | Path) -> str:
-    """The ``file:`` URI that opens ``path`` read-only (absolute, quoted)."""
-    return f"file:{quote(str(Path(path).resolve()), safe='/')}?mode=ro"
+from .preflight import StoreError
+from .preflight import connect_read_only as _connect
 
 
 def connect_read_only(path: str | Path) -> sqlite3.Connection:
     """A read-only connection to the existing database at ``path``.
 
-    Raises :class:`StoreError` (one line) if SQLite cannot open it; a
-    missing file is an error here, never created.
+    The connection set-up itself is the store's one copy
+    (``preflight.connect_read_only``: ``mode=ro`` from a quoted ``file:``
+    URI, the busy timeout, ``immutable=1`` only where SQLite cannot make
+    its -shm, on a read-only folder or disk). Here ``query_only`` is added,
+    and any failure is a :class:`StoreError` (one line); a missing file is
+    an error, never created.
     """
     try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_S,
-                               check_same_thread=False)
+        conn = _connect(Path(path))
         conn.execute("PRAGMA query_only = 1")
     except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot open database ({exc})") from None
