@@ -34,7 +34,7 @@ from tui.store import AnnotationStore  # noqa: E402
 from tui.store.anchoring import context_around  # noqa: E402
 from tui.store.annotations import now  # noqa: E402
 from tui.store.database import write_transaction  # noqa: E402
-from tui.text import article_from_body  # noqa: E402
+from tui.text import load_article  # noqa: E402
 
 CODERS = ("ana", "ben", "cem")
 CATEGORIES = ("background", "none", "claim", "quote")
@@ -55,7 +55,8 @@ _MEASURE = (
 )
 
 
-def make_article(number: int):
+def make_article(folder: Path, number: int):
+    """A real file (an article whose file is missing may be taken for a moved one)."""
     paragraphs = []
     for p in range(SENTENCES // PER_PARAGRAPH):
         paragraphs.append(" ".join(
@@ -63,13 +64,16 @@ def make_article(number: int):
             f"about the figure of {number * 31 + s} percent."
             for s in range(PER_PARAGRAPH)))
     body = "\n\n".join(paragraphs)
-    return article_from_body(body, f"/bench/{number:04d}.txt", f"Article {number}",
-                             "2014-04-04", f"Outlet {number % 7}")
+    path = folder / "articles" / f"{number:04d}.txt"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(f"4 April 2014\nArticle {number}\nOutlet {number % 7}\n\n{body}\n",
+                    encoding="utf-8")
+    return load_article(path)
 
 
 def build(folder: Path, articles: int, rate: float, seed: int) -> list[Path]:
     rng = random.Random(seed)
-    made = [make_article(n) for n in range(1, articles + 1)]
+    made = [make_article(folder, n) for n in range(1, articles + 1)]
     truth = [[rng.choices(CATEGORIES, WEIGHTS)[0] for _ in range(SENTENCES)] for _ in made]
     paths = []
     for coder in CODERS:

@@ -29,7 +29,7 @@ import pytest
 
 from tests.conftest import run_tui
 from tui.store import AnnotationStore
-from tui.text import article_from_body
+from tui.text import load_article
 
 VALUES = {1: "claim", 2: "quote", 3: "background", 4: "none", 5: "opinion"}
 # Krippendorff (2011), p. 3, nominal data; None = missing.
@@ -52,7 +52,10 @@ def build(db: Path, articles: list[list[dict[str, str]]]) -> None:
     for number, units in enumerate(articles, start=1):
         body = "\n\n".join(f"Unit {number}.{i} of the table is a sentence."
                            for i in range(1, len(units) + 1))
-        article = article_from_body(body, f"/table/{number}.txt", f"Table {number}", "", "")
+        # Real files: an article whose file is gone may be taken for a moved one.
+        path = db.parent / f"table-{number}.txt"
+        path.write_text(f"4 April 2014\nTable {number}\nTables\n\n{body}\n", encoding="utf-8")
+        article = load_article(path)
         assert [len(p.sentences) for p in article.paragraphs] == [1] * len(units)
         coders = {c for unit in units for c in unit}
         for coder in sorted(coders):
