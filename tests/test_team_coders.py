@@ -252,3 +252,24 @@ def test_an_edited_article_moves_every_coders_tag_on_one_sentence(tmp_path):
         'SELECT annotator, label, start, "end" FROM annotations ORDER BY annotator'
     ).fetchall() == [("ana", "claim", 15, 33), ("ben", "quote", 15, 33)]
     store.close()
+
+
+def test_each_coder_sees_only_their_own_fuzzy_and_orphaned_tags(tmp_path):
+    from tui.text import load_article as load
+
+    path = tmp_path / "story.txt"
+    path.write_text("4 April 2014\nA story\nWire\n\nOne sentence here. Two sentence here.\n",
+                    encoding="utf-8")
+    for coder, label in (("ana", "claim"), ("ben", "quote")):
+        store = AnnotationStore(tmp_path / "a.db", annotator=coder)
+        doc = store.open_article(load(path))
+        store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], label)
+        store.close()
+    path.write_text("4 April 2014\nA story\nWire\n\nSomething else entirely now. Two sentence "
+                    "here.\n", encoding="utf-8")
+    store = AnnotationStore(tmp_path / "a.db", annotator="ana")
+    doc = store.open_article(load(path))
+    assert [(u.annotator, u.label, u.anchor) for u in store.unsettled(doc)] == [
+        ("ana", "claim", "orphan")]
+    assert store.anchor_counts(doc) == {"fuzzy": 0, "orphan": 1}
+    store.close()
