@@ -260,13 +260,14 @@ def test_each_coder_sees_only_their_own_fuzzy_and_orphaned_tags(tmp_path):
     path = tmp_path / "story.txt"
     path.write_text("4 April 2014\nA story\nWire\n\nOne sentence here. Two sentence here.\n",
                     encoding="utf-8")
-    for coder, label in (("ana", "claim"), ("ben", "quote")):
+    for coder, labels in (("ana", ["claim"]), ("ben", ["quote", "background"])):
         store = AnnotationStore(tmp_path / "a.db", annotator=coder)
         doc = store.open_article(load(path))
-        store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], label)
+        for sentence, label in zip(doc.article.paragraphs[0].sentences, labels):
+            store.tag(doc, 1, sentence, label)
         store.close()
-    path.write_text("4 April 2014\nA story\nWire\n\nSomething else entirely now. Two sentence "
-                    "here.\n", encoding="utf-8")
+    path.write_text("4 April 2014\nA story\nWire\n\nSomething else entirely now. And a "
+                    "different ending too.\n", encoding="utf-8")
     store = AnnotationStore(tmp_path / "a.db", annotator="ana")
     doc = store.open_article(load(path))
     assert [(u.annotator, u.label, u.anchor) for u in store.unsettled(doc)] == [
