@@ -274,3 +274,16 @@ def test_each_coder_sees_only_their_own_fuzzy_and_orphaned_tags(tmp_path):
         ("ana", "claim", "orphan")]
     assert store.anchor_counts(doc) == {"fuzzy": 0, "orphan": 1}
     store.close()
+
+
+def test_status_counts_the_current_coders_tags(tmp_path, seed_path, two_coders):
+    db = two_coders["ana"]
+    exported = tmp_path / "ben.jsonl"
+    run_tui("export", "--db", str(two_coders["ben"]), "--format", "jsonl", "-o", str(exported))
+    assert run_tui("import", "--db", str(db), str(exported)).returncode == 0
+    for coder, tagged in (("ana", {"claim": 1, "quote": 1, "background": 0}),
+                          ("ben", {"claim": 0, "quote": 1, "background": 1})):
+        result = run_tui("--annotator", coder, "status", str(seed_path), "--db", str(db),
+                         "--format", "json")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)[0]["tagged"] == tagged
