@@ -178,3 +178,21 @@ def test_coders_who_share_no_sentence_are_one_line_and_exit_2(tmp_path):
         2, "tui: no sentence was coded by two of these coders; nothing to compare\n")
     result = agreement(tmp_path / "missing.db")
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+
+
+def test_a_path_limits_the_units_to_its_articles(tmp_path):
+    db = tmp_path / "k.db"
+    build(db, k2011_articles())
+    # table-2.txt holds units 2-9 (every coder has a value): 8 sentences.
+    report = json.loads(agreement(db, str(tmp_path / "table-2.txt"), "--format", "json").stdout)
+    assert report["units"] == 8
+    # By hand: A 1:2 2:3 3:2 4:1, B 1:1 2:4 3:2 4:1 of 8; pe = 19/64, kappa = 37/45.
+    ab = report["pairs"][0]
+    assert (ab["a"], ab["b"], ab["n"], ab["kappa"], ab["percent"]) == ("A", "B", 8, 0.822222, 87.5)
+    folder = agreement(db, str(tmp_path), "--format", "json")
+    assert json.loads(folder.stdout)["units"] == 12
+    outside = tmp_path / "other.txt"
+    outside.write_text("4 April 2014\nNot here\nWire\n\nNobody coded this one.\n")
+    result = agreement(db, str(outside))
+    assert (result.returncode, result.stderr) == (
+        2, f"tui: {outside}: none of its articles is in the database\n")
