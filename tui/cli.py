@@ -308,8 +308,6 @@ def _article_id_for(conn, article_file: Path) -> int:
         [digest, str(article_file.resolve()), digest],
     ).fetchall()
     if not rows:
-        from .text.safe import printable
-
         fail(f"{printable(str(article_file))}: no annotations recorded for this article")
     return rows[0][0]
 
@@ -324,7 +322,6 @@ def import_command(db_path, file: Path) -> None:
     """
     from .exchange.importer import ImportFormatError, import_into
     from .store import StoreError, default_db_path
-    from .text.safe import printable
 
     db = db_path or default_db_path()
     try:

@@ -46,6 +46,7 @@ from ..store.coders import CoderNameError, check_coder_name
 from ..store.database import write_transaction
 from ..store.labels import LABELS_BY_NAME
 from ..store.preflight import describe_error
+from ..store.readonly import connect_read_only
 from ..text import Article, ArticleError, article_from_body, load_article
 from ..text.paths import PathError, check_regular_file, open_regular_file
 from .batch_writer import BatchWriter
@@ -452,11 +453,14 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
     # (an upsert whose WHERE is false changes nothing): no SELECT per row.
     max_before = conn.execute("SELECT ifnull(max(id), 0) FROM annotations").fetchone()[0]
     writer = BatchWriter(conn, _UPSERT)
+    # What was committed before this import (our write lock keeps it so).
+    side = connect_read_only(store.path)
     try:
-        read = _place_rows(store, source, report, writer)
+        read = _place_rows(store, source, report, writer, side)
         writer.drain()
     finally:
         writer.close()  # before the caller's COMMIT or ROLLBACK
+        side.close()
     report.read = read
     report.added = conn.execute("SELECT count(*) FROM annotations WHERE id > ?",
                                 [max_before]).fetchone()[0]
@@ -465,8 +469,15 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
 
 
 def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport,
-                writer: BatchWriter) -> int:
-    """Place each row and hand batches to ``writer``; returns rows read."""
+                writer: BatchWriter, side: Any) -> int:
+    """Place each row and hand batches to ``writer``; returns rows read.
+
+    ``side`` is a read-only connection that sees the database as it was
+    before the import.
+    """
+    # Ids and paths of articles looked up in the transaction (it may have
+    # added or changed them): never taken from ``side`` again.
+    opened: set[int | str] = set()
     stamp = now()
     coder = _coders(store.annotator)
     labels = LABELS_BY_NAME
@@ -492,8 +503,18 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
             if key in articles:
                 articles.move_to_end(key)
             else:
-                writer.drain()  # the store's connection is ours again
-                articles[key] = _find_article(store, content_hash, path, report)
+                # An article the database had before this import is read on
+                # a second connection while batches are written; any other
+                # needs the store's own connection (this transaction's
+                # articles), so the batches in flight are waited for.
+                found = None if path in opened else _article_in(side, content_hash, path)
+                if found is None or found.article_id in opened:
+                    writer.drain()
+                    found = _find_article(store, content_hash, path, report)
+                    opened.add(path)
+                    if not isinstance(found, str):
+                        opened.add(found.article_id)
+                articles[key] = found
                 if len(articles) > ARTICLES_KEPT:
                     articles.popitem(last=False)
             target = articles[key]
@@ -573,25 +594,34 @@ def _by_text(target: _ArticlePlaces, text: str, old_start: int | None
     return min(candidates, key=lambda c: abs(c[2] - old))
 
 
+_ARTICLE = ("SELECT ar.id, ar.path, ar.title, ar.date, ar.source, b.body FROM articles ar "
+            "JOIN article_bodies b ON b.article_id = ar.id ")
+_BY_HASH = _ARTICLE + "WHERE ar.content_hash = ? LIMIT 1"
+_BY_PATH = _ARTICLE + "WHERE ar.path = ? ORDER BY ar.last_opened DESC LIMIT 1"
+
+
+def _article_in(conn: Any, content_hash: str, path: str) -> _ArticlePlaces | None:
+    """The article with this body hash, else at this path, as ``conn`` sees it."""
+    row = None
+    if content_hash:
+        row = conn.execute(_BY_HASH, [content_hash]).fetchone()
+    if row is None and path:
+        row = conn.execute(_BY_PATH, [path]).fetchone()
+    if row is None:
+        return None
+    article_id, stored_path, title, date, source, body = row
+    return _ArticlePlaces(article_id, article_from_body(body, stored_path, title, date, source))
+
+
 def _find_article(store: AnnotationStore, content_hash: str, path: str,
                   report: ImportReport) -> _ArticlePlaces | str:
     """The article a row belongs to: by hash, by path, or read from its file.
 
     Returns the reason as text when there is none.
     """
-    rows = []
-    if content_hash:
-        rows = store.db.execute_returning_dicts(
-            "SELECT ar.*, b.body FROM articles ar JOIN article_bodies b ON b.article_id = ar.id "
-            "WHERE ar.content_hash = ?", [content_hash])
-    if not rows and path:
-        rows = store.db.execute_returning_dicts(
-            "SELECT ar.*, b.body FROM articles ar JOIN article_bodies b ON b.article_id = ar.id "
-            "WHERE ar.path = ? ORDER BY ar.last_opened DESC LIMIT 1", [path])
-    if rows:
-        row = rows[0]
-        article = article_from_body(row["body"], row["path"], row["title"], row["date"], row["source"])
-        return _ArticlePlaces(row["id"], article)
+    found = _article_in(store.db.conn, content_hash, path)
+    if found is not None:
+        return found
     if not path:
         return f"article {content_hash[:12]!r} not found"
     try:
