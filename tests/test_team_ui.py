@@ -28,6 +28,7 @@ async def test_the_reader_is_blind_and_c_compares(tmp_path, seed_path):
         view = app.screen.view
         assert view.labels == {}  # blind: none of the others' tags
         assert "others" not in status_of(app)
+        assert status_of(app).endswith("   coder ana")  # others coded it: who am I
         await pilot.press("C")
         assert status_of(app).endswith("coder ana · others: ben quote, cem\ufffd claim")
         assert "\u202e" not in status_of(app)
@@ -37,3 +38,12 @@ async def test_the_reader_is_blind_and_c_compares(tmp_path, seed_path):
         assert view.labels == {(158, 307): "claim"}
         await pilot.press("h", "C")
         assert "others" not in status_of(app)
+
+
+async def test_a_solo_reader_does_not_show_a_coder(tmp_path, seed_path):
+    store = AnnotationStore(tmp_path / "a.db", annotator="ana")
+    app = AnnotateApp(store, article=load_article(seed_path), exports=tmp_path / "exports")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        assert "coder" not in status_of(app)

@@ -2,7 +2,8 @@
 cursor's sentence, for the status line.
 
 Blind by default: the reader shows only the current coder's tags. ``C``
-toggles this line, which also names the current coder. Names and labels
+toggles this line; the coder's name is shown whenever other coders have
+tagged the article (a solo reader's status line stays as it was). Names and labels
 come from the database: printable() keeps them inert on the terminal.
 """
 
@@ -12,11 +13,12 @@ from ..text.safe import printable
 
 
 def compare_text(coder: str, others: dict[tuple[int, int], dict[str, str]] | None,
-                 sentence) -> str:
-    """'' when the compare view is off (``others`` None); else the coder and
-    the other coders' labels on ``sentence`` (None: no sentence)."""
+                 sentence, team: bool = False) -> str:
+    """The coder and the other coders' labels on ``sentence`` (None: no
+    sentence) while the compare view is on; else the coder's name where
+    others have coded the article (``team``), else ''."""
     if others is None:
-        return ""
+        return printable(f"   coder {coder}") if team else ""
     here = others.get((sentence.start, sentence.end), {}) if sentence is not None else {}
     shown = ", ".join(f"{name} {label}" for name, label in sorted(here.items()))
     return printable(f"   coder {coder} · others: {shown or 'none'}")

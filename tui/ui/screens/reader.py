@@ -71,6 +71,7 @@ class ReaderScreen(Screen):
         self.exports = exports
         self.query_text = ""
         self._others = None  # other coders' labels while the compare view is on
+        self._team = False  # other coders have tagged this article
 
     @property
     def view(self) -> ArticleView:
@@ -114,6 +115,10 @@ class ReaderScreen(Screen):
             return
         self._pending = None
         self.store, self.doc = store, doc
+        try:  # others coded this article: the status line names the coder (issue 13)
+            self._team = bool(store.other_coders_labels(doc))
+        except SAVE_ERRORS:
+            self._team = False
         self.view.ready = True
         self.view.set_labels({key: a.label for key, a in annotations.items()})
         self.view.move_to(*self.doc.position, post=False)
@@ -171,7 +176,8 @@ class ReaderScreen(Screen):
         total = self._total
         tagged = f"{len(view.labels)}/{total} tagged" if total is not None else "counting…"
         search = f"  /{self.query_text} {len(view.matches)} match(es)" if self.query_text else ""
-        compare = compare_text(self.store.annotator, self._others, view.current_sentence)
+        compare = compare_text(self.store.annotator, self._others, view.current_sentence,
+                               self._team)
         return Content(f"{where}   {tags}   {tagged}{search}{compare}")
 
     def action_compare(self) -> None:
