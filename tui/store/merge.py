@@ -161,7 +161,7 @@ def _merge_one(conn: sqlite3.Connection, source: sqlite3.Connection, path: Path)
     shared = [c for c in there_cols if c in here_cols and c != "id"]
     coders: set[str] = set()
     for row in source.execute(f"SELECT id, {', '.join(shared)} FROM articles ORDER BY id"):
-        there_id, values = row[0], dict(zip(shared, row[1:]))
+        there_id, values = row[0], dict(zip(shared, row[1:], strict=True))
         here_id = _find_article(conn, values, by_file)
         if here_id is None:
             here_id = _add_article(conn, source, there_id, values, here_cols)
@@ -223,7 +223,7 @@ def _merge_tags(conn: sqlite3.Connection, source: sqlite3.Connection, there_id: 
             placed[(annotator, start, end)] = (row_id, label, note, updated)
     inserts = []
     for row in source.execute(f"{_SELECT_TAGS} WHERE article_id = ?", [there_id]):
-        tag = dict(zip(_TAG_COLUMNS, row))
+        tag = dict(zip(_TAG_COLUMNS, row, strict=True))
         annotator = check_coder_name(tag["annotator"])
         tag["annotator"] = annotator
         coders.add(annotator)
