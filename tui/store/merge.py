@@ -160,6 +160,8 @@ def _merge_one(conn: sqlite3.Connection, source: sqlite3.Connection, path: Path)
     by_file = "file_hash" in here_cols and "file_hash" in there_cols
     shared = [c for c in there_cols if c in here_cols and c != "id"]
     coders: set[str] = set()
+    both = set(_columns(conn, "annotations")) & set(_columns(source, "annotations"))
+    columns = (*_TAG_COLUMNS, *(c for c in _OPTIONAL_COLUMNS if c in both))
     for row in source.execute(f"SELECT id, {', '.join(shared)} FROM articles ORDER BY id"):
         there_id, values = row[0], dict(zip(shared, row[1:], strict=True))
         here_id = _find_article(conn, values, by_file)
@@ -167,7 +169,7 @@ def _merge_one(conn: sqlite3.Connection, source: sqlite3.Connection, path: Path)
             here_id = _add_article(conn, source, there_id, values, here_cols)
             report.articles_added += 1
         title = values.get("title") or values.get("path") or ""
-        _merge_tags(conn, source, there_id, here_id, title, report, coders)
+        _merge_tags(conn, source, there_id, here_id, title, report, coders, columns)
     report.coders = sorted(coders)
     return report
 
@@ -207,11 +209,13 @@ def _add_article(conn: sqlite3.Connection, source: sqlite3.Connection, there_id:
     return here_id
 
 
-_SELECT_TAGS = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in _TAG_COLUMNS)} FROM annotations"
+# Columns of later schemas (m003's anchor state) copied where both databases have them.
+_OPTIONAL_COLUMNS = ("anchor", "old_text", "old_position")
 
 
 def _merge_tags(conn: sqlite3.Connection, source: sqlite3.Connection, there_id: int,
-                here_id: int, title: str, report: MergeReport, coders: set[str]) -> None:
+                here_id: int, title: str, report: MergeReport, coders: set[str],
+                columns: tuple[str, ...]) -> None:
     placed: dict[tuple[str, int, int], tuple[int, str, str, str]] = {}
     orphans: set[tuple[Any, ...]] = set()
     for row_id, annotator, start, end, paragraph, label, note, updated, text in conn.execute(
@@ -222,8 +226,10 @@ def _merge_tags(conn: sqlite3.Connection, source: sqlite3.Connection, there_id: 
         else:
             placed[(annotator, start, end)] = (row_id, label, note, updated)
     inserts = []
-    for row in source.execute(f"{_SELECT_TAGS} WHERE article_id = ?", [there_id]):
-        tag = dict(zip(_TAG_COLUMNS, row, strict=True))
+    select = ", ".join(f'"{c}"' for c in columns)
+    for row in source.execute(f"SELECT {select} FROM annotations WHERE article_id = ?",
+                              [there_id]):
+        tag = dict(zip(columns, row, strict=True))
         annotator = check_coder_name(tag["annotator"])
         tag["annotator"] = annotator
         coders.add(annotator)
@@ -263,10 +269,10 @@ def _merge_tags(conn: sqlite3.Connection, source: sqlite3.Connection, there_id: 
             report.replaced.append(Replaced(annotator, title, place, _shown(tag["label"], tag["note"]),
                                             _shown(label, note), True))
     if inserts:
-        names = ", ".join(f'"{c}"' for c in ("article_id", *_TAG_COLUMNS))
+        names = ", ".join(f'"{c}"' for c in ("article_id", *columns))
         conn.executemany(
-            f"INSERT INTO annotations ({names}) VALUES ({', '.join('?' * (len(_TAG_COLUMNS) + 1))})",
-            [[here_id, *(tag[c] for c in _TAG_COLUMNS)] for tag in inserts])
+            f"INSERT INTO annotations ({names}) VALUES ({', '.join('?' * (len(columns) + 1))})",
+            [[here_id, *(tag[c] for c in columns)] for tag in inserts])
 
 
 def _shown(label: str, note: str) -> str:
