@@ -287,3 +287,28 @@ def test_status_counts_the_current_coders_tags(tmp_path, seed_path, two_coders):
                          "--format", "json")
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)[0]["tagged"] == tagged
+
+
+def test_import_of_the_same_coders_tag_keeps_the_newer_version(tmp_path, seed_path, two_coders):
+    db = two_coders["ana"]
+    old = tmp_path / "ana-old.jsonl"
+    assert run_tui("export", "--db", str(db), "--format", "jsonl", "-o", str(old)).returncode == 0
+    store = AnnotationStore(db, annotator="ana")
+    doc = store.open_article(load_article(seed_path))
+    store.tag(doc, 1, sentence(doc, 1, 1), "background")  # later than the export
+    store.close()
+    result = run_tui("--annotator", "ana", "import", "--db", str(db), str(old))
+    assert result.stdout.startswith("read 2, added 0, updated 0, unchanged 2"), result.stdout
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT label FROM annotations WHERE paragraph = 1").fetchall() == [
+        ("background",)]
+    # The same row stamped later than the database's wins.
+    newer = tmp_path / "ana-new.jsonl"
+    rows = [json.loads(line) for line in old.read_text().splitlines()]
+    rows[0]["updated_at"] = "2099-01-01T00:00:00.000000+00:00"
+    newer.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = run_tui("--annotator", "ana", "import", "--db", str(db), str(newer))
+    assert result.stdout.startswith("read 2, added 0, updated 1, unchanged 1"), result.stdout
+    assert conn.execute("SELECT label FROM annotations WHERE paragraph = 1").fetchall() == [
+        ("claim",)]
+    conn.close()
