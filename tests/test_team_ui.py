@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tui.store import AnnotationStore
 from tui.text import load_article
 from tui.ui.app import AnnotateApp
@@ -47,3 +49,32 @@ async def test_a_solo_reader_does_not_show_a_coder(tmp_path, seed_path):
         await pilot.pause()
         await pilot.press("c")
         assert "coder" not in status_of(app)
+
+
+def test_the_installed_reader_codes_as_the_annotator_given(tmp_path, seed_path, xdisplay):
+    """`tui --annotator ana ...` in a real terminal: ana's tag, ana named."""
+    import os
+
+    from tests.conftest import run_tui
+    from tests.test_e2e_tmux import TUI, Tmux, require_tools
+
+    require_tools("tmux")
+    db = tmp_path / "team.db"
+    ben = AnnotationStore(db, annotator="ben")
+    doc = ben.open_article(load_article(seed_path))
+    ben.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "quote")
+    ben.close()
+    env = {"DISPLAY": xdisplay, "TERM": "xterm-256color", "HOME": str(tmp_path)}
+    session = Tmux(f"tui-team-{os.getpid()}", f"{TUI} --annotator ana --db {db} {seed_path}", env)
+    try:
+        session.wait_for("coder ana")
+        assert "0/13 tagged" in session.screen()  # ben's quote is not shown (blind)
+        session.keys("c")
+        session.wait_for("C claim 1")
+        session.keys("C-q")
+        session.wait_for("TUI-EXITED-0")
+    finally:
+        session.kill()
+    rows = run_tui("export", "--db", str(db), "--format", "jsonl").stdout.splitlines()
+    assert sorted((json.loads(r)["annotator"], json.loads(r)["label"]) for r in rows) == [
+        ("ana", "claim"), ("ben", "quote")]
