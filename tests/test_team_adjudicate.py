@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from tests.conftest import run_tui
 from tui.store import AnnotationStore
@@ -74,6 +75,13 @@ async def test_adjudication_steps_through_settles_as_gold_and_undoes(tmp_path, s
     assert [(r["annotator"], r["paragraph"], r["label"])
             for r in csv.DictReader(io.StringIO(exported.stdout))] == [
         ("gold", "2", "quote"), ("gold", "3", "background")]
+    # Agreement is between the coders: gold only when asked for.
+    report = json.loads(run_tui("agreement", "--db", str(tmp_path / "a.db"), "--format",
+                                "json").stdout)
+    assert report["coders"] == ["ana", "ben"]
+    report = json.loads(run_tui("agreement", "--db", str(tmp_path / "a.db"), "--format", "json",
+                                "--annotators", "ana,gold").stdout)
+    assert report["coders"] == ["ana", "gold"]
 
 
 def test_a_bad_gold_name_is_one_line(tmp_path, seed_path):

@@ -541,6 +541,8 @@ def agreement_command(db_path, path: Path | None, annotators: str | None, fmt: s
                       untagged: str) -> None:
     """Inter-coder agreement over the sentences of PATH's articles (or every article).
 
+    Every coder but `gold` (adjudication) unless --annotators names them.
+
     Units are sentences; a sentence counts for a coder when the coder has
     coded its article (tagged at least one sentence in it). Reports
     Krippendorff's alpha (nominal), and per pair Cohen's kappa, percent
@@ -551,7 +553,7 @@ def agreement_command(db_path, path: Path | None, annotators: str | None, fmt: s
     from .exchange.agreement import AgreementError, as_rows, as_text, compute
     from .exchange.csv_safety import neutralise
     from .store.agreement import coded_units
-    from .store.coders import CoderNameError, check_coder_name
+    from .store.coders import GOLD, CoderNameError, check_coder_name
 
     coders = None
     if annotators is not None:
@@ -567,6 +569,8 @@ def agreement_command(db_path, path: Path | None, annotators: str | None, fmt: s
         for name in coders or []:
             if name not in known:
                 fail(f"no tags by coder {name!r} in {store.path}")
+        if coders is None:  # the adjudicator's settled labels are not a coding
+            coders = sorted(known - {GOLD})
         units = coded_units(store.db.conn, coders, article_ids, untagged)
         report = compute(units)
     except AgreementError as exc:
