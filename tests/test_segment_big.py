@@ -138,6 +138,17 @@ def test_should_stop_cancels_a_split_and_caches_nothing(seed_path):
     assert segment._CACHE.get(paragraph) == tuple(never)
 
 
+def test_should_stop_is_polled_between_windows_and_between_cuts(seed_path):
+    paragraph = " ".join(_pieces(seed_path))  # 1,052,450 characters
+    calls = []
+    spans = split_uncached(paragraph, should_stop=lambda: calls.append(1) or False)
+    assert len(spans) == 11268
+    # 1 before the work + 17 blingfire windows + 2 between the passes
+    # + 2 among the ~11,300 cuts (every 4,096): never more than ~64 KB or
+    # 4,096 cuts of work between two polls.
+    assert len(calls) == 22
+
+
 def test_should_stop_is_polled_even_for_a_short_paragraph():
     with pytest.raises(SplitCancelled):
         split_sentences("A fresh paragraph nobody split yet. Two.", should_stop=lambda: True)
