@@ -5,6 +5,12 @@ Toolong's ``log_lines.py``): a 10,000-paragraph article costs the same per key
 as the seed. Paragraphs are wrapped into a line index on resize; sentences
 are split only for paragraphs that are drawn or visited.
 
+A key costs the same whatever a paragraph's length (a court transcript
+pasted as one 5 MB paragraph has 50,000 sentences): a rendered line finds
+the few sentences and search matches it overlaps by bisection over the
+paragraph's sentence ends (built once per paragraph) and over the sorted
+matches, and the cursor finds its sentence the same way.
+
 The view owns the cursor (paragraph and sentence) and posts
 :class:`ArticleView.CursorMoved` up; the screen owns the store and tells the
 view which sentences carry which label.
@@ -12,7 +18,8 @@ view which sentences carry which label.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -30,6 +37,19 @@ from ..text import Article, Sentence
 from .wrap import cell_widths, visible, wrap
 
 GUTTER = 9  # "  12345 Q▌": number, space, mark, bar, space
+UNKNOWN_MARK = "?"  # the gutter mark of a label this app does not know
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """A paragraph's sentence starts and ends (body offsets), for bisection."""
+
+    starts: array
+    ends: array
+
+
+def _bounds(sentences) -> _Bounds:
+    return _Bounds(array("q", [s.start for s in sentences]), array("q", [s.end for s in sentences]))
 
 
 @dataclass
@@ -98,6 +118,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.ready = True
         self.labels: dict[tuple[int, int], str] = {}
         self.matches: list[tuple[int, int]] = []
+        self._match_starts: list[int] = []  # sorted, parallel to matches
+        self._match_longest = 0
+        # Per paragraph index: its sentences' offsets, once it is split.
+        self._bounds: dict[int, _Bounds] = {}
         self._texts = [visible(p.text) for p in article.paragraphs]
         # Paragraph start offsets, for offset -> paragraph lookups by bisection.
         self._starts = [p.start for p in article.paragraphs]
@@ -139,7 +163,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
         """Highlight search matches (body offsets)."""
-        self.matches = matches
+        self.matches = sorted(matches)
+        self._match_starts = [start for start, _ in self.matches]
+        self._match_longest = max((end - start for start, end in self.matches), default=0)
         self._line_cache.clear()
         self.refresh()
 
@@ -174,11 +200,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         paragraph = self._paragraph_at_offset(offset)
         if paragraph is None or not self.ready:
             return
-        for sentence in paragraph.sentences:
-            if offset < sentence.end:
-                self.move_to(paragraph.index, sentence.index)
-                return
-        self.move_to(paragraph.index, len(paragraph.sentences))
+        ends = self._sentence_bounds(paragraph.index - 1).ends
+        # The first sentence that ends after the offset, else the last one.
+        found = bisect_right(ends, offset)
+        self.move_to(paragraph.index, min(found, len(ends) - 1) + 1)
 
     def next_sentence(self) -> None:
         """Move to the next sentence, on into the next paragraph."""
@@ -199,6 +224,32 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         elif self.paragraph > 1:
             previous = self.article.paragraphs[self.paragraph - 2]
             self.move_to(self.paragraph - 1, len(previous.sentences))
+
+    def _sentence_bounds(self, index: int) -> _Bounds:
+        """Sentence offsets of paragraph ``index`` (0-based); splits it if need be."""
+        bounds = self._bounds.get(index)
+        if bounds is None:
+            bounds = self._bounds[index] = _bounds(self.article.paragraphs[index].sentences)
+        return bounds
+
+    def _sentences_between(self, index: int, start: int, end: int):
+        """Sentences of paragraph ``index`` overlapping body offsets [start, end)."""
+        if not self.ready:
+            return
+        bounds = self._sentence_bounds(index)
+        sentences = self.article.paragraphs[index].sentences
+        position = bisect_right(bounds.ends, start)
+        while position < len(sentences) and bounds.starts[position] < end:
+            yield sentences[position]
+            position += 1
+
+    def _matches_between(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Search matches overlapping body offsets [start, end), in order."""
+        if not self.matches:
+            return []
+        first = bisect_left(self._match_starts, start - self._match_longest + 1)
+        last = bisect_left(self._match_starts, end)
+        return [m for m in self.matches[first:last] if m[1] > start]
 
     # -- layout -----------------------------------------------------------
 
@@ -324,45 +375,45 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         b = starts[row + 1] if row + 1 < len(starts) else len(text)
         while b > a and text[b - 1] == " ":
             b -= 1
-        segments = self._gutter(paragraph, row, a, b, current, styles)
+        segments = self._gutter(index, row, a, b, current, styles)
         body_style = styles.current_paragraph if current else styles.base
-        segments.extend(self._text_segments(paragraph, text, a, b, body_style, styles))
+        segments.extend(self._text_segments(index, text, a, b, body_style, styles))
         return Strip(segments).extend_cell_length(width, styles.base).crop(0, width)
 
-    def _gutter(self, paragraph, row: int, a: int, b: int, current: bool,
+    def _gutter(self, index: int, row: int, a: int, b: int, current: bool,
                 styles: _Styles) -> list[Segment]:
-        number = f"{paragraph.index:>6} " if row == 0 else " " * 7
+        number = f"{index + 1:>6} " if row == 0 else " " * 7
         style = styles.gutter_current if current else styles.gutter
         mark, mark_style = " ", style
-        for sentence in paragraph.sentences if self.ready else ():
-            local_start, local_end = sentence.start - paragraph.start, sentence.end - paragraph.start
-            if local_end <= a or local_start >= max(b, a + 1):
-                continue
+        offset = self._starts[index]
+        for sentence in self._sentences_between(index, offset + a, offset + max(b, a + 1)):
             label = self.labels.get((sentence.start, sentence.end))
             if label:
-                definition = LABELS_BY_NAME[label]
-                mark = definition.mark
-                mark_style = style + Style(color=definition.colour, bold=True)
+                definition = LABELS_BY_NAME.get(label)
+                if definition is None:  # written by another client: shown, not guessed
+                    mark = UNKNOWN_MARK
+                    mark_style = style + Style(bold=True)
+                else:
+                    mark = definition.mark
+                    mark_style = style + Style(color=definition.colour, bold=True)
                 break
         bar = "▌" if current else " "
         return [Segment(number, style), Segment(mark, mark_style), Segment(bar, style)]
 
-    def _text_segments(self, paragraph, text: str, a: int, b: int,
+    def _text_segments(self, index: int, text: str, a: int, b: int,
                        body_style: Style, styles: _Styles) -> list[Segment]:
-        offset = paragraph.start
+        offset = self._starts[index]
         cuts = {a, b}
         spans = []
-        for sentence in paragraph.sentences if self.ready else ():
+        for sentence in self._sentences_between(index, offset + a, offset + b):
             s, e = sentence.start - offset, sentence.end - offset
-            if e <= a or s >= b:
-                continue
             cuts.update((max(a, s), min(b, e)))
             spans.append((s, e, sentence))
-        matches = [(s - offset, e - offset) for s, e in self.matches
-                   if s < offset + b and e > offset + a]
+        matches = [(s - offset, e - offset)
+                   for s, e in self._matches_between(offset + a, offset + b)]
         for s, e in matches:
             cuts.update((max(a, s), min(b, e)))
-        cursor = self.current_sentence if paragraph.index == self.paragraph else None
+        cursor = self.current_sentence if index + 1 == self.paragraph else None
         cursor_style, match_style = styles.cursor, styles.match
         ordered = sorted(cuts)
         segments = []
@@ -372,9 +423,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             style = body_style
             for s, e, sentence in spans:
                 if s <= start < e:
-                    label = self.labels.get((sentence.start, sentence.end))
-                    if label:
-                        style = style + Style(color=LABELS_BY_NAME[label].colour)
+                    definition = LABELS_BY_NAME.get(self.labels.get((sentence.start, sentence.end)))
+                    if definition is not None:  # an unknown label: no colour
+                        style = style + Style(color=definition.colour)
                     if sentence is cursor:
                         style = style + cursor_style
                     break
