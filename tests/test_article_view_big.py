@@ -66,6 +66,9 @@ async def test_lines_deep_in_the_paragraph_show_their_sentences(app_on_huge):
         # Every line on screen is a run of consecutive sentences around it.
         text = " ".join(line[9:].strip() for line in lines if line[9:].strip())
         assert "Sentence 39999 ends here. Sentence 40000 ends here. Sentence 40001" in text
+        assert text in _body()  # nothing drawn twice, nothing left out between lines
+        # Wrapping leaves spaces at the end of a line, never at the start.
+        assert all(line[9] != " " for line in lines if line[9:].strip())
 
 
 async def test_l_moves_through_the_long_paragraph_and_out_of_it(app_on_huge):
@@ -103,6 +106,10 @@ async def test_offsets_tags_and_matches_deep_in_the_paragraph(app_on_huge):
         await pilot.pause()
         row = _cursor_row(view)
         assert view.render_line(row).text[:9] == "       C▌"
+        # Only the line that holds the tagged sentence carries its mark.
+        marked = [y for y in range(view.size.height) if view.render_line(y).text[7] == "C"]
+        assert "Sentence 45000 ends here." in view.render_line(row).text
+        assert marked == [row]
         # A search match inside the tagged sentence is cut out as its own segment.
         view.set_matches([(target.start + 9, target.start + 14)])
         segments = [seg.text for seg in view.render_line(row)]
