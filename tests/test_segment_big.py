@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 import pytest
 
-from tui.text import load_article, segment, split_sentences
+from tui.text import load_article, parse_article, segment, split_sentences
 from tui.text.segment import SplitCancelled, split_uncached
 
 ANTS = ('Bos obtained his doctorate from the University of Copenhagen. He began postdoctoral '
@@ -163,3 +163,13 @@ def test_direct_blingfire_call_agrees_with_its_wrapper(text):
     except (AssertionError, ValueError, UnicodeError):
         expected = []
     assert segment._sentence_starts(text) == expected
+
+
+def test_sentence_count_is_cancellable_and_remembered():
+    # Texts no other test splits, so the cache cannot answer for them.
+    article = parse_article("Counting Test\n\nThe count starts here. It goes on.\n\n"
+                            "A paragraph only this test splits. It has two. And three.\n")
+    with pytest.raises(SplitCancelled):
+        article.sentence_count(should_stop=lambda: True)
+    assert article.sentence_count(should_stop=lambda: False) == 5
+    assert article.sentence_count(should_stop=lambda: True) == 5  # remembered: no work
