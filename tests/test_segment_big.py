@@ -143,10 +143,10 @@ def test_should_stop_is_polled_between_windows_and_between_cuts(seed_path):
     calls = []
     spans = split_uncached(paragraph, should_stop=lambda: calls.append(1) or False)
     assert len(spans) == 11268
-    # 1 before the work + 17 blingfire windows + 2 between the passes
-    # + 2 among the ~11,300 cuts (every 4,096): never more than ~64 KB or
-    # 4,096 cuts of work between two polls.
-    assert len(calls) == 22
+    # 1 before the work + 17 blingfire windows + 1 + 3 patterns x 17
+    # windows of 64 KB + 1 + 2 among the ~11,300 cuts (every 4,096): never
+    # more than ~64 KB or 4,096 cuts of work between two polls.
+    assert len(calls) == 1 + 17 + 1 + 3 * 17 + 1 + 2
 
 
 def test_should_stop_is_polled_even_for_a_short_paragraph():

@@ -43,7 +43,10 @@ _MARKER_START = re.compile(r"[•⁃]?\s*(?:\d{1,3}\.?\)|\d{1,3}\.|[a-z]\.)\s")
 # The same markers where they appear inside a run of items.
 _MARKER_INSIDE = re.compile(r"\s(?=[•⁃]?\s?(?:\d{1,3}\.?\)|\d{1,3}\.|[a-z]\.)\s)")
 # A full stop with no space before the next sentence: "world.Today", "1,000.That".
-_NO_SPACE_END = re.compile(r"(?<=[a-z0-9]{2})[.!?](?=[A-Z][a-z]+\b(?![@/\w]|\.\w))")
+# (These three begin with the stop itself, the lookbehind after it: a pattern
+# that begins with a character class is scanned for at C speed; one that
+# begins with a lookbehind is tried at every position, 5-8x slower.)
+_NO_SPACE_END = re.compile(r"[.!?](?<=[a-z0-9]{2}[.!?])(?=[A-Z][a-z]+\b(?![@/\w]|\.\w))")
 # A spaced ellipsis ". . ." inside a sentence (not a full stop before it).
 # Searched in the last few characters of a stripped sentence, so "^" can
 # only match where "\s" cannot: both forms agree.
@@ -51,11 +54,11 @@ _SPACED_ELLIPSIS_END = re.compile(r"(?:^|[^.\s])\s\. \. \.\s*$")
 # A sentence that ends with a full stop followed by a spaced ellipsis: "words. . . ."
 _STOP_THEN_ELLIPSIS = re.compile(r"\w\.(?= \. \. \.\s*$)")
 # A parenthetical sentence after a full stop: "... Commons. (http://...)."
-_END_BEFORE_PAREN = re.compile(r"(?<=[a-z]{2}[.!?])\s+(?=\()")
+_END_BEFORE_PAREN = re.compile(r"[.!?](?<=[a-z]{2}[.!?])\s+(?=\()")
 # A lower-case word that is a name rather than a sentence continuation: eHow, iPhone.
 _CAMEL = re.compile(r"[a-z]+[A-Z]")
 # A sentence end followed by a lower-case name (blingfire does not split there).
-_END_BEFORE_CAMEL = re.compile(r"(?<=[a-z]{2}[.!?])\s+(?=[a-z]+[A-Z]\w*\s)")
+_END_BEFORE_CAMEL = re.compile(r"[.!?](?<=[a-z]{2}[.!?])\s+(?=[a-z]+[A-Z]\w*\s)")
 # The first character that is not whitespace (str.isspace and \s agree).
 _NON_SPACE = re.compile(r"\S")
 # Characters of the sentence's end that the ellipsis patterns need to see.
@@ -138,7 +141,7 @@ def split_uncached(paragraph: str, should_stop: StopCheck = None) -> tuple[Span,
         return ()
     cuts = _blingfire_cuts(paragraph, should_stop)
     _poll(should_stop)
-    cuts |= _extra_cuts(paragraph)
+    cuts |= _extra_cuts(paragraph, should_stop)
     _poll(should_stop)
     kept = _drop_false_cuts(paragraph, cuts, should_stop)
     return tuple(_spans_from_cuts(paragraph, kept))
@@ -254,15 +257,37 @@ def _native_starts(data: bytes, ascii_only: bool) -> list[int] | None:
     return starts
 
 
-def _extra_cuts(text: str) -> set[int]:
+def _extra_cuts(text: str, should_stop: StopCheck = None) -> set[int]:
     """Boundaries blingfire misses."""
-    cuts = {m.end() for m in _NO_SPACE_END.finditer(text)}
-    cuts |= {m.end() for m in _END_BEFORE_CAMEL.finditer(text)}
-    cuts |= {m.end() for m in _END_BEFORE_PAREN.finditer(text)}
+    cuts = _match_ends(_NO_SPACE_END, text, should_stop)
+    cuts |= _match_ends(_END_BEFORE_CAMEL, text, should_stop)
+    cuts |= _match_ends(_END_BEFORE_PAREN, text, should_stop)
     if _MARKER_START.match(text):
         # Inside a list, each marker starts an item.
-        cuts |= {m.end() for m in _MARKER_INSIDE.finditer(text)}
+        cuts |= _match_ends(_MARKER_INSIDE, text, should_stop)
     return cuts
+
+
+def _match_ends(pattern: re.Pattern[str], text: str, should_stop: StopCheck) -> set[int]:
+    """Where ``pattern``'s matches in ``text`` end, polling ``should_stop``.
+
+    A long text is searched WINDOW characters at a time, each search
+    reaching _MARGIN characters further for the look-ahead and keeping the
+    matches that begin inside its window (a lookbehind sees the text before
+    a search's start). The patterns' matches begin with a stop or a single
+    space, so none can begin inside another: the same matches as one
+    search, unless a look-ahead needs a word longer than _MARGIN.
+    """
+    length = len(text)
+    if length <= WINDOW:
+        return {m.end() for m in pattern.finditer(text)}
+    ends: set[int] = set()
+    for start in range(0, length, WINDOW):
+        _poll(should_stop)
+        stop = start + WINDOW
+        ends.update(m.end() for m in pattern.finditer(text, start, min(length, stop + _MARGIN))
+                    if m.start() < stop)
+    return ends
 
 
 def _drop_false_cuts(text: str, cuts: set[int], should_stop: StopCheck = None) -> set[int]:
