@@ -12,6 +12,7 @@ import pytest
 from tui.store import AnnotationStore
 from tui.text import load_article, parse_article
 from tui.ui.app import AnnotateApp
+from tui.ui import article_view
 from tui.ui.article_view import ArticleView
 
 SIZE = (120, 40)
@@ -142,3 +143,35 @@ async def test_a_label_the_app_does_not_know_shows_as_a_question_mark(tmp_path, 
         view.set_label(first.start, first.end, "quote")
         await pilot.pause()
         assert view.render_line(0).text[:9] == "     1 Q▌"
+
+
+def _many_paragraphs() -> str:
+    return "\n\n".join(" ".join(f"Paragraph {i} says this." for _ in range(i % 7 + 1))
+                       for i in range(1, 1001))
+
+
+async def test_a_long_article_is_wrapped_after_the_first_paint_and_on_demand(tmp_path, monkeypatch):
+    # As if the article were over the eager limit: first screen, then chunks of 1.
+    monkeypatch.setattr(article_view, "EAGER_LAYOUT_CHARS", 0)
+    monkeypatch.setattr(article_view, "LAYOUT_CHUNK", 1)
+    monkeypatch.chdir(tmp_path)
+    store = AnnotationStore(tmp_path / "a.db", annotator="tester")
+    article = parse_article(f"Many Paragraphs\n\n{_many_paragraphs()}\n")
+    app = AnnotateApp(store, article=article, exports=tmp_path / "exports")
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.screen.query_one(ArticleView)
+        layout = view._layout
+        assert not layout.done  # 1,000 paragraphs, one per idle moment
+        assert "Paragraph 1 says this." in view.render_line(0).text
+        await pilot.press("G")  # the last paragraph: wrapped up to it at once
+        assert layout.done and view.paragraph == 1000
+        row = _cursor_row(view)
+        assert 0 <= row < view.size.height
+        assert view.render_line(row).text[9:].startswith("Paragraph 1000 says this.")
+        # 571 paragraphs of 1-4 sentences (<= 103 cells) on one line of 109,
+        # 429 of 5-7 on two, and a blank line after each.
+        assert layout.total == 571 + 429 * 2 + 1000
+        # The same lines as wrapping everything at once.
+        eager = article_view._Layout(view._text, view._lengths, layout.width, 0)
+        eager.reach()
+        assert eager.first_line == layout.first_line and eager.total == layout.total

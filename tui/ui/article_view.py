@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -37,6 +38,11 @@ from ..text import Article, Sentence
 from .wrap import cell_widths, visible, wrap
 
 GUTTER = 9  # "  12345 Q▌": number, space, mark, bar, space
+# An article this small is wrapped whole before the first paint (~20 ms);
+# a longer one, the first screen first and the rest LAYOUT_CHUNK
+# paragraphs at a time between frames.
+EAGER_LAYOUT_CHARS = 2_000_000
+LAYOUT_CHUNK = 2000
 UNKNOWN_MARK = "?"  # the gutter mark of a label this app does not know
 
 
@@ -52,23 +58,85 @@ def _bounds(sentences) -> _Bounds:
     return _Bounds(array("q", [s.start for s in sentences]), array("q", [s.end for s in sentences]))
 
 
-@dataclass
 class _Layout:
-    """Where each paragraph's lines are, for one text width.
+    """Where each paragraph's lines are, for one text width, wrapped on demand.
 
-    Flat arrays of machine integers, not a list of int lists: 500,000
-    wrapped lines of a 50 MB article take 2 MB, not 20 MB.
+    Paragraphs are wrapped in order, a prefix at a time: the first screen
+    is wrapped before the first paint, the rest in idle moments (or at once
+    up to a paragraph or line that is asked for: a jump, a resumed
+    position). Until then the remaining paragraphs count for an estimate of
+    their lines, so the scroll bar has a size. The index is kept in flat
+    arrays of machine integers, not a list of int lists: 500,000 wrapped
+    lines of a 50 MB article take 2 MB, not 20 MB.
     """
 
-    width: int
-    first_line: array  # first y of each paragraph (0-based index)
-    line_index: array  # where each paragraph's lines begin in line_starts (+ the end)
-    line_starts: array  # offset of each wrapped line in its paragraph
-    total: int
+    def __init__(self, texts: Callable[[int], str], lengths: list[int], width: int,
+                 trailer_lines: int) -> None:
+        self.width = width
+        self._text = texts
+        self._lengths = lengths
+        self.first_line = array("q")  # first y of each laid-out paragraph
+        self._line_index = array("q", [0])  # where each one's lines begin in _line_starts
+        self._line_starts = array("I")  # offset of each wrapped line in its paragraph
+        self._next_y = 0  # first y after the laid-out paragraphs
+        self._trailer_lines = trailer_lines
+        # Lines the paragraphs not yet wrapped are estimated to take.
+        self._estimate = sum(n // width + 2 for n in lengths)
 
-    def lines(self, index: int) -> memoryview:
-        """Line start offsets of paragraph ``index`` (no copy; bisectable)."""
-        return memoryview(self.line_starts)[self.line_index[index]:self.line_index[index + 1]]
+    @property
+    def done(self) -> bool:
+        """True when every paragraph is wrapped (the total is exact)."""
+        return len(self.first_line) == len(self._lengths)
+
+    @property
+    def total(self) -> int:
+        """Lines in the article (exact once done, estimated before)."""
+        return self._next_y + self._estimate + self._trailer_lines
+
+    def reach(self, index: int | None = None, line: int | None = None,
+              limit: int | None = None) -> None:
+        """Wrap paragraphs up to ``index``, or until ``line`` is covered, or ``limit`` more."""
+        count = len(self._lengths)
+        laid = len(self.first_line)
+        stop = count if limit is None else min(count, laid + limit)
+        if index is not None:
+            stop = min(stop, index + 1)
+        while laid < stop and (line is None or self._next_y <= line):
+            lines = wrap(self._text(laid), self.width)
+            self.first_line.append(self._next_y)
+            self._line_starts.extend(lines)
+            self._line_index.append(len(self._line_starts))
+            self._next_y += len(lines) + 1  # a blank line after each paragraph
+            self._estimate -= self._lengths[laid] // self.width + 2
+            laid += 1
+
+    def paragraph_at(self, line: int) -> int:
+        """Index of the paragraph drawn on ``line`` (-1 before the first)."""
+        self.reach(line=line)
+        return bisect_right(self.first_line, line) - 1
+
+    def count(self, index: int) -> int:
+        """Number of wrapped lines of paragraph ``index``."""
+        self.reach(index=index)
+        return self._line_index[index + 1] - self._line_index[index]
+
+    def top(self, index: int) -> int:
+        """First line of paragraph ``index``."""
+        self.reach(index=index)
+        return self.first_line[index]
+
+    def line_span(self, index: int, row: int, length: int) -> tuple[int, int]:
+        """Offsets in its paragraph (of ``length``) of line ``row`` of paragraph ``index``."""
+        self.reach(index=index)
+        position = self._line_index[index] + row
+        end = self._line_starts[position + 1] if position + 1 < self._line_index[index + 1] else length
+        return self._line_starts[position], end
+
+    def row_of(self, index: int, offset: int) -> int:
+        """The row of paragraph ``index`` holding its character ``offset``."""
+        self.reach(index=index)
+        low, high = self._line_index[index], self._line_index[index + 1]
+        return bisect_right(self._line_starts, offset, low, high) - 1 - low
 
 
 @dataclass(frozen=True)
@@ -131,7 +199,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._match_longest = 0
         # Per paragraph index: its sentences' offsets, once it is split.
         self._bounds: dict[int, _Bounds] = {}
-        self._texts = [visible(p.text) for p in article.paragraphs]
+        # Paragraph texts as shown (control characters made visible), made
+        # on first use: visible() returns the text itself when it is clean.
+        self._texts: list[str | None] = [None] * len(article.paragraphs)
+        self._lengths = [p.end - p.start for p in article.paragraphs]
         # Paragraph start offsets, for offset -> paragraph lookups by bisection.
         self._starts = [p.start for p in article.paragraphs]
         self._trailer = visible(article.trailer)
@@ -268,17 +339,38 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             region_width = self.scrollable_content_region.width
         width = max(10, region_width - GUTTER)
         if self._layout is None or self._layout.width != width:
-            first_line, line_index, line_starts, y = array("q"), array("q", [0]), array("I"), 0
-            for text in self._texts:
-                first_line.append(y)
-                lines = wrap(text, width)
-                line_starts.extend(lines)
-                line_index.append(len(line_starts))
-                y += len(lines) + 1  # a blank line after each paragraph
             trailer_lines = len(wrap(self._trailer, width)) + 1 if self._trailer else 0
-            self._layout = _Layout(width, first_line, line_index, line_starts, y + trailer_lines)
-            self.virtual_size = Size(width + GUTTER, self._layout.total)
+            self._layout = _Layout(self._text, self._lengths, width, trailer_lines)
+            # The first screen (and a small article whole) before the first paint.
+            if sum(self._lengths) <= EAGER_LAYOUT_CHARS:
+                self._layout.reach()
+            else:
+                self._layout.reach(line=round(self.scroll_offset.y) + self.size.height + 1)
+            self._update_virtual_size()
+            if not self._layout.done:
+                self.call_after_refresh(self._layout_more, self._layout)
         return self._layout
+
+    def _text(self, index: int) -> str:
+        text = self._texts[index]
+        if text is None:
+            text = self._texts[index] = visible(self.article.paragraphs[index].text)
+        return text
+
+    def _update_virtual_size(self) -> None:
+        layout = self._layout
+        size = Size(layout.width + GUTTER, layout.total)
+        if size != self.virtual_size:
+            self.virtual_size = size
+
+    def _layout_more(self, layout: _Layout) -> None:
+        """Wrap the next paragraphs in an idle moment; again until all are."""
+        if layout is not self._layout:
+            return  # rewrapped for another width meanwhile
+        layout.reach(limit=LAYOUT_CHUNK)
+        self._update_virtual_size()
+        if not layout.done:
+            self.set_timer(0.005, lambda: self._layout_more(layout))
 
     def on_resize(self, event: events.Resize) -> None:
         """Rewrap for the new width and keep the cursor in view."""
@@ -288,14 +380,15 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def _cursor_lines(self) -> tuple[int, int]:
         layout = self._ensure_layout()
         index = self.paragraph - 1
-        starts = layout.lines(index)
-        top = layout.first_line[index]
+        top = layout.top(index)
+        if not layout.done:
+            self._update_virtual_size()  # it may have wrapped up to here just now
         sentence = self.current_sentence
         if sentence is None:
-            return top, top + len(starts) - 1
+            return top, top + layout.count(index) - 1
         paragraph = self.article.paragraphs[index]
-        first = bisect_right(starts, sentence.start - paragraph.start) - 1
-        last = bisect_right(starts, sentence.end - 1 - paragraph.start) - 1
+        first = layout.row_of(index, sentence.start - paragraph.start)
+        last = layout.row_of(index, sentence.end - 1 - paragraph.start)
         return top + first, top + last
 
     def _scroll_to_cursor(self) -> bool:
@@ -320,7 +413,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh()
             return
         index = paragraph - 1
-        self.refresh_lines(self._layout.first_line[index], len(self._layout.lines(index)))
+        self.refresh_lines(self._layout.top(index), self._layout.count(index))
 
     def _paragraph_at_offset(self, offset: int):
         index = bisect_right(self._starts, offset) - 1
@@ -349,14 +442,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         layout = self._ensure_layout(width)
         line = self.scroll_offset.y + y
         styles = self._styles()
-        index = bisect_right(layout.first_line, line) - 1
+        index = layout.paragraph_at(line)
         if index < 0 or line >= layout.total:
             return Strip.blank(width, styles.base)
-        starts = layout.lines(index)
-        row = line - layout.first_line[index]
-        if row >= len(starts):
+        count = layout.count(index)
+        row = line - layout.top(index)
+        if row >= count:
             if index == len(self._texts) - 1 and self._trailer:
-                return self._render_trailer(row - len(starts) - 1, layout, width, styles)
+                return self._render_trailer(row - count - 1, layout, width, styles)
             return Strip.blank(width, styles.base)
         current = index + 1 == self.paragraph
         key = (index, row, width, self.ready, current and self.sentence,
@@ -379,10 +472,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def _render_paragraph_line(self, index: int, row: int, layout: _Layout, width: int,
                                styles: _Styles, current: bool) -> Strip:
         paragraph = self.article.paragraphs[index]
-        text = self._texts[index]
-        starts = layout.lines(index)
-        a = starts[row]
-        b = starts[row + 1] if row + 1 < len(starts) else len(text)
+        text = self._text(index)
+        a, b = layout.line_span(index, row, len(text))
         while b > a and text[b - 1] == " ":
             b -= 1
         segments = self._gutter(index, row, a, b, current, styles)
@@ -456,16 +547,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         """Body offset under screen cell (x, y) of this widget, if any."""
         layout = self._ensure_layout()
         line = self.scroll_offset.y + y
-        index = bisect_right(layout.first_line, line) - 1
+        index = layout.paragraph_at(line)
         if index < 0 or index >= len(self._texts):
             return None
-        starts = layout.lines(index)
-        row = line - layout.first_line[index]
-        if row >= len(starts):
+        row = line - layout.top(index)
+        if row >= layout.count(index):
             return None
-        text = self._texts[index]
-        a = starts[row]
-        b = starts[row + 1] if row + 1 < len(starts) else len(text)
+        text = self._text(index)
+        a, b = layout.line_span(index, row, len(text))
         column = max(0, x - GUTTER)
         widths = cell_widths(text[a:b])
         if widths is None:
