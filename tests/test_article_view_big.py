@@ -85,6 +85,10 @@ async def test_l_moves_through_the_long_paragraph_and_out_of_it(app_on_huge):
             row = _cursor_row(view)
             assert 0 <= row < view.size.height  # the view follows the cursor
             assert f"Sentence {expected} ends here." in view.render_line(row).text
+            # The cursor is drawn on its sentence and nowhere else (no stale line).
+            reversed_ = [seg.text for y in range(view.size.height)
+                         for seg in view.render_line(y) if seg.style and seg.style.reverse]
+            assert reversed_ == [f"Sentence {expected} ends here."]
         await pilot.press("l")  # out of the long paragraph
         assert (view.paragraph, view.sentence) == (2, 1)
         await pilot.press("h")  # and back onto its last sentence

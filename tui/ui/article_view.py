@@ -213,6 +213,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         # Bumped when a paragraph's labels change: its cached lines go stale.
         self._revisions: dict[int, int] = {}
         self._resolved_styles: _Styles | None = None
+        # The cursor's rows in its paragraph, and for which cursor and layout.
+        self._cursor_rows: tuple[int, int] = (0, -1)
+        self._cursor_rows_for: tuple | None = None
 
     # -- public API for the screen ----------------------------------------
 
@@ -391,6 +394,15 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         last = layout.row_of(index, sentence.end - 1 - paragraph.start)
         return top + first, top + last
 
+    def _cursor_on_row(self, row: int) -> bool:
+        """True if the cursor's sentence is on ``row`` of its paragraph."""
+        where = (self.paragraph, self.sentence, self.ready, self._layout)
+        if self._cursor_rows_for != where:
+            top, bottom = self._cursor_lines()
+            first = self._layout.top(self.paragraph - 1)
+            self._cursor_rows, self._cursor_rows_for = (top - first, bottom - first), where
+        return self._cursor_rows[0] <= row <= self._cursor_rows[1]
+
     def _scroll_to_cursor(self) -> bool:
         """Scroll so the cursor's lines show; True if the view scrolled."""
         if not self.article.paragraphs or self.size.height == 0:
@@ -452,8 +464,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 return self._render_trailer(row - count - 1, layout, width, styles)
             return Strip.blank(width, styles.base)
         current = index + 1 == self.paragraph
-        key = (index, row, width, self.ready, current and self.sentence,
-               self._revisions.get(index, 0))
+        # Only the lines the cursor's sentence is on depend on which
+        # sentence it is: the others of a long paragraph stay cached as
+        # the cursor moves through it.
+        cursor = self.sentence if current and self._cursor_on_row(row) else 0
+        key = (index, row, width, self.ready, current, cursor, self._revisions.get(index, 0))
         strip = self._line_cache.get(key)
         if strip is None:
             strip = self._render_paragraph_line(index, row, layout, width, styles, current)
