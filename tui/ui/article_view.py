@@ -425,7 +425,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh()
             return
         index = paragraph - 1
-        self.refresh_lines(self._layout.top(index), self._layout.count(index))
+        top, count = self._layout.top(index), self._layout.count(index)
+        # Only the lines on screen: Textual notes every line of a refreshed
+        # region, 50,000 of them for a long paragraph (1 ms a refresh).
+        first = max(top, round(self.scroll_offset.y))
+        end = min(top + count, round(self.scroll_offset.y) + self.size.height)
+        if end > first:
+            self.refresh_lines(first, end - first)
 
     def _paragraph_at_offset(self, offset: int):
         index = bisect_right(self._starts, offset) - 1
