@@ -211,7 +211,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         # press redraws only the lines it changed (as Toolong's LogLines).
         self._line_cache: LRUCache[tuple, Strip] = LRUCache(2000)
         # Bumped when a paragraph's labels change: its cached lines go stale.
-        self._revisions: dict[int, int] = {}
+        self._revisions: dict[tuple[int, int], int] = {}
         self._resolved_styles: _Styles | None = None
         # The cursor's rows in its paragraph, and for which cursor and layout.
         self._cursor_rows: tuple[int, int] = (0, -1)
@@ -240,9 +240,19 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             self.labels[(start, end)] = label
         index = bisect_right(self._starts, start) - 1
-        if index >= 0:
-            self._revisions[index] = self._revisions.get(index, 0) + 1
-            self._refresh_paragraph(index + 1)
+        if index < 0:
+            return
+        if self._layout is None:
+            self.refresh()
+            return
+        # Only the lines of that sentence change (in a 5 MB paragraph, 2 of
+        # the 38 on screen): their cached lines go stale, no others.
+        offset = self._starts[index]
+        first = self._layout.row_of(index, start - offset)
+        last = self._layout.row_of(index, max(start, end - 1) - offset)
+        for row in range(first, last + 1):
+            self._revisions[index, row] = self._revisions.get((index, row), 0) + 1
+        self._refresh_rows(index, first, last + 1 - first)
 
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
         """Highlight search matches (body offsets)."""
@@ -344,6 +354,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if self._layout is None or self._layout.width != width:
             trailer_lines = len(wrap(self._trailer, width)) + 1 if self._trailer else 0
             self._layout = _Layout(self._text, self._lengths, width, trailer_lines)
+            # Rows are per width: lines and row revisions of another width go.
+            self._line_cache.clear()
+            self._revisions.clear()
             # The first screen (and a small article whole) before the first paint.
             if sum(self._lengths) <= EAGER_LAYOUT_CHARS:
                 self._layout.reach()
@@ -425,9 +438,18 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh()
             return
         index = paragraph - 1
-        top, count = self._layout.top(index), self._layout.count(index)
-        # Only the lines on screen: Textual notes every line of a refreshed
-        # region, 50,000 of them for a long paragraph (1 ms a refresh).
+        self._refresh_rows(index, 0, self._layout.count(index))
+
+    def _refresh_rows(self, index: int, row: int, count: int) -> None:
+        """Redraw ``count`` lines of paragraph ``index`` from ``row``, those on screen.
+
+        Only the lines on screen: Textual notes every line of a refreshed
+        region, 50,000 of them for a long paragraph (1 ms a refresh).
+        """
+        if self.size.height == 0:
+            self.refresh()
+            return
+        top = self._layout.top(index) + row
         first = max(top, round(self.scroll_offset.y))
         end = min(top + count, round(self.scroll_offset.y) + self.size.height)
         if end > first:
@@ -474,7 +496,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         # sentence it is: the others of a long paragraph stay cached as
         # the cursor moves through it.
         cursor = self.sentence if current and self._cursor_on_row(row) else 0
-        key = (index, row, width, self.ready, current, cursor, self._revisions.get(index, 0))
+        key = (index, row, width, self.ready, current, cursor, self._revisions.get((index, row), 0))
         strip = self._line_cache.get(key)
         if strip is None:
             strip = self._render_paragraph_line(index, row, layout, width, styles, current)
