@@ -179,3 +179,21 @@ async def test_a_long_article_is_wrapped_after_the_first_paint_and_on_demand(tmp
         eager = article_view._Layout(view._text, view._lengths, layout.width, 0)
         eager.reach()
         assert eager.first_line == layout.first_line and eager.total == layout.total
+
+
+async def test_a_tag_made_at_another_width_shows_on_every_line_of_its_sentence(tmp_path, seed_path,
+                                                                              monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    store = AnnotationStore(tmp_path / "a.db", annotator="tester")
+    app = AnnotateApp(store, article=load_article(seed_path), exports=tmp_path / "exports")
+    async with app.run_test(size=(60, 40)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(ArticleView)
+        # The first sentence (156 characters) on 4 lines of 49 cells: drawn, cached.
+        assert [view.render_line(y).text[7] for y in range(5)] == [" ", " ", " ", " ", " "]
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.press("q")  # tagged where the sentence takes 2 lines
+        await pilot.resize_terminal(60, 40)
+        await pilot.pause()
+        assert [view.render_line(y).text[7] for y in range(5)] == ["Q", "Q", "Q", "Q", " "]
