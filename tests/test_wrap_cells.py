@@ -48,3 +48,11 @@ def test_one_wide_character_in_a_long_paragraph():
     # "The line goes on. " is 18 characters: the first line breaks before
     # "line" at 40; the second ends on a space at 80, which hangs: 81.
     assert wrap(text, 40)[:4] == [0, 40, 81, 122]
+
+
+def test_edge_cases_of_the_line_by_line_wrap():
+    # A zero-width character after spaces hanging past the edge joins that
+    # line (it takes no cell); the space after it hangs too.
+    assert wrap("abc   \u200b def 日", 3) == [0, 8, 12]
+    # A line's only space at its very start: the break is just after it.
+    assert wrap(" abcdefgh 日", 4) == [0, 1, 5, 10]
