@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from tui.store import LABELS, AnnotationStore, StoreError, get_label
+from tui.store import LABELS, AnnotationStore, StoreError, WriteResult, get_label
 from tui.store.schema import VIEW_NAME
 from tui.text import load_article
 
@@ -18,7 +18,7 @@ def sentence(doc, p, s):
 
 def test_tag_is_committed_and_readable_by_another_connection(store, seed_doc):
     target = sentence(seed_doc, 4, 1)
-    ann = store.tag(seed_doc, 4, target, "quote")
+    ann = store.tag(seed_doc, 4, target, "quote", shown=None).annotation
     assert (ann.paragraph, ann.sentence, ann.label) == (4, 1, "quote")
     assert ann.text == target.text and ann.annotator == "tester"
     assert ann.context_before == seed_doc.article.body[target.start - 32:target.start]
@@ -31,21 +31,22 @@ def test_same_label_removes_other_label_replaces(store, seed_doc):
     target = sentence(seed_doc, 2, 2)
     store.tag(seed_doc, 2, target, "claim")
     store.set_note(seed_doc, target, "check the figure")
-    replaced = store.tag(seed_doc, 2, target, "background")
-    assert replaced.label == "background" and replaced.note == "check the figure"
-    assert store.tag(seed_doc, 2, target, "background") is None
+    replaced = store.tag(seed_doc, 2, target, "background", shown="claim")
+    assert replaced.annotation.label == "background"
+    assert replaced.annotation.note == "check the figure" and replaced.message is None
+    assert store.tag(seed_doc, 2, target, "background", shown="background").annotation is None
     assert store.annotations(seed_doc) == {}
 
 
 def test_untag_and_notes(store, seed_doc):
     target = sentence(seed_doc, 1, 1)
-    assert store.untag(seed_doc, target) is False
+    assert store.untag(seed_doc, target, shown=None).annotation is None
     assert store.set_note(seed_doc, target, "no tag yet") is None
     store.tag(seed_doc, 1, target, "claim")
     assert store.set_note(seed_doc, target, "  first  ").note == "first"
     assert store.set_note(seed_doc, target, "edited").note == "edited"
     assert store.set_note(seed_doc, target, "").note == ""
-    assert store.untag(seed_doc, target) is True
+    assert store.untag(seed_doc, target, shown="claim") == WriteResult(None, None)
     assert store.annotation_at(seed_doc, target) is None
 
 
@@ -57,7 +58,7 @@ def test_undo_redo_survive_a_restart(tmp_path, seed_path):
     first.tag(doc, 1, s1, "claim")
     first.tag(doc, 2, s2, "quote")
     first.set_note(doc, s2, "said on Thursday")
-    first.tag(doc, 1, s1, "claim")  # toggles off
+    first.tag(doc, 1, s1, "claim", shown="claim")  # toggles off
     first.close()
 
     second = AnnotationStore(tmp_path / "a.db")
@@ -97,7 +98,30 @@ def test_database_pragmas(store):
     conn = store.db.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    # Exactly: FULL (2) makes each tag survive power loss; NORMAL would not.
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+    # Exactly 15 s: a 5 s wait gives up on a sync tool's lock too early.
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 15000
+
+
+def test_the_production_busy_timeout_is_15_seconds(tmp_path):
+    from tui.store.preflight import BUSY_TIMEOUT_S
+
+    assert BUSY_TIMEOUT_S == 15
+    reopened = AnnotationStore(tmp_path / "a.db")  # no argument: the production value
+    assert reopened.db.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 15000
+    reopened.close()
+
+
+def test_the_library_counts_placed_tags_not_orphans(store, seed_doc):
+    store.tag(seed_doc, 1, sentence(seed_doc, 1, 1), "claim")
+    store.tag(seed_doc, 2, sentence(seed_doc, 2, 1), "quote")
+    store.tag(seed_doc, 3, sentence(seed_doc, 3, 1), "quote")
+    # One of them lost its sentence (the text changed): an orphan now.
+    store.db.execute("UPDATE annotations SET paragraph = NULL, sentence = NULL WHERE label = 'claim'")
+    summary = store.article_summaries()[seed_doc.article.content_hash]
+    assert summary["tagged"] == 2
+    assert [row["label"] for row in store.orphans()] == ["claim"]
 
 
 def test_non_sqlite_file_is_refused_and_unchanged(tmp_path):
@@ -127,11 +151,13 @@ def test_newer_schema_is_refused_and_unchanged(tmp_path):
 
 
 def test_moved_article_keeps_its_annotations(tmp_path, store, seed_path):
-    doc = store.open_article(load_article(seed_path))
+    first = tmp_path / "story.txt"
+    first.write_bytes(seed_path.read_bytes())
+    doc = store.open_article(load_article(first))
     store.tag(doc, 4, sentence(doc, 4, 1), "quote")
     moved = tmp_path / "elsewhere" / "renamed.txt"
     moved.parent.mkdir()
-    moved.write_bytes(seed_path.read_bytes())
+    first.rename(moved)  # a copy of a file that is still there keeps the old path
     again = store.open_article(load_article(moved))
     assert again.id == doc.id
     assert store.db.execute("SELECT path FROM articles").fetchone()[0] == str(moved.resolve())
@@ -148,7 +174,8 @@ def test_edited_article_reattaches_by_text_and_keeps_orphans(tmp_path, store, se
     store.tag(doc, 3, sentence(doc, 3, 1), "claim")
     # The editor inserts a paragraph at the top and rewrites paragraph 3.
     edited = text.replace("Russia is unfazed", "A new lead paragraph.\n\nRussia is unfazed")
-    edited = edited.replace("M. Elaine Bunn, a deputy", "Elaine Bunn, a deputy")
+    old = sentence(doc, 3, 1).text
+    edited = edited.replace(old, "Washington has said nothing more about it since.")
     path.write_text(edited, encoding="utf-8")
     doc2 = store.open_article(load_article(path))
     assert doc2.id == doc.id and (doc2.reanchored, doc2.orphaned) == (1, 1)

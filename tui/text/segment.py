@@ -31,6 +31,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 
+from .fallback_split import FALLBACK_WARNING, fallback_cuts
+
 Span = tuple[int, int]
 
 # Patterns that test the text around one cut are used with match(text, pos)
@@ -154,14 +156,44 @@ def _poll(should_stop: StopCheck) -> None:
 
 @cache
 def _blingfire():
+    """The blingfire module, or None where it cannot load (then the pure-
+    Python splitter in fallback_split.py is used, with a warning)."""
     # Imported on first use: blingfire pulls in numpy (~0.25 s), which
     # commands that never split a sentence (export, --help) need not pay.
-    import blingfire
-
+    try:
+        import blingfire
+    except (ImportError, OSError):  # no x86-64 binary for this machine
+        return None
     return blingfire
 
 
+_call_failed = False
+
+
+def splitter_warning() -> str | None:
+    """One line for the user if sentences come from the fallback splitter.
+
+    Loads blingfire if it was not yet loaded (so call it when sentences are
+    about to be split anyway).
+    """
+    return FALLBACK_WARNING if _call_failed or _blingfire() is None else None
+
+
 def _blingfire_cuts(text: str, should_stop: StopCheck = None) -> set[int]:
+    """Positions where a new sentence starts (never 0): blingfire's, or the
+    fallback splitter's where blingfire cannot load or run."""
+    global _call_failed
+    if _call_failed or _blingfire() is None:
+        return fallback_cuts(text)
+    try:
+        return _windowed_cuts(text, should_stop)
+    except (OSError, AttributeError):
+        # The library loaded but cannot run here: use the fallback from now on.
+        _call_failed = True
+        return fallback_cuts(text)
+
+
+def _windowed_cuts(text: str, should_stop: StopCheck) -> set[int]:
     """Positions where blingfire starts a new sentence (never 0).
 
     A long text goes to blingfire in windows of WINDOW characters: on one

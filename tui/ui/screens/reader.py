@@ -52,6 +52,7 @@ class ReaderScreen(Screen):
         Binding("y", "copy_sentence", "Copy"),
         Binding("Y", "copy_quotes", "Copy quotes", show=False),
         Binding("e", "export", "Export"),
+        Binding("o", "anchors", "Fuzzy/orphan tags", show=False),
         Binding("slash", "search", "Search"),
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
@@ -116,9 +117,10 @@ class ReaderScreen(Screen):
         self.view.move_to(*self.doc.position, post=False)
         for warning in self.doc.article.warnings:
             self.notify(warning, severity="warning", markup=False)
-        if self.doc.orphaned:
-            self.notify(f"{self.doc.orphaned} annotation(s) no longer match the text: "
-                        "see `tui orphans`.", severity="warning", markup=False)
+        if self.doc.orphaned or getattr(self.doc, "fuzzy", 0):
+            self.notify(f"The text changed: {self.doc.orphaned} tag(s) no longer match it, "
+                        f"{getattr(self.doc, 'fuzzy', 0)} were placed on an edited sentence. "
+                        "Press o to review them.", severity="warning", markup=False)
         self._update_status()
         self._count_sentences()
 
@@ -218,12 +220,16 @@ class ReaderScreen(Screen):
         sentence = self._sentence_to_change()
         if sentence is None:
             return
+        shown = self.view.labels.get((sentence.start, sentence.end))
         try:
-            annotation = self.store.tag(self.doc, self.view.paragraph, sentence, label)
+            result = self.store.tag(self.doc, self.view.paragraph, sentence, label, shown=shown)
         except SAVE_ERRORS as exc:
             self.notify(f"Not saved: {exc}", title="Tag failed", severity="error", markup=False)
             return
+        annotation = result.annotation
         self.view.set_label(sentence.start, sentence.end, annotation.label if annotation else None)
+        if result.message:
+            self.notify(result.message, severity="warning", markup=False)
         self._update_status()
 
     def action_untag(self) -> None:
@@ -231,12 +237,16 @@ class ReaderScreen(Screen):
         sentence = self._sentence_to_change()
         if sentence is None:
             return
+        shown = self.view.labels.get((sentence.start, sentence.end))
         try:
-            self.store.untag(self.doc, sentence)
+            result = self.store.untag(self.doc, sentence, shown=shown)
         except SAVE_ERRORS as exc:
             self.notify(f"Not saved: {exc}", title="Untag failed", severity="error", markup=False)
             return
-        self.view.set_label(sentence.start, sentence.end, None)
+        annotation = result.annotation
+        self.view.set_label(sentence.start, sentence.end, annotation.label if annotation else None)
+        if result.message and shown is not None:
+            self.notify(result.message, severity="warning", markup=False)
         self._update_status()
 
     def _replay(self, undo: bool) -> None:
@@ -249,6 +259,12 @@ class ReaderScreen(Screen):
             return
         if change is None:
             self.notify("Nothing to undo" if undo else "Nothing to redo", markup=False)
+            return
+        if change.message:
+            self.notify(change.message, severity="warning", markup=False)
+        if getattr(change, "orphan", False):  # an orphan has no sentence to draw on
+            if not change.skipped:
+                self.notify("Orphaned tag restored or removed: o lists them.", markup=False)
             return
         label = change.annotation.label if change.annotation else None
         self.view.set_label(change.start, change.end, label)
@@ -324,13 +340,21 @@ class ReaderScreen(Screen):
         if not self._writable():
             return
         try:
-            path = export_path(self.exports, self.article.title)
+            path = export_path(self.exports, self.article.title, self.doc.uid or str(self.doc.id))
             with atomic_text_output(path) as out:
                 count = write_csv(self.store.db, out, article_id=self.doc.id)
         except (*SAVE_ERRORS, ValueError) as exc:
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
         self.notify(f"Exported {count} annotation(s) to {path}", markup=False)
+
+    def action_anchors(self) -> None:
+        """List this article's fuzzy and orphaned tags: accept, re-attach, delete."""
+        if not self._writable():
+            return
+        from .anchors import AnchorsScreen
+
+        self.app.push_screen(AnchorsScreen(self), lambda _: self._update_status())
 
     # -- search -----------------------------------------------------------
 
