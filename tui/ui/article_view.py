@@ -514,7 +514,6 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_paragraph_line(self, index: int, row: int, layout: _Layout, width: int,
                                styles: _Styles, current: bool) -> Strip:
-        paragraph = self.article.paragraphs[index]
         text = self._text(index)
         a, b = layout.line_span(index, row, len(text))
         while b > a and text[b - 1] == " ":
