@@ -197,3 +197,19 @@ async def test_a_tag_made_at_another_width_shows_on_every_line_of_its_sentence(t
         await pilot.resize_terminal(60, 40)
         await pilot.pause()
         assert [view.render_line(y).text[7] for y in range(5)] == ["Q", "Q", "Q", "Q", " "]
+
+
+async def test_quitting_abandons_the_background_sentence_count(tmp_path, monkeypatch):
+    # 4,000 paragraphs of ~2.5 KB: the reader splits the first ~80 before it
+    # comes alive and counts the rest in a worker thread. A thread cannot be
+    # killed and the app waits for it on exit: the count must stop instead.
+    monkeypatch.chdir(tmp_path)
+    store = AnnotationStore(tmp_path / "a.db", annotator="tester")
+    paragraph = " ".join(f"Sentence {{p}}.{i} of the long record is here." for i in range(60))
+    body = "\n\n".join(paragraph.format(p=p) for p in range(4000))
+    article = parse_article(f"A Long Record\n\n{body}\n")
+    app = AnnotateApp(store, article=article, exports=tmp_path / "exports")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")
+    assert "_sentence_count" not in article.__dict__  # the count was abandoned
+    assert len(article.paragraphs[3999].sentences) == 60  # and splitting still works
