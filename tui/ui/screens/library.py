@@ -60,7 +60,9 @@ class LibraryScreen(Screen):
     def on_screen_resume(self) -> None:
         """Coming back from the reader: refresh the counts."""
         if self.entries:
-            self._fill()
+            # After the reader's last writes have landed on the store thread.
+            self.app.store_calls.call(lambda _store: None, quiet=True, needs_store=False,
+                                      done=lambda _: self._fill())
 
     @work(thread=True, exclusive=True)
     def _scan(self) -> None:
