@@ -20,14 +20,14 @@ def main() -> None:
     sentences = [(p.index, s) for p in doc.article.paragraphs for s in p.sentences]
     if mode == "once":
         p, s, label = int(rest[0]), int(rest[1]), rest[2]
-        store.tag(doc, p, doc.article.paragraphs[p - 1].sentences[s - 1], label)
+        store.tag(doc, p, doc.article.paragraphs[p - 1].sentences[s - 1], label, shown=None)
         print("tagged", flush=True)
         time.sleep(60)  # the test kills us here, before any clean shutdown
     else:
         count, worker = int(rest[0]), int(rest[1])
         mine = sentences[worker::2][:count]
         for paragraph, sentence in mine:
-            store.tag(doc, paragraph, sentence, "claim")
+            store.tag(doc, paragraph, sentence, "claim", shown=None)
         print("done", len(mine), flush=True)
 
 

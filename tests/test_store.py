@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from tui.store import LABELS, AnnotationStore, StoreError, get_label
+from tui.store import LABELS, AnnotationStore, StoreError, WriteResult, get_label
 from tui.store.schema import VIEW_NAME
 from tui.text import load_article
 
@@ -18,7 +18,7 @@ def sentence(doc, p, s):
 
 def test_tag_is_committed_and_readable_by_another_connection(store, seed_doc):
     target = sentence(seed_doc, 4, 1)
-    ann = store.tag(seed_doc, 4, target, "quote")
+    ann = store.tag(seed_doc, 4, target, "quote", shown=None).annotation
     assert (ann.paragraph, ann.sentence, ann.label) == (4, 1, "quote")
     assert ann.text == target.text and ann.annotator == "tester"
     assert ann.context_before == seed_doc.article.body[target.start - 32:target.start]
@@ -31,21 +31,22 @@ def test_same_label_removes_other_label_replaces(store, seed_doc):
     target = sentence(seed_doc, 2, 2)
     store.tag(seed_doc, 2, target, "claim")
     store.set_note(seed_doc, target, "check the figure")
-    replaced = store.tag(seed_doc, 2, target, "background")
-    assert replaced.label == "background" and replaced.note == "check the figure"
-    assert store.tag(seed_doc, 2, target, "background") is None
+    replaced = store.tag(seed_doc, 2, target, "background", shown="claim")
+    assert replaced.annotation.label == "background"
+    assert replaced.annotation.note == "check the figure" and replaced.message is None
+    assert store.tag(seed_doc, 2, target, "background", shown="background").annotation is None
     assert store.annotations(seed_doc) == {}
 
 
 def test_untag_and_notes(store, seed_doc):
     target = sentence(seed_doc, 1, 1)
-    assert store.untag(seed_doc, target) is False
+    assert store.untag(seed_doc, target, shown=None).annotation is None
     assert store.set_note(seed_doc, target, "no tag yet") is None
     store.tag(seed_doc, 1, target, "claim")
     assert store.set_note(seed_doc, target, "  first  ").note == "first"
     assert store.set_note(seed_doc, target, "edited").note == "edited"
     assert store.set_note(seed_doc, target, "").note == ""
-    assert store.untag(seed_doc, target) is True
+    assert store.untag(seed_doc, target, shown="claim") == WriteResult(None, None)
     assert store.annotation_at(seed_doc, target) is None
 
 
@@ -57,7 +58,7 @@ def test_undo_redo_survive_a_restart(tmp_path, seed_path):
     first.tag(doc, 1, s1, "claim")
     first.tag(doc, 2, s2, "quote")
     first.set_note(doc, s2, "said on Thursday")
-    first.tag(doc, 1, s1, "claim")  # toggles off
+    first.tag(doc, 1, s1, "claim", shown="claim")  # toggles off
     first.close()
 
     second = AnnotationStore(tmp_path / "a.db")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tui.store import AnnotationStore
 from tui.text import load_article
@@ -52,3 +55,94 @@ def test_two_processes_tagging_one_database_lose_nothing(tmp_path):
     store = AnnotationStore(db)
     doc = store.open_article(load_article(article))
     assert len(store.annotations(doc)) == 300
+
+
+class Window:
+    """A store in its own process, as a second reader window would hold it."""
+
+    def __init__(self, db: Path, article: Path, annotator: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "child_store.py"), str(db), str(article), annotator],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert self.ask_raw() == "ready"
+
+    def ask_raw(self):
+        line = self.proc.stdout.readline()
+        assert line, "the child process died"
+        return json.loads(line)
+
+    def __call__(self, command: str):
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        return self.ask_raw()
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+@pytest.fixture
+def windows(tmp_path, seed_path):
+    opened = []
+
+    def open_window(annotator: str) -> Window:
+        window = Window(tmp_path / "shared.db", seed_path, annotator)
+        opened.append(window)
+        return window
+
+    yield open_window
+    for window in opened:
+        window.proc.kill()
+        window.proc.wait(timeout=30)
+
+
+def test_two_windows_decide_from_the_database_not_from_their_screens(windows):
+    a, b = windows("alice"), windows("bob")
+    assert a("tag 1 1 claim -") == {"label": "claim", "message": None}
+    # B never saw A's claim: pressing claim keeps it, and B is told.
+    assert b("tag 1 1 claim -") == {"label": "claim", "message": "already tagged claim elsewhere"}
+    assert a("labels") == {"1.1": "claim"}
+    # B's quote over the claim it did not see replaces it, and says so.
+    assert b("tag 1 1 quote -") == {"label": "quote",
+                                    "message": "replaced claim set elsewhere"}
+    # B's untag of a tag it did not see removes nothing.
+    assert a("tag 2 1 background -") == {"label": "background", "message": None}
+    assert b("untag 2 1 -") == {"label": "background",
+                                "message": "tagged background elsewhere; not removed"}
+    assert b("labels") == {"1.1": "quote", "2.1": "background"}
+
+
+def test_each_window_undoes_only_its_own_steps(windows):
+    a, b = windows("alice"), windows("bob")
+    a("tag 1 1 claim -")
+    b("tag 4 1 quote -")
+    # A's undo takes A's claim, never B's later quote.
+    assert a("undo") == {"at": "1.1", "label": None, "message": None, "skipped": False}
+    assert a("labels") == {"4.1": "quote"}
+    assert a("undo") is None
+    a("redo")
+    assert b("labels") == {"1.1": "claim", "4.1": "quote"}
+    # B's undo then A's undo each undo only their own.
+    assert b("undo") == {"at": "4.1", "label": None, "message": None, "skipped": False}
+    assert a("undo") == {"at": "1.1", "label": None, "message": None, "skipped": False}
+    assert b("labels") == {}
+    assert b("undo") is None and a("undo") is None
+
+
+def test_undo_skips_a_step_someone_else_has_changed_since_also_after_a_restart(windows):
+    a, b = windows("alice"), windows("bob")
+    a("tag 1 1 claim -")
+    a("tag 2 1 quote -")
+    b("tag 1 1 background claim")  # B replaces A's claim, which it saw
+    a.close()
+    a = windows("alice")  # a restart: the history is in the database
+    assert a("undo") == {"at": "2.1", "label": None, "message": None, "skipped": False}
+    # The claim step's sentence is no longer as A left it: skipped, not undone.
+    assert a("undo") == {"at": "1.1", "label": "background",
+                         "message": "changed elsewhere; skipped", "skipped": True}
+    assert a("labels") == {"1.1": "background"}
+    # Marked, so it is not tried again: there is nothing left to undo.
+    assert a("undo") is None
+    assert b("undo") == {"at": "1.1", "label": "claim", "message": None, "skipped": False}

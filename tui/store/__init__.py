@@ -19,6 +19,7 @@ _LAZY = {
     "AnnotationStore": ".annotations",
     "Change": ".annotations",
     "OpenArticle": ".annotations",
+    "WriteResult": ".annotations",
     "open_database": ".database",
 }
 

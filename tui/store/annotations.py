@@ -1,14 +1,20 @@
 """The annotation store: tags, notes, undo/redo and reading positions.
 
 Every public method that changes something commits before it returns, so the
-reader draws a tag only once it is on disk. Undo history lives in the
-database too, so undo still works after a restart.
+reader draws a tag only once it is on disk. Writes decide from the database
+inside their transaction, not from what a (possibly stale) screen shows:
+another window may have written since. Undo history lives in the database
+too, per annotator and keyed by sentence, so undo still works after a
+restart and never undoes someone else's step. Every public method raises
+only :class:`StoreError` (one line for the user) for database trouble.
 """
 
 from __future__ import annotations
 
+import functools
 import getpass
 import json
+import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,10 +24,10 @@ from sqlite_utils import Database
 
 from ..text import Article, Sentence
 from .anchoring import context_around, reanchor
-from .database import open_database, write_transaction
+from .dangling import count_dangling
+from .database import StoreDatabase, open_database, write_transaction
 from .labels import get_label
-
-
+from .preflight import BUSY_TIMEOUT_S, StoreError, describe_error
 
 
 def now() -> str:
@@ -39,7 +45,11 @@ def default_annotator() -> str:
 
 @dataclass(frozen=True)
 class Annotation:
-    """A stored tag on one sentence (paragraph None for an orphan)."""
+    """A stored tag on one sentence (paragraph None for an orphan).
+
+    ``label`` may be one the app does not know (another client wrote it):
+    ``LABELS_BY_NAME.get(label)`` is then None.
+    """
 
     id: int
     article_id: int
@@ -70,14 +80,31 @@ _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM annotations"
 _INSERT = (f"INSERT INTO annotations ({', '.join(_COLUMNS[1:])}) "
            f"VALUES ({', '.join('?' * len(_COLUMNS[1:]))})")
 
+CHANGED_ELSEWHERE = "changed elsewhere; skipped"
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a tag or untag did: the sentence's tag now (None: no tag), and a
+    one-line message when the database was not what the screen showed."""
+
+    annotation: Annotation | None
+    message: str | None = None
+
 
 @dataclass(frozen=True)
 class Change:
-    """What an undo or redo did: the sentence's offsets and its tag now."""
+    """What an undo or redo did: the sentence's offsets and its tag now.
+
+    ``skipped``: the sentence was no longer as the step left it (someone
+    else changed it), so nothing changed; ``message`` says so.
+    """
 
     start: int
     end: int
     annotation: Annotation | None
+    message: str | None = None
+    skipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,16 +119,35 @@ class OpenArticle:
 
 
 class AnnotationStore:
-    """All reads and writes of articles and annotations."""
+    """All reads and writes of articles and annotations.
 
-    def __init__(self, path: str | Path, annotator: str | None = None) -> None:
+    A database this user cannot write opens read-only: ``read_only`` says
+    why (else None), reads work, and every write raises StoreError("tags
+    can't be saved: <why>"). ``busy_timeout`` (seconds) is how long a write
+    waits for another program's lock before "locked by another program".
+    """
+
+    def __init__(self, path: str | Path, annotator: str | None = None,
+                 busy_timeout: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)
-        self.db: Database = open_database(self.path)
         self.annotator = annotator or default_annotator()
+        try:
+            self.db: StoreDatabase = open_database(self.path, busy_timeout)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: {exc.strerror or exc}") from None
+
+    @property
+    def read_only(self) -> str | None:
+        """Why tags can't be saved in this database, or None if they can."""
+        return self.db.read_only
 
     def close(self) -> None:
         """Close the connection."""
         self.db.conn.close()
+
+    def data_version(self) -> int:
+        """A number that changes when another connection commits (cheap to poll)."""
+        return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
 
     # -- articles ---------------------------------------------------------
 
@@ -168,10 +214,15 @@ class AnnotationStore:
 
     def save_sentence_count(self, doc: OpenArticle, count: int) -> None:
         """Cache the article's sentence total (for the library's tagged/total)."""
+        self._check_writable()
         self.db.execute("UPDATE articles SET sentence_count = ? WHERE id = ?", [count, doc.id])
 
     def article_summaries(self) -> dict[str, dict[str, Any]]:
-        """Per content hash: id, sentence count, tagged count, last opened."""
+        """Per content hash: id, sentence count, tagged count, last opened.
+
+        ``tagged`` counts placed annotations only: orphans are not on any
+        sentence of the current text.
+        """
         rows = self.db.execute_returning_dicts(
             "SELECT ar.id, ar.content_hash, ar.sentence_count, ar.last_opened, "
             "(SELECT count(*) FROM annotations a WHERE a.article_id = ar.id "
@@ -188,24 +239,37 @@ class AnnotationStore:
 
     def annotation_at(self, doc: OpenArticle, sentence: Sentence) -> Annotation | None:
         """The annotation on ``sentence``, if any."""
-        rows = self._annotations('article_id = ? AND start = ? AND "end" = ? AND paragraph IS NOT NULL',
-                                 [doc.id, sentence.start, sentence.end])
-        return rows[0] if rows else None
+        return self._annotation_on(doc, sentence.start, sentence.end)
 
-    def tag(self, doc: OpenArticle, paragraph: int, sentence: Sentence, label: str) -> Annotation | None:
-        """Toggle ``label`` on a sentence and return what it carries now.
+    def tag(self, doc: OpenArticle, paragraph: int, sentence: Sentence, label: str,
+            shown: str | None = None) -> WriteResult:
+        """Press ``label`` on a sentence whose screen shows ``shown`` (None: no tag).
 
-        No tag: add it. The same label: remove it. Another label: replace it
-        (the note is kept). Committed before returning.
+        ``shown`` defaults to None, the safe reading: a caller that does not
+        say what it shows never removes a tag. Decided from the database
+        inside the transaction: the same label in
+        the database and on screen is removed (a toggle); the same label set
+        elsewhere is kept ("already tagged ... elsewhere"); another label is
+        replaced (the note kept), saying so if the screen did not show it;
+        no tag is added, except where the screen showed this very label
+        (the user meant to remove it, and someone already did). Committed
+        before returning.
         """
         get_label(label)
+        self._check_writable()
         with write_transaction(self.db):
             before = self.annotation_at(doc, sentence)
-            if before is not None and before.label == label:
+            current = before.label if before is not None else None
+            if current == label:
+                if shown != label:
+                    return WriteResult(before, f"already tagged {label} elsewhere")
                 self._delete(before)
                 self._record(doc, "untag", before, None)
-                return None
+                return WriteResult(None)
+            if before is None and shown == label:
+                return WriteResult(None, f"{label} was already removed elsewhere")
             stamp = now()
+            message = None
             if before is None:
                 after = self._insert(doc, paragraph, sentence, label, "", stamp)
             else:
@@ -214,18 +278,29 @@ class AnnotationStore:
                     [label, stamp, self.annotator, before.id],
                 )
                 after = replace(before, label=label, updated_at=stamp, annotator=self.annotator)
+                if shown != current:
+                    message = f"replaced {current} set elsewhere"
             self._record(doc, "tag", before, after)
-            return after
+            return WriteResult(after, message)
 
-    def untag(self, doc: OpenArticle, sentence: Sentence) -> bool:
-        """Remove the sentence's tag; False if it had none."""
+    def untag(self, doc: OpenArticle, sentence: Sentence, shown: str | None = None) -> WriteResult:
+        """Remove the sentence's tag, only if it is the ``shown`` one.
+
+        A tag the screen did not show (set elsewhere) is not removed; the
+        message says so. Committed before returning.
+        """
+        self._check_writable()
         with write_transaction(self.db):
             before = self.annotation_at(doc, sentence)
             if before is None:
-                return False
+                if shown is None:
+                    return WriteResult(None, "no tag to remove")
+                return WriteResult(None, f"{shown} was already removed elsewhere")
+            if before.label != shown:
+                return WriteResult(before, f"tagged {before.label} elsewhere; not removed")
             self._delete(before)
             self._record(doc, "untag", before, None)
-            return True
+            return WriteResult(None)
 
     def set_note(self, doc: OpenArticle, sentence: Sentence, note: str) -> Annotation | None:
         """Add, edit or (with '') clear the note on a sentence's tag.
@@ -233,6 +308,7 @@ class AnnotationStore:
         Returns the updated annotation, or None if the sentence has no tag.
         """
         note = note.strip()
+        self._check_writable()
         with write_transaction(self.db):
             before = self.annotation_at(doc, sentence)
             if before is None or before.note == note:
@@ -247,15 +323,19 @@ class AnnotationStore:
             return after
 
     def undo(self, doc: OpenArticle) -> Change | None:
-        """Undo the article's latest action; None if there is nothing to undo."""
+        """Undo this annotator's latest step on the article; None if none is left.
+
+        A step whose sentence someone else has changed since is skipped
+        (``Change.skipped``) and never retried.
+        """
         return self._replay(doc, undo=True)
 
     def redo(self, doc: OpenArticle) -> Change | None:
-        """Redo the latest undone action; None if there is nothing to redo."""
+        """Redo this annotator's latest undone step; None if none is left."""
         return self._replay(doc, undo=False)
 
     def counts(self, doc: OpenArticle) -> dict[str, int]:
-        """Placed annotations per label."""
+        """Placed annotations per label (foreign labels included as they are)."""
         rows = self.db.execute(
             "SELECT label, count(*) FROM annotations WHERE article_id = ? "
             "AND paragraph IS NOT NULL GROUP BY label",
@@ -264,16 +344,43 @@ class AnnotationStore:
         return dict(rows)
 
     def orphans(self) -> list[dict[str, Any]]:
-        """Annotations that could not be placed in their article's current text."""
+        """Annotations not on a sentence of their article's current text.
+
+        Also those whose article is gone (deleted where foreign keys were
+        off, e.g. in the sqlite3 shell): ``article_missing`` is 1 for them
+        and ``article_title``/``article_path`` are ''.
+        """
         return list(
             self.db.execute_returning_dicts(
-                "SELECT a.*, ar.title AS article_title, ar.path AS article_path "
-                "FROM annotations a JOIN articles ar ON ar.id = a.article_id "
-                "WHERE a.paragraph IS NULL ORDER BY ar.id, a.start"
+                "SELECT a.*, coalesce(ar.title, '') AS article_title, "
+                "coalesce(ar.path, '') AS article_path, ar.id IS NULL AS article_missing "
+                "FROM annotations a LEFT JOIN articles ar ON ar.id = a.article_id "
+                "WHERE a.paragraph IS NULL OR ar.id IS NULL ORDER BY a.article_id, a.start, a.id"
             )
         )
 
+    def dangling_count(self) -> int:
+        """How many annotations belong to an article no longer in the database."""
+        return count_dangling(self.db.conn)
+
     # -- internals --------------------------------------------------------
+
+    def _check_writable(self) -> None:
+        if self.db.read_only is not None:
+            raise StoreError(f"tags can't be saved: {self.db.read_only}")
+
+    def _find_article(self, article: Article) -> OpenArticle:
+        """open_article for a read-only database: find it, write nothing.
+
+        Only a content-hash match is used: a changed text would need its
+        annotations re-placed, which is a write. Unknown: id 0 (no tags).
+        """
+        row = self._one("SELECT id, position_paragraph, position_sentence FROM articles "
+                        "WHERE content_hash = ?", [article.content_hash])
+        if row is None:
+            return OpenArticle(id=0, article=article, position=(1, 1))
+        return OpenArticle(id=row["id"], article=article,
+                           position=(row["position_paragraph"], row["position_sentence"]))
 
     def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
         rows = self.db.execute_returning_dicts(sql, params)
@@ -281,6 +388,11 @@ class AnnotationStore:
 
     def _annotations(self, where: str, params: list[Any]) -> list[Annotation]:
         return [Annotation(*row) for row in self.db.conn.execute(f"{_SELECT} WHERE {where}", params)]
+
+    def _annotation_on(self, doc: OpenArticle, start: int, end: int) -> Annotation | None:
+        rows = self._annotations('article_id = ? AND start = ? AND "end" = ? AND paragraph IS NOT NULL',
+                                 [doc.id, start, end])
+        return rows[0] if rows else None
 
     def _insert(self, doc: OpenArticle, paragraph: int, sentence: Sentence, label: str,
                 note: str, stamp: str) -> Annotation:
@@ -295,44 +407,114 @@ class AnnotationStore:
 
     def _record(self, doc: OpenArticle, action: str, before: Annotation | None,
                 after: Annotation | None) -> None:
-        # A new action forgets what was undone: the redo stack is cleared.
-        self.db.execute("DELETE FROM history WHERE article_id = ? AND undone = 1", [doc.id])
+        # A new step forgets what this annotator had undone (their redo
+        # stack); other annotators' steps are theirs to keep.
+        self.db.execute("DELETE FROM history WHERE article_id = ? AND annotator = ? AND undone = 1",
+                        [doc.id, self.annotator])
+        where = after or before
         self.db.execute(
-            "INSERT INTO history (article_id, action, before, after, created_at) VALUES (?, ?, ?, ?, ?)",
-            [doc.id, action, _dump(before), _dump(after), now()],
+            'INSERT INTO history (article_id, action, before, after, created_at, annotator, start, "end") '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [doc.id, action, _dump(before), _dump(after), now(), self.annotator,
+             where.start, where.end],
         )
 
     def _replay(self, doc: OpenArticle, undo: bool) -> Change | None:
+        self._check_writable()
         with write_transaction(self.db):
-            if undo:
-                step = self._one(
-                    "SELECT * FROM history WHERE article_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1",
-                    [doc.id],
-                )
-            else:
-                step = self._one(
-                    "SELECT * FROM history WHERE article_id = ? AND undone = 1 ORDER BY id LIMIT 1",
-                    [doc.id],
-                )
+            # Undo takes this annotator's newest done step; redo the step it
+            # undid last, which is the oldest one still undone.
+            step = self._one(
+                "SELECT * FROM history WHERE article_id = ? AND annotator = ? AND undone = ? "
+                f"AND skipped = 0 ORDER BY id {'DESC' if undo else 'ASC'} LIMIT 1",
+                [doc.id, self.annotator, 0 if undo else 1],
+            )
             if step is None:
                 return None
+            left = json.loads((step["after"] if undo else step["before"]) or "null")
             target = json.loads((step["before"] if undo else step["after"]) or "null")
-            current = json.loads((step["after"] if undo else step["before"]) or "null")
-            key = target or current
-            self.db.execute(
-                'DELETE FROM annotations WHERE article_id = ? AND start = ? AND "end" = ? '
-                "AND paragraph IS NOT NULL",
-                [doc.id, key["start"], key["end"]],
-            )
-            if target:
-                self.db["annotations"].insert(target)
-            self.db.execute(
-                "UPDATE history SET undone = ? WHERE id = ?", [1 if undo else 0, step["id"]]
-            )
-            return Change(key["start"], key["end"], Annotation.from_row(target) if target else None)
+            start, end = step["start"], step["end"]
+            current = self._annotation_on(doc, start, end)
+            if _state(current) != _state(left):
+                # Someone else changed the sentence since: leave it, and
+                # mark the step so it is not tried again.
+                self.db.execute("UPDATE history SET skipped = 1 WHERE id = ?", [step["id"]])
+                return Change(start, end, current, CHANGED_ELSEWHERE, skipped=True)
+            restored = self._restore(doc, current, target, start, end)
+            self.db.execute("UPDATE history SET undone = ? WHERE id = ?",
+                            [1 if undo else 0, step["id"]])
+            return Change(start, end, restored)
+
+    def _restore(self, doc: OpenArticle, current: Annotation | None,
+                 target: dict[str, Any] | None, start: int, end: int) -> Annotation | None:
+        """Make the sentence carry ``target`` (None: no tag).
+
+        Never by the stored row id: SQLite gives a deleted row's id to the
+        next insert, maybe another article's tag. A restored tag is a new
+        row; a changed one keeps its current row.
+        """
+        if target is None:
+            if current is not None:
+                self._delete(current)
+            return None
+        stamp = now()
+        if current is None:
+            values = [doc.id, target["paragraph"], target["sentence"], start, end, target["text"],
+                      target["context_before"], target["context_after"], target["label"],
+                      target["note"], target["annotator"], target["created_at"], stamp]
+            row_id = self.db.conn.execute(_INSERT, values).lastrowid
+            return Annotation(row_id, *values)
+        self.db.execute(
+            "UPDATE annotations SET label = ?, note = ?, annotator = ?, created_at = ?, "
+            "updated_at = ? WHERE id = ?",
+            [target["label"], target["note"], target["annotator"], target["created_at"], stamp,
+             current.id],
+        )
+        return replace(current, label=target["label"], note=target["note"],
+                       annotator=target["annotator"], created_at=target["created_at"],
+                       updated_at=stamp)
+
+
+def _state(annotation: Annotation | dict[str, Any] | None) -> tuple[str, str] | None:
+    """What undo compares: the label and the note (None: no tag)."""
+    if annotation is None:
+        return None
+    if isinstance(annotation, dict):
+        return annotation["label"], annotation["note"]
+    return annotation.label, annotation.note
 
 
 def _dump(annotation: Annotation | None) -> str | None:
     if annotation is None:
         return None
     return json.dumps({name: getattr(annotation, name) for name in _FIELDS}, ensure_ascii=False)
+
+
+def _boundary(method: Any, read_only_variant: str | None = None) -> Any:
+    """Wrap a public method: sqlite3 and OS errors leave as one-line StoreErrors.
+
+    ``read_only_variant``: the method to call instead when the database is
+    read-only (open_article registers the article, a write).
+    """
+
+    @functools.wraps(method)
+    def guarded(self: AnnotationStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            if read_only_variant is not None and self.db.read_only is not None:
+                return getattr(self, read_only_variant)(*args, **kwargs)
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StoreError(describe_error(exc, self.path, self.db.read_only)) from exc
+        except OSError as exc:
+            raise StoreError(f"{self.path}: {exc.strerror or exc}") from exc
+
+    return guarded
+
+
+# Every public method, including ones added later, gets the boundary: no
+# sqlite3.Error reaches the UI or the CLI.
+for _name, _method in list(vars(AnnotationStore).items()):
+    if callable(_method) and not _name.startswith("_"):
+        setattr(AnnotationStore, _name, _boundary(
+            _method, "_find_article" if _name == "open_article" else None))
+del _name, _method

@@ -1,8 +1,11 @@
 """Opening the annotation database safely.
 
-Before anything is written, the file is checked: a file that is not SQLite,
-or a database written by a newer version of tui, is refused with a one-line
-:class:`StoreError` and left byte-for-byte unchanged.
+Before anything is written, the file is checked (tui/store/preflight.py): a
+file that is not SQLite, another program's database, or a database written
+by a newer version of tui is refused with a one-line :class:`StoreError`
+and left byte-for-byte unchanged. A database this user cannot write (a
+read-only file, folder or disk, an immutable file) opens read-only, with
+the reason in ``db.read_only``.
 """
 
 from __future__ import annotations
@@ -14,38 +17,88 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .preflight import BUSY_TIMEOUT_S, DEFAULT_DB, StoreError, check_database, default_db_path
+from .preflight import (
+    BUSY_TIMEOUT_S,
+    DEFAULT_DB,
+    StoreError,
+    check_database,
+    connect_read_only,
+    default_db_path,
+    describe_error,
+    write_refusal,
+)
 from .schema import MIGRATIONS
 
-# How long a writer waits for another instance's transaction to finish.
-BUSY_TIMEOUT_MS = BUSY_TIMEOUT_S * 1000
+__all__ = ["BUSY_TIMEOUT_S", "DEFAULT_DB", "StoreDatabase", "default_db_path", "open_database",
+           "write_transaction"]
 
 
-def open_database(path: str | Path) -> Database:
-    """Open (creating if needed) and migrate the database at ``path``."""
+class StoreDatabase(Database):
+    """A sqlite-utils Database that knows its file and whether it may write."""
+
+    path: Path
+    read_only: str | None  # why it cannot be written, or None
+
+
+def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S) -> StoreDatabase:
+    """Open (creating if needed) and migrate the database at ``path``.
+
+    ``busy_timeout`` is how many seconds a write waits for another
+    program's lock (15 in production; tests pass less).
+    """
     path = Path(path)
     check_database(path)
+    reason = write_refusal(path)
+    if reason is not None and not path.exists():
+        raise StoreError(f"{path}: cannot create the database: {reason}")
     try:
-        conn = sqlite3.connect(
-            str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-            check_same_thread=False,
-        )
+        if reason is None:
+            conn = sqlite3.connect(str(path), timeout=busy_timeout, isolation_level=None,
+                                   check_same_thread=False)
+        else:
+            conn = connect_read_only(path, timeout=busy_timeout)
     except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open database ({exc})") from None
+        raise StoreError(describe_error(exc, path, reason)) from None
     try:
-        # WAL lets readers and one writer work at once; FULL sync makes each
-        # commit survive power loss, still well under a millisecond here.
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
-        db = Database(conn)
-        with write_transaction(db):
-            MIGRATIONS.apply(db)
+        db = StoreDatabase(conn)
+        db.path, db.read_only = path, reason
+        if reason is None:
+            _prepare(db)
+        elif [m.name for m in MIGRATIONS.pending(db)][:1] == ["m001_initial"]:
+            raise StoreError(f"{path}: cannot create the database: {reason}")
+        # A read-only database of the previous schema is read as it is:
+        # the reads do not depend on the later migrations.
     except sqlite3.Error as exc:
         conn.close()
-        raise StoreError(f"{path}: cannot use database ({exc})") from None
+        raise StoreError(describe_error(exc, path, reason)) from None
+    except BaseException:
+        conn.close()
+        raise
     return db
+
+
+def _prepare(db: StoreDatabase) -> None:
+    """WAL, FULL sync, and the pending migrations (only they take the lock)."""
+    conn = db.conn
+    # WAL lets readers and one writer work at once; FULL sync makes each
+    # commit survive power loss, still well under a millisecond here.
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    # Checking first (a read) means a current database opens even while
+    # another program holds the write lock.
+    if MIGRATIONS.pending(db):
+        with write_transaction(db):
+            MIGRATIONS.apply(db)
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open (SQLite may have ended it)."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 @contextlib.contextmanager
@@ -54,16 +107,24 @@ def write_transaction(db: Database) -> Iterator[Database]:
 
     Taking the lock up front means a second instance waits on the busy
     timeout instead of failing with "database is locked" when it upgrades
-    a read to a write. Committed when the block ends, rolled back on error.
+    a read to a write. Committed when the block ends; on any error (a
+    statement, or the COMMIT itself on a full disk) rolled back, so nothing
+    of a failed write remains and the connection is usable again. SQLite
+    errors leave as a one-line StoreError.
     """
     conn = db.conn
     if conn.in_transaction:
         yield db
         return
-    conn.execute("BEGIN IMMEDIATE")
+    path = getattr(db, "path", "database")
+    read_only = getattr(db, "read_only", None)
     try:
-        yield db
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+            conn.execute("COMMIT")
+        except BaseException:
+            _rollback(conn)
+            raise
+    except sqlite3.Error as exc:
+        raise StoreError(describe_error(exc, path, read_only)) from exc

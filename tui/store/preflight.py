@@ -2,10 +2,16 @@
 
 The CLI runs them before drawing any screen, so a bad ``--db`` fails at
 once with one line, and the reader can start while sqlite-utils loads.
+Everything here reads only: a file that is refused is left byte-identical
+(no PRAGMA that writes, not even ``journal_mode``, runs before the file is
+known to be ours). Also here, because export and the CLI use them without
+sqlite-utils: the read-only connection and the one-line wording of SQLite
+errors.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from pathlib import Path
@@ -14,9 +20,16 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATION_SET = "tui"
 # Every migration this version knows, in order; tests/test_store.py checks
 # this against tui/store/schema.py.
-KNOWN_MIGRATIONS = ("m001_initial",)
+KNOWN_MIGRATIONS = ("m001_initial", "m002_history_by_sentence")
+# How long a write waits for another program's transaction before giving up.
+# 15 s: long enough to outwait a sync tool or a second window, short enough
+# that the user hears "not saved" in the same minute (tests assert it).
 BUSY_TIMEOUT_S = 15
 DEFAULT_DB = "annotations.db"
+
+# SQLite primary result codes (sqlite3.h) the user-facing messages depend on.
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 5, 6, 8, 10
+SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 11, 13, 14, 26
 
 
 def default_db_path() -> Path:
@@ -26,6 +39,82 @@ def default_db_path() -> Path:
 
 class StoreError(Exception):
     """A database that cannot be used; the message is one line for the user."""
+
+
+def describe_error(exc: sqlite3.Error, path: Path | str, read_only: str | None = None) -> str:
+    """One line for the user saying what went wrong with the database at ``path``.
+
+    Disk full, locked, damaged and read-only get their own words; anything
+    else is "database error: ..." with SQLite's text on one line.
+    """
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    lowered = text.lower()
+    if primary == SQLITE_FULL or "disk is full" in lowered:
+        return f"{path}: the disk is full; not saved"
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED) or "database is locked" in lowered:
+        return f"{path}: locked by another program; not saved"
+    if (primary in (SQLITE_CORRUPT, SQLITE_NOTADB) or "malformed" in lowered
+            or "not a database" in lowered):
+        return f"{path}: the database file is damaged ({text})"
+    if primary == SQLITE_READONLY or "readonly database" in lowered:
+        return f"tags can't be saved: {read_only or f'{path} is read-only'}"
+    if primary == SQLITE_IOERR:
+        return f"{path}: disk error ({text}); not saved"
+    if primary == SQLITE_CANTOPEN:
+        return f"{path}: cannot open the database ({text})"
+    return f"{path}: database error: {text}"
+
+
+def write_refusal(path: Path) -> str | None:
+    """Why the database at ``path`` cannot be written, or None if it can.
+
+    Asks the system, not the permission bits: root may write a 0444 file,
+    nobody may write on a read-only mount or to an immutable file. Opening
+    for writing changes nothing in the file.
+    """
+    if path.exists():
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno == errno.EROFS:
+                return f"{path} is on a read-only disk"
+            if exc.errno == errno.EPERM:
+                return f"{path} is immutable (chattr +i)"
+            return f"{path} is read-only ({exc.strerror or exc})"
+        os.close(fd)
+    folder = path.parent
+    # SQLite writes its -wal and -shm files next to the database.
+    if not os.access(folder, os.W_OK):
+        try:
+            read_only_mount = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+        except OSError:
+            read_only_mount = False
+        if read_only_mount:
+            return f"{path} is on a read-only disk"
+        return f"the folder {folder} is read-only"
+    return None
+
+
+def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """A connection that cannot write ``path`` nor create files beside it.
+
+    ``mode=ro`` first; where SQLite cannot create the -shm file (a read-only
+    folder or disk), ``immutable=1`` tells it that nobody changes the file.
+    """
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout,
+                           isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF != SQLITE_CANTOPEN:
+            raise
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout,
+                           isolation_level=None, check_same_thread=False)
 
 
 def check_database(path: Path) -> None:
@@ -45,27 +134,39 @@ def check_database(path: Path) -> None:
     if header and header != SQLITE_HEADER:
         raise StoreError(f"{path}: not a SQLite database; refusing to touch it")
     if header:
-        _refuse_newer_schema(path)
+        _refuse_foreign_or_newer(path)
 
 
-def _refuse_newer_schema(path: Path) -> None:
-    """Read the applied migrations through a read-only connection."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+def _refuse_foreign_or_newer(path: Path) -> None:
+    """Decide "ours" through a read-only connection, before any write.
+
+    No tables: ours to set up. ``_sqlite_migrations`` with tui's set: ours
+    (refused if it names a migration this version does not know). Anything
+    else belongs to another program and is refused.
+    """
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        conn = connect_read_only(path)
     except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open database ({exc})") from None
+        raise StoreError(describe_error(exc, path)) from None
     try:
-        rows = conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
-        ).fetchall()
-    except sqlite3.DatabaseError as exc:
-        if "no such table" in str(exc):
+        tables = sorted(name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"))
+        if not tables:
             return  # an empty database: migrations will set it up
-        raise StoreError(f"{path}: not a usable SQLite database ({exc})") from None
+        names = []
+        if "_sqlite_migrations" in tables:
+            names = [name for (name,) in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])]
+    except sqlite3.Error as exc:
+        raise StoreError(describe_error(exc, path)) from None
     finally:
         conn.close()
-    unknown = sorted({name for (name,) in rows} - set(KNOWN_MIGRATIONS))
+    if not names:
+        shown = ", ".join(tables[:4]) + (", …" if len(tables) > 4 else "")
+        raise StoreError(
+            f"{path}: a database of another program (tables: {shown}); refusing to touch it"
+        )
+    unknown = sorted(set(names) - set(KNOWN_MIGRATIONS))
     if unknown:
         raise StoreError(
             f"{path}: written by a newer version of tui (schema {unknown[-1]}); "
@@ -81,8 +182,7 @@ def is_current(path: Path) -> bool:
     if not path.is_file() or path.stat().st_size == 0:
         return False
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                               timeout=BUSY_TIMEOUT_S)
+        conn = connect_read_only(path)
         try:
             names = {name for (name,) in conn.execute(
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}

@@ -3,6 +3,17 @@
 Each migration runs in a transaction with its record in
 ``_sqlite_migrations``. A database that records a migration this version
 does not know was written by a newer version and is refused.
+
+Labels: new and changed rows must carry a label the app knows. SQLite
+cannot add a CHECK constraint to an existing table, and rebuilding
+``annotations`` with one would refuse to copy the rows other clients
+already wrote with labels of their own (``opinion``), so m002 adds BEFORE
+INSERT / BEFORE UPDATE OF label triggers that RAISE(ABORT) instead: the
+existing rows stay, are read, counted and exported as they are, and an
+update that keeps a row's foreign label (a note, re-anchoring) still works.
+Adding a label to ``tui/store/labels.py`` therefore needs a migration that
+recreates both triggers with the longer list (tests/test_store_schema.py
+fails until it exists).
 """
 
 from __future__ import annotations
@@ -102,5 +113,46 @@ def m001_initial(db: Database) -> None:
             a.context_before, a.context_after
         FROM annotations a JOIN articles ar ON ar.id = a.article_id
         ORDER BY ar.id, a.paragraph IS NULL, a.paragraph, a.sentence, a.start
+        """
+    )
+
+
+# The labels m002 lets into the table (tui/store/labels.py at the time).
+M002_LABELS = ("claim", "quote", "background")
+
+
+@MIGRATIONS()
+def m002_history_by_sentence(db: Database) -> None:
+    """Undo history keyed by sentence and annotator; unknown labels refused.
+
+    ``history`` gains the annotator who took the step and the sentence's
+    ``start``/``"end"`` (undo finds the sentence by these, never by a row id,
+    which SQLite reuses), and ``skipped`` for a step found changed by someone
+    else (never retried). Existing steps get them from their JSON.
+    """
+    db.execute("ALTER TABLE history ADD COLUMN annotator TEXT")
+    db.execute("ALTER TABLE history ADD COLUMN start INTEGER")
+    db.execute('ALTER TABLE history ADD COLUMN "end" INTEGER')
+    db.execute("ALTER TABLE history ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "UPDATE history SET "
+        "annotator = json_extract(coalesce(after, before), '$.annotator'), "
+        "start = json_extract(coalesce(after, before), '$.start'), "
+        "\"end\" = json_extract(coalesce(after, before), '$.end')"
+    )
+    db.execute("CREATE INDEX history_annotator ON history(article_id, annotator, undone, id)")
+    allowed = ", ".join(f"'{name}'" for name in M002_LABELS)
+    db.execute(
+        f"""
+        CREATE TRIGGER annotations_label_insert BEFORE INSERT ON annotations
+        WHEN NEW.label NOT IN ({allowed})
+        BEGIN SELECT RAISE(ABORT, 'unknown label'); END
+        """
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER annotations_label_update BEFORE UPDATE OF label ON annotations
+        WHEN NEW.label NOT IN ({allowed}) AND NEW.label IS NOT OLD.label
+        BEGIN SELECT RAISE(ABORT, 'unknown label'); END
         """
     )
