@@ -115,7 +115,7 @@ class AnnotateApp(App):
         paragraph = doc.position[0]
         for item in article.paragraphs[max(0, paragraph - 10):paragraph + PRESPLIT_PARAGRAPHS]:
             item.sentences  # noqa: B018  (split now, off the UI thread)
-        return store, doc, store.annotations(doc), data_version(store)
+        return store, doc, store.annotations(doc), store.data_version()
 
     def _attach(self, screen: ReaderScreen, prepared) -> None:
         screen.attach(*prepared)
@@ -129,11 +129,3 @@ class AnnotateApp(App):
                 yield SystemCommand(binding.description, f"Key: {key}",
                                     partial(screen.run_action, binding.action))
 
-
-def data_version(store) -> int:
-    """The database's data version: it changes when another connection commits."""
-    method = getattr(store, "data_version", None)
-    if method is not None:
-        return method()
-    # A store without the method (before store-faults lands): ask SQLite.
-    return store.db.execute("PRAGMA data_version").fetchone()[0]

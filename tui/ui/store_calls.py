@@ -147,4 +147,7 @@ class StoreCalls:
 
     def _crash(self, exc: Exception, write: bool) -> None:
         self._finished(write)
-        self._app._handle_exception(exc)
+        try:
+            raise exc  # Textual's error screen wants the traceback of an except block
+        except Exception as error:
+            self._app._handle_exception(error)

@@ -61,7 +61,7 @@ class LibraryScreen(Screen):
         """Coming back from the reader: refresh the counts."""
         if self.entries:
             # After the reader's last writes have landed on the store thread.
-            self.app.store_calls.call(lambda _store: None, quiet=True, needs_store=False,
+            self.app.store_calls.call(lambda: None, quiet=True, needs_store=False,
                                       done=lambda _: self._fill())
 
     @work(thread=True, exclusive=True)

@@ -40,7 +40,6 @@ from ...exchange.quotes import format_quotes
 from ...store import LABELS, LABELS_BY_NAME
 from ...text import Article
 from ...text.safe import printable
-from .. import store_compat
 from ..article_view import ArticleView
 from ..exports_folder import export_path
 from ..store_calls import one_line
@@ -337,10 +336,8 @@ class ReaderScreen(Screen):
     def _poll_data_version(self) -> None:
         if self._polling or self.doc is None:
             return
-        from ..app import data_version
-
         self._polling = True
-        self.calls.call(data_version, done=self._version_seen,
+        self.calls.call(lambda store: store.data_version(), done=self._version_seen,
                         failed=lambda _: setattr(self, "_polling", False), quiet=True)
 
     def _version_seen(self, version: int) -> None:
@@ -419,16 +416,15 @@ class ReaderScreen(Screen):
             del self._in_flight[key]
             self._landing.pop(key, None)
 
-    def _written(self, key: tuple[int, int], written: store_compat.Written) -> None:
+    def _written(self, key: tuple[int, int], result) -> None:
+        """A tag/untag committed: draw the sentence's tag now, say what differed."""
         self._write_landed(key)
         if not self.is_mounted:
             return
-        if written.known:
-            self.view.set_label(*key, written.label)
-        else:
-            self._reload_tags()
-        if written.message:
-            self._say(written.message)
+        annotation = result.annotation
+        self.view.set_label(*key, annotation.label if annotation is not None else None)
+        if result.message:  # the database was not what this screen showed
+            self._say(result.message, severity="warning")
         self._update_status()
 
     def _write_failed(self, key: tuple[int, int], _error: Exception) -> None:
@@ -451,8 +447,10 @@ class ReaderScreen(Screen):
             return
         key = (sentence.start, sentence.end)
         shown = self._shown(key)
-        self._send_write(key, None if shown == label else label, store_compat.tag,
-                         self.doc, self.view.paragraph, sentence, label, shown)
+        paragraph = self.view.paragraph
+        self._send_write(key, None if shown == label else label,
+                         lambda store, doc: store.tag(doc, paragraph, sentence, label, shown=shown),
+                         self.doc)
 
     def action_untag(self) -> None:
         """Remove the current sentence's tag (the one shown)."""
@@ -466,7 +464,8 @@ class ReaderScreen(Screen):
         if shown is None:
             self._say("This sentence has no tag.")
             return
-        self._send_write(key, None, store_compat.untag, self.doc, sentence, shown)
+        self._send_write(key, None, lambda store, doc: store.untag(doc, sentence, shown=shown),
+                         self.doc)
 
     def _replay(self, undo: bool) -> None:
         if not self._may_write("undo" if undo else "redo"):
@@ -487,16 +486,15 @@ class ReaderScreen(Screen):
             return
         if change is None:
             self._say("Nothing to undo" if undo else "Nothing to redo")
-        elif store_compat.change_skipped(change):
-            self._say(store_compat.change_message(change) or "changed elsewhere; skipped",
-                      severity="warning")
-            self._reload_tags()
         else:
             label = change.annotation.label if change.annotation else None
-            self.view.set_label(change.start, change.end, label)
-            self.view.move_to_offset(change.start)
-            if store_compat.change_message(change):
-                self._say(store_compat.change_message(change))
+            self.view.set_label(change.start, change.end, label)  # its tag now, either way
+            if change.skipped:  # someone else changed that sentence since
+                self._say(change.message or "changed elsewhere; skipped", severity="warning")
+            else:
+                self.view.move_to_offset(change.start)
+                if change.message:
+                    self._say(change.message)
         self._update_status()
 
     def action_undo(self) -> None:
