@@ -160,6 +160,10 @@ class ReaderScreen(Screen):
         await slot.remove()
         self.refresh_bindings()  # the Footer draws its keys on this signal
 
+    def _alive(self) -> bool:
+        """False once the screen is gone (a store result may arrive after it)."""
+        return self.is_mounted and bool(self.query(ArticleView))
+
     def _say(self, text: str, severity: str = "information") -> None:
         """One notification line; its text may quote files or the database."""
         self.notify(one_line(text), severity=severity, markup=False)
@@ -262,7 +266,7 @@ class ReaderScreen(Screen):
     # -- status -----------------------------------------------------------
 
     def _update_status(self) -> None:
-        if self.is_mounted:
+        if self._alive():
             self.query_one("#status", Static).update(self._status_text(self.view), layout=False)
 
     def _status_text(self, view: ArticleView) -> Content:
@@ -328,7 +332,7 @@ class ReaderScreen(Screen):
         self._position_busy = False
         if saved is not None:
             self._position_saved = saved
-        if self._position_wanted != self._position_saved and self.is_mounted:
+        if self._position_wanted != self._position_saved and self._alive():
             self._schedule_position()
 
     # -- other instances ---------------------------------------------------
@@ -352,7 +356,7 @@ class ReaderScreen(Screen):
                         done=self._tags_reloaded, quiet=True)
 
     def _tags_reloaded(self, annotations) -> None:
-        if not self.is_mounted:
+        if not self._alive():
             return
         self.view.set_labels({key: a.label for key, a in annotations.items()})
         self._update_status()
@@ -419,7 +423,7 @@ class ReaderScreen(Screen):
     def _written(self, key: tuple[int, int], result) -> None:
         """A tag/untag committed: draw the sentence's tag now, say what differed."""
         self._write_landed(key)
-        if not self.is_mounted:
+        if not self._alive():
             return
         annotation = result.annotation
         self.view.set_label(*key, annotation.label if annotation is not None else None)
@@ -482,7 +486,7 @@ class ReaderScreen(Screen):
 
     def _replayed(self, undo: bool, change) -> None:
         self._saving -= 1
-        if not self.is_mounted:
+        if not self._alive():
             return
         if change is None:
             self._say("Nothing to undo" if undo else "Nothing to redo")
@@ -516,7 +520,7 @@ class ReaderScreen(Screen):
                         what="Cannot read the tag", done=partial(self._edit_note, sentence))
 
     def _edit_note(self, sentence, annotation) -> None:
-        if not self.is_mounted:
+        if not self._alive():
             return
         if annotation is None:
             self._say("Tag the sentence first (c, q or b), then add a note.")
