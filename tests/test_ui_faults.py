@@ -382,3 +382,15 @@ async def test_the_note_modal_shows_control_characters_and_keeps_an_unchanged_no
         await press(pilot, "enter")  # unchanged: the stored note keeps its bytes
         assert messages(app)[-1] == "Note unchanged"
     assert store.annotation_at(doc, first).note == "imported \x1b]0;T\x07 note"
+
+
+async def test_the_prompt_modal_never_shows_a_raw_control_character(tmp_path, seed_path):
+    from tui.ui.screens.modals import PromptModal
+
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db"), article=load_article(seed_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(PromptModal("On: \x1b]2;T\x1b\\ [b]x[/b]", "v\x9b\x07"))
+        await pilot.pause()
+        assert str(app.screen.query_one(".prompt-title").render()) == "On: ␛]2;T␛\\ [b]x[/b]"
+        assert app.screen.query_one("Input").value == "v\ufffd␇"

@@ -315,9 +315,6 @@ async def test_position_is_resumed_on_reopen(tmp_path, seed_path):
 
 
 async def test_markup_and_control_characters_are_shown_literally(tmp_path, monkeypatch):
-    import pyperclip
-
-    monkeypatch.setattr(pyperclip, "copy", pyperclip.lazy_load_stub_copy)
     text = ("4 April 2014\n[bold]Head[/] [@click=app.quit]x[/] \x1b]0;T\x07\nWire\x1b[31m\n\n"
             "Against [Russia], [/] and \x1b[31mred\x1b[0m. 日本語の文です。\n")
     article = parse_article(text, path=str(tmp_path / "t.txt"))

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ...text import Article, ArticleError, load_article
+from ...text.safe import printable
 
 
 @dataclass
@@ -44,7 +45,7 @@ class LibraryScreen(Screen):
         self.entries: list[_Entry] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.from_markup("[b]Library[/b]  [dim]$folder[/dim]", folder=str(self.folder)),
+        yield Static(Content.from_markup("[b]Library[/b]  [dim]$folder[/dim]", folder=printable(str(self.folder))),
                      id="library-header")
         table: DataTable = DataTable(id="library", cursor_type="row", zebra_stripes=True)
         table.add_columns("Title", "Date", "Source", "Tagged", "Last opened")
@@ -98,15 +99,16 @@ class LibraryScreen(Screen):
         for entry in self.entries:
             article = entry.article
             if article is None:
-                table.add_row(Text(entry.path.name), Text(""), Text(""), Text(""),
-                              Text(entry.error, style="red"))
+                table.add_row(Text(printable(entry.path.name)), Text(""), Text(""), Text(""),
+                              Text(printable(entry.error), style="red"))
                 continue
             summary = summaries.get(article.content_hash, {})
             total = article.sentence_count()
             tagged = summary.get("tagged", 0)
             opened = (summary.get("last_opened") or "never")[:16].replace("T", " ")
             # Text cells: titles are data, never markup.
-            table.add_row(Text(article.title), Text(article.date), Text(article.source),
+            table.add_row(Text(printable(article.title)), Text(printable(article.date)),
+                          Text(printable(article.source)),
                           Text(f"{tagged}/{total}", justify="right"), Text(opened))
         if self.entries:
             table.move_cursor(row=min(row, len(self.entries) - 1))
@@ -130,7 +132,7 @@ class LibraryScreen(Screen):
         try:
             article = load_article(entry.path)
         except ArticleError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(printable(str(exc)), severity="error", markup=False)
             return
         self.app.open_reader(article)
 
