@@ -394,3 +394,51 @@ async def test_the_prompt_modal_never_shows_a_raw_control_character(tmp_path, se
         await pilot.pause()
         assert str(app.screen.query_one(".prompt-title").render()) == "On: ␛]2;T␛\\ [b]x[/b]"
         assert app.screen.query_one("Input").value == "v\ufffd␇"
+
+
+async def test_keys_that_need_no_database_answer_while_it_opens(tmp_path, seed_path):
+    """y, Y, e and Escape before the database opens: a message, never a crash."""
+    opener = SlowOpener()
+    app = AnnotateApp(db_path=tmp_path / "a.db", article=load_article(seed_path), opener=opener)
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await pilot.press("y", "Y", "e", "escape")
+            assert messages(app) == ["Still opening the database…"] * 3 + [
+                "No library behind this article; ctrl+q quits."]
+            # Escape after a kept key waits its turn (it would leave the keys behind).
+            await pilot.press("c", "escape")
+            assert status_of(app) == "¶ 1/8   opening the database…   2 key(s) waiting"
+        finally:
+            opener.release.set()
+        await settle(pilot)
+        assert labels_in_db(app) == [(1, 1, "claim")]
+        assert messages(app)[-1] == "No library behind this article; ctrl+q quits."
+
+
+async def test_escape_typed_before_the_database_opens_leaves_after_the_tags(tmp_path, seed_path):
+    import shutil
+
+    from tui.ui.screens.library import LibraryScreen
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(seed_path, folder / "seed.txt")
+    (folder / "two.txt").write_text("Two\n\nOne sentence. Two.\n")
+    opener = SlowOpener()
+    app = AnnotateApp(db_path=tmp_path / "a.db", folder=folder, opener=opener)
+    async with app.run_test(size=SIZE) as pilot:
+        opener.release.set()  # the library opens the database first
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        app.screen.query_one("DataTable").move_cursor(row=0)
+        busy = threading.Event()  # the store thread is busy: the reader cannot attach yet
+        app.store_calls.call(lambda: busy.wait(60), needs_store=False)
+        try:
+            await pilot.press("enter", "j", "q", "escape", "l")
+            assert isinstance(app.screen, reader.ReaderScreen)
+            assert status_of(app) == "¶ 2/8   opening the database…   3 key(s) waiting"
+        finally:
+            busy.set()
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert labels_in_db(app) == [(2, 1, "quote")]

@@ -11,8 +11,8 @@ view knows paragraphs but not sentences: its cursor is on a paragraph, and a
 sentence key there means that paragraph's first sentence, which is where
 the cursor shows once the sentences appear. Paragraph keys (j, k, g, G) move
 at once; the first key that needs the database or the sentences (c, q, b,
-x, u, ctrl+r, a, l, h) starts a queue, and every cursor or writing key after
-it joins the queue, so that when the database opens they are replayed in the
+x, u, ctrl+r, a, l, h) starts a queue, and every cursor, writing or Escape
+key after it joins the queue, so that when the database opens they are replayed in the
 order typed, each acting on the sentence the cursor was on when it was
 pressed. The saved reading position is applied only if nothing was typed.
 If the database cannot be opened, the queued writes are refused in one line.
@@ -50,8 +50,11 @@ from .modals import PromptModal
 POSITION_EVERY_S = 0.3
 # How often the reader asks whether another instance changed the database.
 POLL_EVERY_S = 1.0
-# Keys that move the cursor: replayed in order with the writes (see above).
+# Keys that need the sentences: kept until the database (and they) are there.
 SENTENCE_MOVES = {"next_sentence", "previous_sentence"}
+# Kept keys that change nothing in the database: applied even if it never opens.
+MOVES = SENTENCE_MOVES | {"next_paragraph", "previous_paragraph", "first_paragraph",
+                          "last_paragraph", "back"}
 
 
 class ReaderScreen(Screen):
@@ -151,8 +154,8 @@ class ReaderScreen(Screen):
             self.attach(*self._pending)
 
     def on_unmount(self) -> None:
-        """Leaving the article: save the latest position."""
-        self._save_position()
+        """Leaving the article: save the latest position (queued behind any save in flight)."""
+        self._save_position(final=True)
 
     async def _mount_footer(self) -> None:
         slot = self.query_one("#footer-slot")
@@ -161,8 +164,9 @@ class ReaderScreen(Screen):
         self.refresh_bindings()  # the Footer draws its keys on this signal
 
     def _alive(self) -> bool:
-        """False once the screen is gone (a store result may arrive after it)."""
-        return self.is_mounted and bool(self.query(ArticleView))
+        """False once the screen is closed (a store result may arrive after it)."""
+        # Popped screens leave the stack at once; their widgets go a little later.
+        return self.is_mounted and self in self.app.screen_stack
 
     def _say(self, text: str, severity: str = "information") -> None:
         """One notification line; its text may quote files or the database."""
@@ -179,6 +183,8 @@ class ReaderScreen(Screen):
         """The database is open: show tags, resume the position, replay typed keys."""
         if not self._ready_for_attach:
             self._pending = (store, doc, annotations, version)
+            return
+        if not self._alive():  # the reader was closed before the database opened
             return
         self._pending = None
         self.store, self.doc = store, doc
@@ -206,7 +212,13 @@ class ReaderScreen(Screen):
         self._update_status()
         self._count_sentences()
         self.set_interval(POLL_EVERY_S, self._poll_data_version)
+        self._replay_typed(typed)
+
+    def _replay_typed(self, typed: list[tuple[str, tuple]]) -> None:
+        """Apply kept keys in the order typed (a kept Escape may close the screen)."""
         for action, args in typed:
+            if not self._alive():
+                return
             getattr(self, f"action_{action}")(*args)
 
     def database_failed(self, error: Exception) -> None:
@@ -214,15 +226,15 @@ class ReaderScreen(Screen):
         if not self._ready_for_attach:
             self.call_after_refresh(self.database_failed, error)
             return
+        if not self._alive():
+            return
         self._open_failed = True
         self.cannot_save = f"tags can't be saved: {error}"
         self._show_banner(f"No database: {self.cannot_save}")
         self.view.ready = True
         typed, self._typed = self._typed, []
-        refused = sum(1 for action, _ in typed if action not in SENTENCE_MOVES)
-        for action, args in typed:
-            if action in SENTENCE_MOVES:
-                getattr(self, f"action_{action}")(*args)
+        refused = sum(1 for action, _ in typed if action not in MOVES)
+        self._replay_typed([(action, args) for action, args in typed if action in MOVES])
         if refused:
             self._say(f"{refused} key(s) typed while the database was opening were not "
                       f"applied: {error}", severity="error")
@@ -315,12 +327,13 @@ class ReaderScreen(Screen):
         if self._position_timer is None:
             self._position_timer = self.set_timer(POSITION_EVERY_S, self._save_position)
 
-    def _save_position(self) -> None:
-        """Send the latest position to the store, one save at a time."""
+    def _save_position(self, final: bool = False) -> None:
+        """Send the latest position to the store, one save at a time (``final``:
+        the screen is leaving, so no later save will follow: send it anyway)."""
         self._position_timer = None
         wanted = self._position_wanted
-        if (self.doc is None or self.cannot_save is not None or self._position_busy
-                or wanted is None or wanted == self._position_saved):
+        if (self.doc is None or self.cannot_save is not None or wanted is None
+                or wanted == self._position_saved or (self._position_busy and not final)):
             return
         self._position_busy = True
         self.calls.call(lambda store, doc: store.save_position(doc, *wanted), self.doc,
@@ -661,6 +674,9 @@ class ReaderScreen(Screen):
 
     def action_back(self) -> None:
         """Back to the library (if the reader was opened from one)."""
+        if self._waiting_for_database() and self._typed:
+            self._keep("back")  # after the keys typed before it, not before them
+            return
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         else:
