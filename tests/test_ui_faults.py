@@ -185,16 +185,22 @@ async def test_a_tag_under_a_held_lock_waits_visibly_then_lands(tmp_path, seed_p
 
 
 async def test_a_tag_that_times_out_on_the_lock_says_it_was_not_saved(tmp_path, seed_path):
-    db = tmp_path / "a.db"
+    from textual.widgets._toast import Toast
+
+    (tmp_path / "[Russia] [").mkdir()  # the error names the file: data, not markup
+    db = tmp_path / "[Russia] [" / "] a.db"
     store = AnnotationStore(db, annotator="tester", busy_timeout=0.3)
     app = AnnotateApp(store, article=load_article(seed_path))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         other = sqlite3.connect(db, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         try:
             await press(pilot, "c")
             assert messages(app)[-1] == f"Not saved: {db}: locked by another program; not saved"
+            await wait_until(pilot, lambda: app.screen.query(Toast), "the error's toast")
+            assert [str(t.render()) for t in app.screen.query(Toast)][-1] == (
+                f"Not saved: {tmp_path}/[Russia] [/] a.db: locked by another program; not saved")
             assert [n.severity for n in app._notifications][-1] == "error"
             assert view_of(app).labels == {} and "saving…" not in status_of(app)
         finally:
@@ -442,3 +448,25 @@ async def test_escape_typed_before_the_database_opens_leaves_after_the_tags(tmp_
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
         assert labels_in_db(app) == [(2, 1, "quote")]
+
+
+async def test_quitting_saves_a_tag_still_waiting_for_the_lock(tmp_path, seed_path):
+    db = tmp_path / "a.db"
+    app = AnnotateApp(AnnotationStore(db, annotator="tester"), article=load_article(seed_path))
+    other = sqlite3.connect(db, isolation_level=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("c")
+            await wait_until(pilot, lambda: "saving…" in status_of(app), "saving… shown")
+            await pilot.press("ctrl+q")
+            assert app.is_running
+            assert messages(app)[-1] == (
+                "Saving before quitting… (ctrl+q again quits without waiting)")
+        finally:
+            other.execute("COMMIT")
+        await wait_until(pilot, lambda: not app.is_running, "the app quits once saved")
+    assert other.execute("SELECT paragraph, sentence, label FROM annotations").fetchall() == [
+        (1, 1, "claim")]
+    other.close()

@@ -27,8 +27,9 @@ from .store_calls import StoreCalls
 # Paragraphs split before the reader comes alive (the rest split on demand).
 PRESPLIT_PARAGRAPHS = 80
 # On quit, how long queued writes (a tag waiting for another program's lock)
-# may take to finish: SQLite's busy timeout (15 s) and a margin. A quit with
-# only a reading position to save waits at most QUIT_WAIT_S.
+# may take to finish: SQLite's busy timeout (15 s) and a margin; the user is
+# told and may quit at once. Then the store thread gets QUIT_WAIT_S to save
+# the reading position.
 WRITE_WAIT_S = 17.0
 QUIT_WAIT_S = 2.0
 
@@ -64,6 +65,7 @@ class AnnotateApp(App):
         self.open_single = folder is not None
         # Every store call of the UI goes through this one thread.
         self.store_calls = StoreCalls(self)
+        self._quitting = False
 
     @property
     def store(self):
@@ -88,11 +90,26 @@ class AnnotateApp(App):
         elif self._article is not None:
             self.open_reader(self._article)
 
-    async def on_unmount(self) -> None:
-        """Let the store thread finish what was asked of it (a tag, the position)."""
+    async def action_quit(self) -> None:
+        """Quit; a change still waiting for the database is saved first (ctrl+q
+        again quits without waiting)."""
         calls = self.store_calls
-        wait = WRITE_WAIT_S if calls.writes_pending else QUIT_WAIT_S
-        await asyncio.to_thread(calls.stop, wait)
+        if not calls.writes_pending or self._quitting:
+            self._quitting = True
+            self.exit()
+            return
+        self._quitting = True
+        self.notify("Saving before quitting… (ctrl+q again quits without waiting)",
+                    markup=False)
+        self.run_worker(self._quit_when_saved(), name="quit", exclusive=True)
+
+    async def _quit_when_saved(self) -> None:
+        await self.store_calls.idle(WRITE_WAIT_S)
+        self.exit()
+
+    async def on_unmount(self) -> None:
+        """Let the store thread finish the position save (briefly), then stop it."""
+        await asyncio.to_thread(self.store_calls.stop, QUIT_WAIT_S)
 
     def open_reader(self, article: Article) -> None:
         """Show the reader on ``article`` now; attach the store when it is open."""
