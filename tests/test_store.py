@@ -98,7 +98,30 @@ def test_database_pragmas(store):
     conn = store.db.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    # Exactly: FULL (2) makes each tag survive power loss; NORMAL would not.
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+    # Exactly 15 s: a 5 s wait gives up on a sync tool's lock too early.
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 15000
+
+
+def test_the_production_busy_timeout_is_15_seconds(tmp_path):
+    from tui.store.preflight import BUSY_TIMEOUT_S
+
+    assert BUSY_TIMEOUT_S == 15
+    reopened = AnnotationStore(tmp_path / "a.db")  # no argument: the production value
+    assert reopened.db.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 15000
+    reopened.close()
+
+
+def test_the_library_counts_placed_tags_not_orphans(store, seed_doc):
+    store.tag(seed_doc, 1, sentence(seed_doc, 1, 1), "claim")
+    store.tag(seed_doc, 2, sentence(seed_doc, 2, 1), "quote")
+    store.tag(seed_doc, 3, sentence(seed_doc, 3, 1), "quote")
+    # One of them lost its sentence (the text changed): an orphan now.
+    store.db.execute("UPDATE annotations SET paragraph = NULL, sentence = NULL WHERE label = 'claim'")
+    summary = store.article_summaries()[seed_doc.article.content_hash]
+    assert summary["tagged"] == 2
+    assert [row["label"] for row in store.orphans()] == ["claim"]
 
 
 def test_non_sqlite_file_is_refused_and_unchanged(tmp_path):

@@ -20,13 +20,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
 
 from ..text import Article, Sentence
 from .anchoring import context_around, reanchor
 from .dangling import count_dangling
 from .database import StoreDatabase, open_database, write_transaction
-from .labels import get_label
+from .labels import LABELS_BY_NAME, get_label
 from .preflight import BUSY_TIMEOUT_S, StoreError, describe_error
 
 
@@ -440,6 +439,13 @@ class AnnotationStore:
                 # mark the step so it is not tried again.
                 self.db.execute("UPDATE history SET skipped = 1 WHERE id = ?", [step["id"]])
                 return Change(start, end, current, CHANGED_ELSEWHERE, skipped=True)
+            if target is not None and target["label"] not in LABELS_BY_NAME:
+                # Another client's label: the table no longer lets it in
+                # (m002). Skipped for good, so older steps stay undoable.
+                self.db.execute("UPDATE history SET skipped = 1 WHERE id = ?", [step["id"]])
+                return Change(start, end, current,
+                              f"can't restore the unknown label {target['label']}; skipped",
+                              skipped=True)
             restored = self._restore(doc, current, target, start, end)
             self.db.execute("UPDATE history SET undone = ? WHERE id = ?",
                             [1 if undo else 0, step["id"]])

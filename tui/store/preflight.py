@@ -51,7 +51,10 @@ def describe_error(exc: sqlite3.Error, path: Path | str, read_only: str | None =
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     lowered = text.lower()
-    if primary == SQLITE_FULL or "disk is full" in lowered:
+    if primary == SQLITE_FULL or "disk is full" in lowered or (
+            primary == SQLITE_IOERR and _no_space_left(path)):
+        # A full disk may also surface as an I/O error (the -shm file of a
+        # database opened on a full disk cannot be sized).
         return f"{path}: the disk is full; not saved"
     if primary in (SQLITE_BUSY, SQLITE_LOCKED) or "database is locked" in lowered:
         return f"{path}: locked by another program; not saved"
@@ -65,6 +68,13 @@ def describe_error(exc: sqlite3.Error, path: Path | str, read_only: str | None =
     if primary == SQLITE_CANTOPEN:
         return f"{path}: cannot open the database ({text})"
     return f"{path}: database error: {text}"
+
+
+def _no_space_left(path: Path | str) -> bool:
+    try:
+        return os.statvfs(Path(path).parent).f_bavail == 0
+    except OSError:
+        return False
 
 
 def write_refusal(path: Path) -> str | None:
@@ -97,13 +107,18 @@ def write_refusal(path: Path) -> str | None:
     return None
 
 
-def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
-    """A connection that cannot write ``path`` nor create files beside it.
+def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_S,
+                      immutable: bool = False) -> sqlite3.Connection:
+    """A connection that cannot write ``path``.
 
     ``mode=ro`` first; where SQLite cannot create the -shm file (a read-only
     folder or disk), ``immutable=1`` tells it that nobody changes the file.
+    ``immutable`` asks for that at once.
     """
     uri = path.resolve().as_uri()
+    if immutable:
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout,
+                               isolation_level=None, check_same_thread=False)
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout,
                            isolation_level=None, check_same_thread=False)
     try:
@@ -111,7 +126,8 @@ def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Co
         return conn
     except sqlite3.OperationalError as exc:
         conn.close()
-        if getattr(exc, "sqlite_errorcode", 0) & 0xFF != SQLITE_CANTOPEN:
+        # CANTOPEN on a read-only disk, READONLY_DIRECTORY in a read-only folder.
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in (SQLITE_CANTOPEN, SQLITE_READONLY):
             raise
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout,
                            isolation_level=None, check_same_thread=False)
@@ -145,7 +161,7 @@ def _refuse_foreign_or_newer(path: Path) -> None:
     else belongs to another program and is refused.
     """
     try:
-        conn = connect_read_only(path)
+        conn = connect_read_only(path, immutable=_idle_wal(path))
     except sqlite3.Error as exc:
         raise StoreError(describe_error(exc, path)) from None
     try:
@@ -172,6 +188,21 @@ def _refuse_foreign_or_newer(path: Path) -> None:
             f"{path}: written by a newer version of tui (schema {unknown[-1]}); "
             "upgrade tui to open it"
         )
+
+
+def _idle_wal(path: Path) -> bool:
+    """True for a WAL database that no program has open (it has no -wal file).
+
+    Reading it with ``mode=ro`` would leave an empty -wal and -shm beside
+    someone else's file; nobody is writing it, so ``immutable=1`` reads it
+    safely without creating either.
+    """
+    try:
+        with path.open("rb") as handle:
+            versions = handle.read(20)[18:20]
+    except OSError:
+        return False
+    return versions == b"\x02\x02" and not Path(f"{path}-wal").exists()
 
 
 def is_current(path: Path) -> bool:
