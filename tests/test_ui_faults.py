@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
-import subprocess
 import threading
 from pathlib import Path
 
 import pytest
 from textual.color import Color
 
+from tests.helpers_mounts import remount_read_only
 from tests.test_ui_reader import SIZE, labels_in_db, messages, press, settle, status_of, view_of
 from tui.store import AnnotationStore, StoreError
 from tui.text import Article, load_article, parse_article
@@ -232,19 +232,11 @@ async def test_position_saving_is_coalesced_and_off_the_ui_thread(tmp_path, seed
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A tmpfs of our own (remounted read-only by the test); always unmounted."""
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        from tests.helpers_x11 import require_tools
+    """A tmpfs of our own (the test remounts it read-only); always unmounted."""
+    from tests.helpers_mounts import tmpfs
 
-        require_tools(f"mount (as root: {mounted.stderr.strip()})")
-    try:
+    with tmpfs(tmp_path / "disk") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
 
 
 async def test_a_read_only_database_shows_a_banner_and_refuses_writes(small_disk, seed_path):
@@ -253,7 +245,7 @@ async def test_a_read_only_database_shows_a_banner_and_refuses_writes(small_disk
     doc = store.open_article(load_article(seed_path))
     store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
     store.close()
-    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    remount_read_only(small_disk)
     before = db.read_bytes()
     app = AnnotateApp(db_path=db, article=load_article(seed_path))
     async with app.run_test(size=SIZE) as pilot:
