@@ -239,7 +239,8 @@ def small_disk(tmp_path):
         yield folder
 
 
-async def test_a_read_only_database_shows_a_banner_and_refuses_writes(small_disk, seed_path):
+async def test_a_read_only_database_shows_a_banner_and_refuses_writes(small_disk, seed_path,
+                                                                     tmp_path):
     db = small_disk / "a.db"
     store = AnnotationStore(db, annotator="tester")
     doc = store.open_article(load_article(seed_path))
@@ -247,7 +248,7 @@ async def test_a_read_only_database_shows_a_banner_and_refuses_writes(small_disk
     store.close()
     remount_read_only(small_disk)
     before = db.read_bytes()
-    app = AnnotateApp(db_path=db, article=load_article(seed_path))
+    app = AnnotateApp(db_path=db, article=load_article(seed_path), exports=tmp_path / "out")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         banner = app.screen.query_one("#banner")
@@ -261,6 +262,8 @@ async def test_a_read_only_database_shows_a_banner_and_refuses_writes(small_disk
         await press(pilot, "j", "j", "x", "u")  # moves work; writes say why, nothing crashes
         assert view_of(app).paragraph == 3
         assert status_of(app).endswith("read-only")
+        await press(pilot, "e")  # reading works: the export too
+        assert messages(app)[-1].startswith("Exported 1 annotation(s) to ")
     assert db.read_bytes() == before
 
 
