@@ -20,7 +20,7 @@ from tui.store import AnnotationStore
 from tui.text import load_article
 
 HEADER = ("article_id,article_title,article_date,article_source,article_path,paragraph,"
-          "sentence,label,text,note,annotator,created_at,updated_at,start,end")
+          "sentence,label,text,note,annotator,created_at,updated_at,start,end,anchor")
 
 
 def _tag_some(store, doc):
@@ -155,13 +155,14 @@ def test_orphans_command_lists_them(tmp_path, store, seed_path):
     path.write_bytes(seed_path.read_bytes())
     doc = store.open_article(load_article(path))
     store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
-    path.write_text(path.read_text().replace("unfazed", "unmoved"))
+    first = doc.article.paragraphs[0].sentences[0].text
+    path.write_text(path.read_text().replace(first, "Moscow shrugged."))  # rewritten: orphan
     store.open_article(load_article(path))
     result = run_tui("orphans", "--db", str(store.path))
     assert "claim\tRussia is unfazed" in result.stdout and "1 orphan(s)" in result.stderr
     export = run_tui("export", "--db", str(store.path))
     row = list(csv.DictReader(io.StringIO(export.stdout)))[0]
-    assert (row["paragraph"], row["sentence"]) == ("", "")
+    assert (row["paragraph"], row["sentence"], row["anchor"]) == ("", "", "orphan")
 
 
 def test_tui_db_environment_variable(tmp_path, store, seed_doc):

@@ -151,11 +151,13 @@ def test_newer_schema_is_refused_and_unchanged(tmp_path):
 
 
 def test_moved_article_keeps_its_annotations(tmp_path, store, seed_path):
-    doc = store.open_article(load_article(seed_path))
+    first = tmp_path / "story.txt"
+    first.write_bytes(seed_path.read_bytes())
+    doc = store.open_article(load_article(first))
     store.tag(doc, 4, sentence(doc, 4, 1), "quote")
     moved = tmp_path / "elsewhere" / "renamed.txt"
     moved.parent.mkdir()
-    moved.write_bytes(seed_path.read_bytes())
+    first.rename(moved)  # a copy of a file that is still there keeps the old path
     again = store.open_article(load_article(moved))
     assert again.id == doc.id
     assert store.db.execute("SELECT path FROM articles").fetchone()[0] == str(moved.resolve())
@@ -172,7 +174,8 @@ def test_edited_article_reattaches_by_text_and_keeps_orphans(tmp_path, store, se
     store.tag(doc, 3, sentence(doc, 3, 1), "claim")
     # The editor inserts a paragraph at the top and rewrites paragraph 3.
     edited = text.replace("Russia is unfazed", "A new lead paragraph.\n\nRussia is unfazed")
-    edited = edited.replace("M. Elaine Bunn, a deputy", "Elaine Bunn, a deputy")
+    old = sentence(doc, 3, 1).text
+    edited = edited.replace(old, "Washington has said nothing more about it since.")
     path.write_text(edited, encoding="utf-8")
     doc2 = store.open_article(load_article(path))
     assert doc2.id == doc.id and (doc2.reanchored, doc2.orphaned) == (1, 1)

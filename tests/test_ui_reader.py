@@ -211,8 +211,9 @@ async def test_export_key_writes_only_this_article(tmp_path, seed_path, monkeypa
         await settle(pilot)
         await press(pilot, "c", "e")
         files = list((tmp_path / "exports").glob("*.csv"))
-        assert [f.name for f in files] == [
-            "Russia-Unfazed-By-Suspension-of-Antimissile-Talks-with-U-S.csv"]
+        uid = app.screen.doc.uid
+        assert len(uid) == 8 and [f.name for f in files] == [
+            f"Russia-Unfazed-By-Suspension-of-Antimissile-Talks-with-U.S-{uid}.csv"]
         rows = list(csv.DictReader(files[0].open(encoding="utf-8", newline="")))
         assert [(r["paragraph"], r["label"]) for r in rows] == [("1", "claim")]
         assert messages(app)[-1] == f"Exported 1 annotation(s) to {files[0]}"
@@ -222,7 +223,7 @@ def test_export_file_names_cannot_escape():
     assert safe_file_stem("../../x") == "x"
     assert safe_file_stem("/etc/passwd") == "etc-passwd"
     assert safe_file_stem("..") == "article"
-    assert safe_file_stem("Café “news”: 1/2") == "Cafe-news-1-2"
+    assert safe_file_stem("Café “news”: 1/2") == "Café-“news”-1-2"
 
 
 async def test_search_and_next_previous_match(app_on_seed):

@@ -1,13 +1,17 @@
 """The ``tui`` command line: read, parse, export, import, orphans.
 
 Every failure a user can cause (a bad path, a foreign database) ends with one
-line on stderr and exit status 2, never a traceback.
+line on stderr and exit status 2, never a traceback. Text from outside
+(file names, article text, database cells) goes through
+:func:`tui.text.safe.printable` before it reaches a terminal.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -15,7 +19,16 @@ import click
 from click_default_group import DefaultGroup
 
 from .text import ArticleError, load_article
+from .text.safe import printable
 from .text.to_json import article_to_dict, article_to_lines
+
+# Paths as given, with no click checks: click's own (exists, readable,
+# dir_okay) print a four-line usage block; ours say what is wrong in one line.
+PATH = click.Path(path_type=Path, readable=False)
+
+# Characters json.dumps(ensure_ascii=False) leaves raw (it escapes only
+# U+0000-U+001F): DEL, the C1 controls and the bidi controls.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 def bundled_seeds() -> Path:
     """The sample articles: seeds/ in a source checkout, else those in the wheel."""
@@ -24,28 +37,74 @@ def bundled_seeds() -> Path:
 
 
 def fail(message: str) -> None:
-    """Print one line on stderr and exit with status 2."""
-    click.echo(f"tui: {message}", err=True)
+    """Print one line on stderr and exit with status 2.
+
+    The message usually holds a path or text from outside: control
+    characters (a newline or ESC in a file name) are shown as visible
+    symbols, so it stays one inert line.
+    """
+    click.echo(f"tui: {printable(message)}", err=True)
     sys.exit(2)
 
 
 def warn(lines: list[str] | tuple[str, ...]) -> None:
-    """Show warnings (such as a non-UTF-8 file) on stderr."""
+    """Show warnings (such as a non-UTF-8 file) on stderr, one line each."""
     for line in lines:
-        click.echo(f"tui: warning: {line}", err=True)
+        click.echo(f"tui: warning: {printable(line)}", err=True)
 
 
-@click.group(cls=DefaultGroup, default="read", default_if_no_args=True)
+def json_for_terminal(data) -> str:
+    """``data`` as indented JSON with every control character escaped.
+
+    json.dumps escapes U+0000-U+001F; DEL, C1 and bidi controls are escaped
+    here too. They can only occur inside strings, so ``\\uXXXX`` there is
+    valid JSON for the same value.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _Group(DefaultGroup):
+    """The default group; `tui --db X` with nothing after opens the reader too."""
+
+    def parse_args(self, ctx, args):
+        # DefaultGroup inserts `read` only when there are no arguments at
+        # all; after the group's own --db there may be nothing left either.
+        if self.default_if_no_args and args and _only_db_options(args):
+            args = [*args, self.default_cmd_name]
+        return super().parse_args(ctx, args)
+
+
+def _only_db_options(args: list[str]) -> bool:
+    """True if ``args`` is nothing but `--db VALUE` / `--db=VALUE` pairs."""
+    index = 0
+    while index < len(args):
+        if args[index] == "--db" and index + 1 < len(args):
+            index += 2
+        elif args[index].startswith("--db="):
+            index += 1
+        else:
+            return False
+    return True
+
+
+@click.group(cls=_Group, default="read", default_if_no_args=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", type=PATH, default=None,
+              help="Annotation database for every command (default: $TUI_DB or "
+                   "./annotations.db); a command's own --db wins.")
 @click.version_option(package_name="tui-annotate", prog_name="tui")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context, db_path: Path | None) -> None:
     """Read news articles and tag each sentence as claim, quote or background.
 
     With no command, `tui [PATH]` opens the reader (same as `tui read`).
     """
+    ctx.obj = {"db": db_path}
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=PATH)
 @click.option("--text", "as_text", is_flag=True, help="One sentence per line as P.S<TAB>text.")
 def parse(file: Path, as_text: bool) -> None:
     """Print FILE parsed into paragraphs and sentences (JSON by default)."""
@@ -55,21 +114,56 @@ def parse(file: Path, as_text: bool) -> None:
         fail(str(exc))
     warn(article.warnings)
     if as_text:
+        # One line per sentence: a control character in the text must not
+        # act on the terminal (sentences hold no tab or newline, so the
+        # P.S<TAB>text layout is unchanged).
         for line in article_to_lines(article):
-            click.echo(line)
+            number, tab, text = line.partition("\t")
+            click.echo(f"{number}{tab}{printable(text)}")
     else:
-        click.echo(json.dumps(article_to_dict(article), ensure_ascii=False, indent=2))
+        click.echo(json_for_terminal(article_to_dict(article)))
+
+
+def _db_from_group(ctx: click.Context, _param, value: Path | None) -> Path | None:
+    """A command's --db, else the one given before the command (`tui --db X cmd`)."""
+    if value is not None:
+        return value
+    return (ctx.find_root().obj or {}).get("db")
 
 
 def db_option(func):
-    """The --db option every command shares (TUI_DB overrides the default)."""
+    """The --db option every command shares (TUI_DB overrides the default).
+
+    No click checks on the path (they print a usage block): the store's
+    check_database says what is wrong in one line.
+    """
     return click.option(
         "--db",
         "db_path",
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=PATH,
         default=None,
+        callback=_db_from_group,
         help="Annotation database (default: $TUI_DB or ./annotations.db).",
     )(func)
+
+
+def existing_db(db_path: Path | None) -> Path:
+    """The database a read-only command reads: it must exist; never created.
+
+    Path-level and header checks as for every command; a missing database
+    is one line and exit 2 (a command that only reads has nothing to show).
+    """
+    from .store import StoreError, check_database, default_db_path
+    from .text.paths import is_missing
+
+    db = db_path or default_db_path()
+    try:
+        check_database(db)
+    except StoreError as exc:
+        fail(str(exc))
+    if is_missing(db):
+        fail(f"{db}: no such database (nothing has been tagged with it yet)")
+    return db
 
 
 def open_store(db_path: Path | None):
@@ -86,7 +180,7 @@ def open_store(db_path: Path | None):
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
               show_default=True, help="CSV for spreadsheets, JSONL for lossless exchange.")
-@click.option("--article", "article_file", type=click.Path(path_type=Path),
+@click.option("--article", "article_file", type=PATH,
               help="Only this article file's annotations.")
 @click.option("--label", type=click.Choice(["claim", "quote", "background"]),
               help="Only annotations with this label.")
@@ -131,9 +225,13 @@ def _article_id_for(conn, article_file: Path) -> int:
         article = load_article(article_file)
     except ArticleError as exc:
         fail(str(exc))
+    from .store.identity import file_hash
+
+    # The file's identity (header and body) first: two wire copies share a body.
+    digest = file_hash(article)
     rows = conn.execute(
-        "SELECT id FROM articles WHERE content_hash = ? OR path = ? ORDER BY content_hash = ? DESC",
-        [article.content_hash, str(article_file.resolve()), article.content_hash],
+        "SELECT id FROM articles WHERE file_hash = ? OR path = ? ORDER BY file_hash = ? DESC",
+        [digest, str(article_file.resolve()), digest],
     ).fetchall()
     if not rows:
         fail(f"{article_file}: no annotations recorded for this article")
@@ -142,7 +240,7 @@ def _article_id_for(conn, article_file: Path) -> int:
 
 @main.command("import")
 @db_option
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=PATH)
 def import_command(db_path, file: Path) -> None:
     """Import annotations from a CSV or JSONL export (idempotent)."""
     from .exchange.importer import ImportFormatError, import_file
@@ -168,16 +266,63 @@ def import_command(db_path, file: Path) -> None:
 @db_option
 def orphans(db_path) -> None:
     """List annotations that no longer match a sentence of their article."""
-    store = open_store(db_path)
+    from .store.status import tags_without_file
+
+    store = open_store(existing_db(db_path))
     rows = store.orphans()
     for row in rows:
-        click.echo(f"{row['article_title']}\t{row['label']}\t{row['text']}")
+        # Cells from the database: no control character reaches the
+        # terminal, and a tab inside a cell cannot shift the columns.
+        cells = (row["article_title"], row["label"], row["text"])
+        click.echo("\t".join(printable(str(cell)) for cell in cells))
     click.echo(f"{len(rows)} orphan(s)", err=True)
+    # Tags of articles whose file is gone: kept, and listed so none is forgotten.
+    missing = tags_without_file(store)
+    for row in missing:
+        click.echo("\t".join(printable(cell) for cell in (
+            row["article_title"], row["label"], row["text"],
+            f"(file missing: {row['article_path']})")))
+    if missing:
+        click.echo(f"{len(missing)} tag(s) of articles whose file is missing", err=True)
+
+
+@main.command("status")
+@db_option
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table",
+              show_default=True, help="An aligned table, tab-separated lines, or JSON.")
+def status_command(db_path, path: Path | None, fmt: str) -> None:
+    """The library's table: PATH's articles (a folder or a file), or every article in the database.
+
+    Edited files are re-anchored first, so the counts are true; articles whose
+    file is missing are listed with their tags.
+    """
+    from .status_output import print_status
+    from .store import StoreError
+    from .store.status import collect
+
+    if path is not None and not path.exists():
+        fail(f"{path}: no such file or folder")
+    store = open_store(db_path)
+    try:
+        rows = collect(store, path)
+    except StoreError as exc:
+        fail(str(exc))
+    print_status(rows, fmt)
+
+
+def _is_folder(path: Path) -> bool:
+    """True for a folder; any error (name too long, no permission) is left
+    for load_article to put in one line."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 @main.command()
 @db_option
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=PATH)
 def read(db_path, path: Path | None) -> None:
     """Open PATH in the reader: a file opens the article, a folder the library.
 
@@ -189,8 +334,14 @@ def read(db_path, path: Path | None) -> None:
     gc.disable()
     target = path or bundled_seeds()
     article = folder = None
-    if target.is_dir():
+    if _is_folder(target):
         from .ui.screens.library import find_articles
+
+        try:
+            with os.scandir(target):
+                pass
+        except OSError as exc:
+            fail(f"{target}: cannot open this folder ({exc.strerror or exc})")
 
         if not find_articles(target):
             fail(f"{target}: no .txt articles in this folder")
@@ -207,6 +358,11 @@ def read(db_path, path: Path | None) -> None:
         check_database(db)  # a bad --db fails here, before any screen
     except StoreError as exc:
         fail(str(exc))
+    if not all(stream.isatty() for stream in (sys.stdin, sys.stdout, sys.stderr)):
+        # Textual would draw into a file or a pipe and wait for keys that
+        # never come, until killed.
+        fail("the reader needs a terminal (standard input, output and error are not "
+             "all one); for scripts use `tui parse`, `tui export` or `tui orphans`")
     from .ui.app import AnnotateApp
 
     app = AnnotateApp(db_path=db, article=article, folder=folder)

@@ -29,6 +29,9 @@ CSV_COLUMNS = (
     "article_id", "article_title", "article_date", "article_source", "article_path",
     "paragraph", "sentence", "label", "text", "note", "annotator", "created_at",
     "updated_at", "start", "end",
+    # How the tag sits on the current text (exact, moved, fuzzy, orphan):
+    # last, so earlier columns keep their positions.
+    "anchor",
 )
 # JSONL carries everything, so an import can re-find article and sentence.
 JSONL_COLUMNS = (

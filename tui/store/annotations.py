@@ -22,9 +22,11 @@ from typing import Any
 
 
 from ..text import Article, Sentence
-from .anchoring import context_around, reanchor
+from .anchor_actions import AnchorActions, has_column, is_orphan
+from .anchoring import context_around
 from .dangling import count_dangling
 from .database import StoreDatabase, open_database, write_transaction
+from .identity import file_hash, resolve
 from .labels import LABELS_BY_NAME, get_label
 from .preflight import BUSY_TIMEOUT_S, StoreError, describe_error
 
@@ -104,6 +106,7 @@ class Change:
     annotation: Annotation | None
     message: str | None = None
     skipped: bool = False
+    orphan: bool = False  # the step only touched an orphan: nothing to draw
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,12 @@ class OpenArticle:
     position: tuple[int, int]
     reanchored: int = 0
     orphaned: int = 0
+    fuzzy: int = 0
+    uid: str = ""  # short id, fixed for the article's life (export file names)
+    how: str = "known"  # how the file was recognised (tui/store/identity.py)
 
 
-class AnnotationStore:
+class AnnotationStore(AnchorActions):
     """All reads and writes of articles and annotations.
 
     A database this user cannot write opens read-only: ``read_only`` says
@@ -153,55 +159,32 @@ class AnnotationStore:
     def open_article(self, article: Article) -> OpenArticle:
         """Register ``article`` (or find it) and return its id and position.
 
-        Found by content hash first: the same text at a new path keeps its
-        annotations and the path is updated. A changed text at a known path
-        is a new version: its annotations are re-attached by sentence text,
-        and those that cannot be placed become orphans (never deleted).
+        Identity (tui/store/identity.py): the same file content (header and
+        body) anywhere is the same article (a moved file keeps its tags); a
+        changed file at a known path, or a renamed file whose body is clearly
+        a vanished article's, is that article edited: its tags, undo steps
+        and reading position are re-anchored (tui/store/anchoring.py), with
+        an anchor state each; tags that fit nowhere stay as orphans.
         """
         stamp = now()
-        path = str(Path(article.path).resolve()) if article.path else ""
         with write_transaction(self.db):
-            row = self._one("SELECT * FROM articles WHERE content_hash = ?", [article.content_hash])
-            reanchored = orphaned = 0
-            if row is None:
-                previous = self._one(
-                    "SELECT * FROM articles WHERE path = ? ORDER BY last_opened DESC LIMIT 1",
-                    [path],
-                )
-                if previous is not None:
-                    row_id = previous["id"]
-                    self.db.execute(
-                        "UPDATE articles SET content_hash = ?, title = ?, date = ?, source = ?, "
-                        "sentence_count = NULL, last_opened = ? WHERE id = ?",
-                        [article.content_hash, article.title, article.date, article.source,
-                         stamp, row_id],
-                    )
-                    self.db.execute("UPDATE article_bodies SET body = ? WHERE article_id = ?",
-                                    [article.body, row_id])
-                    reanchored, orphaned = reanchor(self.db, row_id, article)
-                    # The history points at the old text; it cannot be replayed.
-                    self.db.execute("DELETE FROM history WHERE article_id = ?", [row_id])
-                else:
-                    row_id = self.db.execute(
-                        "INSERT INTO articles (content_hash, path, title, date, source, "
-                        "first_seen, last_opened) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [article.content_hash, path, article.title, article.date,
-                         article.source, stamp, stamp],
-                    ).lastrowid
-                    self.db.execute("INSERT INTO article_bodies (article_id, body) VALUES (?, ?)",
-                                    [row_id, article.body])
-                row = self._one("SELECT * FROM articles WHERE id = ?", [row_id])
-            else:
-                self.db.execute(
-                    "UPDATE articles SET path = ?, last_opened = ? WHERE id = ?",
-                    [path, stamp, row["id"]],
-                )
+            found = resolve(self.db.conn, article, stamp, create=True)
+            row = found.row
+            # What the reader showed: its text and the article's recorded file
+            # (a copy opened elsewhere does not make the original look moved).
+            self.db.execute(
+                "UPDATE articles SET last_opened = ?, opened_hash = file_hash, opened_path = path "
+                "WHERE id = ?", [stamp, row["id"]])
+        counts = found.counts
         return OpenArticle(
             id=row["id"],
             article=article,
             position=(row["position_paragraph"], row["position_sentence"]),
-            reanchored=reanchored,
-            orphaned=orphaned,
+            reanchored=sum(counts.get(k, 0) for k in ("exact", "moved", "fuzzy")),
+            orphaned=counts.get("orphan", 0),
+            fuzzy=counts.get("fuzzy", 0),
+            uid=row["uid"],
+            how=found.how,
         )
 
     def save_position(self, doc: OpenArticle, paragraph: int, sentence: int) -> None:
@@ -371,15 +354,22 @@ class AnnotationStore:
     def _find_article(self, article: Article) -> OpenArticle:
         """open_article for a read-only database: find it, write nothing.
 
-        Only a content-hash match is used: a changed text would need its
-        annotations re-placed, which is a write. Unknown: id 0 (no tags).
+        Only an exact match of the file's identity (m003's file_hash; the
+        body's hash in a database not yet migrated) is used: a changed text
+        would need its annotations re-placed, which is a write. Unknown:
+        id 0 (no tags).
         """
-        row = self._one("SELECT id, position_paragraph, position_sentence FROM articles "
-                        "WHERE content_hash = ?", [article.content_hash])
+        if has_column(self.db.conn, "articles", "file_hash"):
+            row = self._one("SELECT id, position_paragraph, position_sentence, uid FROM articles "
+                            "WHERE file_hash = ?", [file_hash(article)])
+        else:
+            row = self._one("SELECT id, position_paragraph, position_sentence, '' AS uid "
+                            "FROM articles WHERE content_hash = ?", [article.content_hash])
         if row is None:
             return OpenArticle(id=0, article=article, position=(1, 1))
         return OpenArticle(id=row["id"], article=article,
-                           position=(row["position_paragraph"], row["position_sentence"]))
+                           position=(row["position_paragraph"], row["position_sentence"]),
+                           uid=row["uid"] or "")
 
     def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
         rows = self.db.execute_returning_dicts(sql, params)
@@ -432,6 +422,8 @@ class AnnotationStore:
                 return None
             left = json.loads((step["after"] if undo else step["before"]) or "null")
             target = json.loads((step["before"] if undo else step["after"]) or "null")
+            if is_orphan(left) or is_orphan(target):  # the anchors screen's steps
+                return self._replay_orphan(doc, step, left, target, undo)
             start, end = step["start"], step["end"]
             current = self._annotation_on(doc, start, end)
             if _state(current) != _state(left):
@@ -519,7 +511,7 @@ def _boundary(method: Any, read_only_variant: str | None = None) -> Any:
 
 # Every public method, including ones added later, gets the boundary: no
 # sqlite3.Error reaches the UI or the CLI.
-for _name, _method in list(vars(AnnotationStore).items()):
+for _name, _method in [*vars(AnchorActions).items(), *vars(AnnotationStore).items()]:
     if callable(_method) and not _name.startswith("_"):
         setattr(AnnotationStore, _name, _boundary(
             _method, "_find_article" if _name == "open_article" else None))

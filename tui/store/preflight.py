@@ -16,11 +16,13 @@ import os
 import sqlite3
 from pathlib import Path
 
+from ..text.paths import PathError, check_regular_file, show_path
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATION_SET = "tui"
 # Every migration this version knows, in order; tests/test_store.py checks
 # this against tui/store/schema.py.
-KNOWN_MIGRATIONS = ("m001_initial", "m002_history_by_sentence")
+KNOWN_MIGRATIONS = ("m001_initial", "m002_history_by_sentence", "m003_identity_anchor")
 # How long a write waits for another program's transaction before giving up.
 # 15 s: long enough to outwait a sync tool or a second window, short enough
 # that the user hears "not saved" in the same minute (tests assert it).
@@ -135,12 +137,17 @@ def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_S,
 
 def check_database(path: Path) -> None:
     """Refuse a folder, a foreign file or a newer database; never writes."""
-    if path.is_dir():
-        raise StoreError(f"{path}: is a directory, not a database")
-    if not path.exists():
+    # Path level first, with stat only: a FIFO would block open() forever, a
+    # device never ends; a name too long or a folder the user may not enter
+    # is one line, not a traceback.
+    try:
+        found = check_regular_file(path, "a database", missing_ok=True)
+    except PathError as exc:
+        raise StoreError(str(exc)) from None
+    if found is None:
         parent = path.parent
         if not parent.is_dir():
-            raise StoreError(f"{path}: folder {parent} does not exist")
+            raise StoreError(f"{show_path(path)}: folder {show_path(parent)} does not exist")
         return
     try:
         with path.open("rb") as handle:

@@ -156,3 +156,93 @@ def m002_history_by_sentence(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'unknown label'); END
         """
     )
+
+
+@MIGRATIONS()
+def m003_identity_anchor(db: Database) -> None:
+    """Identity by the whole file, anchor states, stable short ids.
+
+    ``articles.content_hash`` loses its UNIQUE (one body may now be several
+    articles: the same wire copy under two headlines); ``file_hash`` (header
+    and body) becomes the unique identity, ``uid`` a short id that never
+    changes (export file names); ``opened_hash``/``opened_path`` record what
+    the reader last showed (file state: edited, moved). Annotations get
+    ``anchor`` (exact, moved, fuzzy, orphan), the text and place a fuzzy or
+    orphaned tag had (``old_text``, ``old_position``). Every row is kept.
+    """
+    from .identity import file_hash_of, new_uid
+
+    _drop_unique_content_hash(db)
+    conn = db.conn
+    for column in ("file_hash TEXT", "uid TEXT", "opened_hash TEXT", "opened_path TEXT"):
+        conn.execute(f"ALTER TABLE articles ADD COLUMN {column}")
+    rows = conn.execute(
+        "SELECT ar.id, ar.title, ar.date, ar.source, ar.path, b.body FROM articles ar "
+        "LEFT JOIN article_bodies b ON b.article_id = ar.id").fetchall()
+    uids: set[str] = set()
+    for row_id, title, date, source, path, body in rows:
+        uid = new_uid()
+        while uid in uids:
+            uid = new_uid()
+        uids.add(uid)
+        digest = file_hash_of(title, date, source, body or "", path)
+        conn.execute("UPDATE articles SET file_hash = ?, uid = ?, opened_hash = ?, "
+                     "opened_path = path WHERE id = ?", [digest, uid, digest, row_id])
+    conn.execute("CREATE UNIQUE INDEX articles_file_hash ON articles(file_hash)")
+    conn.execute("CREATE UNIQUE INDEX articles_uid ON articles(uid)")
+    conn.execute("CREATE INDEX articles_content_hash ON articles(content_hash)")
+    conn.execute("ALTER TABLE annotations ADD COLUMN anchor TEXT NOT NULL DEFAULT 'exact' "
+                 "CHECK (anchor IN ('exact', 'moved', 'fuzzy', 'orphan'))")
+    conn.execute("ALTER TABLE annotations ADD COLUMN old_text TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE annotations ADD COLUMN old_position TEXT NOT NULL DEFAULT ''")
+    conn.execute("UPDATE annotations SET anchor = 'orphan' WHERE paragraph IS NULL")
+
+
+def _drop_unique_content_hash(db: Database) -> None:
+    """Rebuild ``articles`` without UNIQUE on content_hash, keeping every row.
+
+    SQLite cannot drop an inline UNIQUE, and with foreign keys on (they are,
+    and a PRAGMA cannot change inside the migration's transaction) dropping
+    ``articles`` would cascade into the tags. So the tables that reference it
+    are copied aside and dropped first, then ``articles`` is rebuilt, then
+    they come back from their own CREATE statements (whatever earlier
+    migrations made them), with their indexes, and the views.
+    """
+    conn = db.conn
+    master = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                          "WHERE sql IS NOT NULL").fetchall()
+    children = [name for kind, name, _t, sql in master
+                if kind == "table" and name != "articles" and "REFERENCES articles" in sql]
+    views = [sql for kind, _n, _t, sql in master if kind == "view"]
+    # Triggers go with their tables when those are dropped: made again at the end.
+    triggers = [sql for kind, _n, table, sql in master
+                if kind == "trigger" and table in (*children, "articles")]
+    indexes = {table: [sql for kind, _n, t, sql in master if kind == "index" and t == table]
+               for table in [*children, "articles"]}
+    tables = {name: sql for kind, name, _t, sql in master if kind == "table"}
+    for _kind, name, _t, _sql in master:
+        if _kind == "view":
+            conn.execute(f'DROP VIEW "{name}"')
+    for child in children:
+        conn.execute(f'CREATE TEMP TABLE "keep_{child}" AS SELECT * FROM "{child}"')
+        conn.execute(f'DROP TABLE "{child}"')
+    old_sql = tables["articles"]
+    new_sql = old_sql.replace("content_hash TEXT NOT NULL UNIQUE", "content_hash TEXT NOT NULL")
+    if new_sql == old_sql:
+        raise RuntimeError("m003: articles.content_hash is not as m001 made it")
+    columns = ", ".join(f'"{r[1]}"' for r in conn.execute("PRAGMA table_info(articles)"))
+    conn.execute(new_sql.replace("CREATE TABLE articles", "CREATE TABLE articles_new", 1))
+    conn.execute(f"INSERT INTO articles_new ({columns}) SELECT {columns} FROM articles")
+    conn.execute("DROP TABLE articles")
+    conn.execute("ALTER TABLE articles_new RENAME TO articles")
+    for child in children:
+        conn.execute(tables[child])
+        conn.execute(f'INSERT INTO "{child}" SELECT * FROM temp."keep_{child}"')
+        conn.execute(f'DROP TABLE temp."keep_{child}"')
+    for sql in [s for table in indexes.values() for s in table]:
+        conn.execute(sql)
+    for sql in [*views, *triggers]:
+        conn.execute(sql)
+    problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise RuntimeError(f"m003: {len(problems)} row(s) lost their article")

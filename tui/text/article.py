@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .dates import looks_like_date, normalise_date
 from .decode import read_text
-from .segment import split_sentences
+from .segment import split_sentences, splitter_warning
 
 # Horizontal white space other than the plain space, folded to a space.
 _OTHER_SPACES = "\t\f\v\u00a0"
@@ -74,7 +74,19 @@ class Article:
     body: str
     paragraphs: tuple[Paragraph, ...]
     trailer: str = ""
-    warnings: tuple[str, ...] = field(default=())
+    file_warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """One line per thing the user should know: the file's (not UTF-8),
+        then the splitter's (blingfire could not load: a simpler rule splits).
+
+        The splitter is checked here, not at load time, so opening an article
+        does not wait for blingfire's import; read it when sentences are about
+        to be split anyway.
+        """
+        extra = splitter_warning()
+        return (*self.file_warnings, extra) if extra else self.file_warnings
 
     @cached_property
     def content_hash(self) -> str:
@@ -131,7 +143,7 @@ def _build(paragraphs: list[str], path: str, title: str, date: str, source: str,
         body=body,
         paragraphs=tuple(built),
         trailer=trailer,
-        warnings=tuple(warnings or ()),
+        file_warnings=tuple(warnings or ()),
     )
 
 

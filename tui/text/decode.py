@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .paths import MAX_ARTICLE_BYTES, PathError, read_regular_file, show_path
+
 
 class ArticleError(Exception):
     """A file that cannot be read as an article; the message names the path."""
@@ -15,19 +17,20 @@ def read_text(path: Path) -> tuple[str, list[str]]:
     UTF-8 (with or without BOM) is read as is. Anything else is decoded as
     cp1252, the usual encoding of such files, falling back to latin-1 for
     the five bytes cp1252 leaves undefined, and a warning says so.
+
+    Only a regular file of at most ``MAX_ARTICLE_BYTES`` is read (see
+    :mod:`tui.text.paths`); messages show the path with control characters
+    made visible.
     """
-    if not path.exists():
-        raise ArticleError(f"{path}: no such file")
-    if path.is_dir():
-        raise ArticleError(f"{path}: is a directory, not an article file")
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        data = read_regular_file(path, "an article file", MAX_ARTICLE_BYTES)
+    except PathError as exc:
+        raise ArticleError(str(exc)) from None
+    shown = show_path(path)
     if not data.strip():
-        raise ArticleError(f"{path}: is empty")
+        raise ArticleError(f"{shown}: is empty")
     if b"\x00" in data:
-        raise ArticleError(f"{path}: looks like a binary file (it contains NUL bytes)")
+        raise ArticleError(f"{shown}: looks like a binary file (it contains NUL bytes)")
     warnings: list[str] = []
     try:
         text = data.decode("utf-8-sig")
@@ -38,6 +41,6 @@ def read_text(path: Path) -> tuple[str, list[str]]:
         except UnicodeDecodeError:
             text = data.decode("latin-1")
             encoding = "latin-1"
-        warnings.append(f"{path}: not valid UTF-8; decoded as {encoding}")
+        warnings.append(f"{shown}: not valid UTF-8; decoded as {encoding}")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, warnings

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+from .fallback_split import FALLBACK_WARNING, fallback_cuts
+
 Span = tuple[int, int]
 
 # A list marker on its own: "1.", "1.)", "a.", "• 9.", "⁃10.", "(2)".
@@ -61,21 +63,45 @@ def _split_cached(paragraph: str) -> tuple[Span, ...]:
 
 @cache
 def _blingfire():
+    """The blingfire module, or None where it cannot load (then the pure-
+    Python splitter in fallback_split.py is used, with a warning)."""
     # Imported on first use: blingfire pulls in numpy (~0.25 s), which
     # commands that never split a sentence (export, --help) need not pay.
-    import blingfire
-
+    try:
+        import blingfire
+    except (ImportError, OSError):  # no x86-64 binary for this machine
+        return None
     return blingfire
+
+
+_call_failed = False
+
+
+def splitter_warning() -> str | None:
+    """One line for the user if sentences come from the fallback splitter.
+
+    Loads blingfire if it was not yet loaded (so call it when sentences are
+    about to be split anyway).
+    """
+    return FALLBACK_WARNING if _call_failed or _blingfire() is None else None
 
 
 def _blingfire_cuts(text: str) -> set[int]:
     """Positions where blingfire starts a new sentence (never 0)."""
+    global _call_failed
+    module = None if _call_failed else _blingfire()
+    if module is None:
+        return fallback_cuts(text)
     try:
-        _, offsets = _blingfire().text_to_sentences_and_offsets(text)
+        _, offsets = module.text_to_sentences_and_offsets(text)
     except (AssertionError, ValueError, UnicodeError):
         # blingfire refuses some inputs (NUL bytes, odd code points): fall back
         # to one sentence rather than lose the paragraph.
         return set()
+    except (OSError, AttributeError):
+        # The library loaded but cannot run here: use the fallback from now on.
+        _call_failed = True
+        return fallback_cuts(text)
     return {start for start, _ in offsets if start > 0}
 
 

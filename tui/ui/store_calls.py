@@ -47,6 +47,10 @@ class StoreCalls:
         # the user's writes (touched on the UI thread only).
         self.outstanding = 0
         self.writes_pending = 0
+        # Held while a call runs: code that must use the store on the UI
+        # thread (a rare review screen) takes it too, so the connection is
+        # never used by two threads at once.
+        self.lock = threading.Lock()
 
     def start(self) -> None:
         """Start the store thread (call on the UI thread, inside the app's loop)."""
@@ -104,7 +108,8 @@ class StoreCalls:
                 return
             job, args, done, failed, what, needs_store, quiet, write = item
             try:
-                result = job(self._app.store, *args) if needs_store else job(*args)
+                with self.lock:
+                    result = job(self._app.store, *args) if needs_store else job(*args)
             except STORE_FAILURES as exc:
                 self._deliver(self._failure, exc, failed, None if quiet else what, write)
             except Exception as exc:  # a bug: let Textual show it, as a worker would

@@ -1,4 +1,10 @@
-"""The library: the articles of a folder, with their tagging progress."""
+"""The library: the articles of a folder, with their tagging progress.
+
+Rows come from tui/store/status.py, the same code as ``tui status``: edited
+files are re-anchored while the folder is scanned, so tagged counts are true
+before an article is opened; articles recorded in this folder whose file is
+gone are listed too (state "missing", their tags kept).
+"""
 
 from __future__ import annotations
 
@@ -13,20 +19,24 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ...text import Article, ArticleError, load_article
+from ...store.status import StatusRow, collect, file_status, refresh
+from ...store.status import find_articles as find_articles  # noqa: PLC0414  (cli imports it here)
+from ...text import ArticleError, load_article
 from ...text.safe import printable
+
+
+TITLE_WIDTH = 44
 
 
 @dataclass
 class _Entry:
     path: Path
-    article: Article | None
-    error: str = ""
+    row: StatusRow
 
-
-def find_articles(folder: Path) -> list[Path]:
-    """The ``.txt`` files below ``folder``, sorted by path."""
-    return sorted(p for p in folder.rglob("*.txt") if p.is_file())
+    @property
+    def openable(self) -> bool:
+        """True if the entry has a readable file."""
+        return self.row.state not in ("missing", "unreadable")
 
 
 class LibraryScreen(Screen):
@@ -48,7 +58,10 @@ class LibraryScreen(Screen):
         yield Static(Content.from_markup("[b]Library[/b]  [dim]$folder[/dim]", folder=printable(str(self.folder))),
                      id="library-header")
         table: DataTable = DataTable(id="library", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Title", "Date", "Source", "Tagged", "Last opened")
+        # The title is cut at a fixed width so that the file state and last
+        # opened columns stay in view on an 80-120 column terminal.
+        table.add_column("Title", width=TITLE_WIDTH)
+        table.add_columns("Date", "Source", "Tagged", "Fuzzy/orphans", "File", "Last opened")
         yield table
         yield Static(Content("Loading articles…"), id="library-status")
         yield Footer()
@@ -63,22 +76,24 @@ class LibraryScreen(Screen):
         if self.entries:
             # After the reader's last writes have landed on the store thread.
             self.app.store_calls.call(lambda: None, quiet=True, needs_store=False,
-                                      done=lambda _: self._fill())
+                                      done=lambda _: self._refresh())
+
+    @work(thread=True, exclusive=True, group="library-refresh")
+    def _refresh(self) -> None:
+        # Articles opened for the first time now have a record: look them up.
+        for entry in self.entries:
+            if entry.row.article_id is None and entry.row.state == "new":
+                entry.row = file_status(self.store, entry.path)
+        refresh(self.store, [entry.row for entry in self.entries])
+        self.app.call_from_thread(self._fill)
 
     @work(thread=True, exclusive=True)
     def _scan(self) -> None:
         self.store = self.app.get_store()
-        paths = find_articles(self.folder)
-        entries = []
-        for number, path in enumerate(paths, start=1):
-            try:
-                article = load_article(path)
-                article.sentence_count()  # split now, off the UI thread
-                entries.append(_Entry(path, article))
-            except ArticleError as exc:
-                entries.append(_Entry(path, None, str(exc)))
-            if number % 10 == 0:
-                self.app.call_from_thread(self._progress, number, len(paths))
+        rows = collect(self.store, self.folder,
+                       progress=lambda done, total: self.app.call_from_thread(
+                           self._progress, done, total))
+        entries = [_Entry(Path(row.path), row) for row in rows]
         self.app.call_from_thread(self._loaded, entries)
 
     def _progress(self, done: int, total: int) -> None:
@@ -87,7 +102,7 @@ class LibraryScreen(Screen):
     def _loaded(self, entries: list[_Entry]) -> None:
         self.entries = entries
         self._fill()
-        if self.app.open_single and len(entries) == 1 and entries[0].article is not None:
+        if self.app.open_single and len(entries) == 1 and entries[0].openable:
             self.app.open_single = False
             self.open_entry(entries[0])
 
@@ -95,21 +110,19 @@ class LibraryScreen(Screen):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
-        summaries = self.store.article_summaries()
         for entry in self.entries:
-            article = entry.article
-            if article is None:
-                table.add_row(Text(printable(entry.path.name)), Text(""), Text(""), Text(""),
-                              Text(printable(entry.error), style="red"))
-                continue
-            summary = summaries.get(article.content_hash, {})
-            total = article.sentence_count()
-            tagged = summary.get("tagged", 0)
-            opened = (summary.get("last_opened") or "never")[:16].replace("T", " ")
+            item = entry.row
+            opened = (item.last_opened or "never")[:16].replace("T", " ")
+            total = "?" if item.sentences is None else str(item.sentences)
+            tagged = sum(item.tagged.values())
+            unsettled = f"{item.fuzzy}/{item.orphans}" if item.fuzzy or item.orphans else ""
+            state = Text(printable(item.error or item.state),
+                         style="red" if not entry.openable else "")
             # Text cells: titles are data, never markup.
-            table.add_row(Text(printable(article.title)), Text(printable(article.date)),
-                          Text(printable(article.source)),
-                          Text(f"{tagged}/{total}", justify="right"), Text(opened))
+            table.add_row(Text(printable(item.title), no_wrap=True, overflow="ellipsis"), Text(printable(item.date)),
+                          Text(printable(item.outlet)),
+                          Text(f"{tagged}/{total}", justify="right"),
+                          Text(unsettled, justify="right"), state, Text(opened))
         if self.entries:
             table.move_cursor(row=min(row, len(self.entries) - 1))
         count = len(self.entries)
@@ -129,6 +142,11 @@ class LibraryScreen(Screen):
 
     def open_entry(self, entry: _Entry) -> None:
         """Open one entry in the reader (re-read: the file may have changed)."""
+        if entry.row.state == "missing":
+            self.notify(f"{printable(entry.row.title)}: its file is gone ({printable(entry.row.path)}); "
+                        "its tags are kept (tui status, tui export).", severity="warning",
+                        markup=False)
+            return
         try:
             article = load_article(entry.path)
         except ArticleError as exc:

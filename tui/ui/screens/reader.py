@@ -77,6 +77,7 @@ class ReaderScreen(Screen):
         Binding("y", "copy_sentence", "Copy"),
         Binding("Y", "copy_quotes", "Copy quotes", show=False),
         Binding("e", "export", "Export"),
+        Binding("o", "anchors", "Fuzzy/orphan tags", show=False),
         Binding("slash", "search", "Search"),
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
@@ -206,8 +207,10 @@ class ReaderScreen(Screen):
         self._position_saved = tuple(doc.position)
         for warning in doc.article.warnings:
             self._say(warning, severity="warning")
-        if doc.orphaned:
-            self._say(f"{doc.orphaned} annotation(s) no longer match the text: see `tui orphans`.",
+        fuzzy = getattr(doc, "fuzzy", 0)
+        if doc.orphaned or fuzzy:
+            self._say(f"The text changed: {doc.orphaned} tag(s) no longer match it, "
+                      f"{fuzzy} were placed on an edited sentence. Press o to review them.",
                       severity="warning")
         self._update_status()
         self._count_sentences()
@@ -503,6 +506,11 @@ class ReaderScreen(Screen):
             return
         if change is None:
             self._say("Nothing to undo" if undo else "Nothing to redo")
+        elif getattr(change, "orphan", False):  # an orphan has no sentence to draw on
+            if change.skipped:
+                self._say(change.message or "changed elsewhere; skipped", severity="warning")
+            else:
+                self._say("Orphaned tag restored or removed: o lists them.")
         else:
             label = change.annotation.label if change.annotation else None
             self.view.set_label(change.start, change.end, label)  # its tag now, either way
@@ -607,7 +615,7 @@ class ReaderScreen(Screen):
         exports, title, doc = self.exports, self.article.title, self.doc
 
         def export(store):
-            path = export_path(exports, title)
+            path = export_path(exports, title, doc.uid or str(doc.id))
             with atomic_text_output(path) as out:
                 count = write_csv(store.db, out, article_id=doc.id)
             return path, count
@@ -615,6 +623,16 @@ class ReaderScreen(Screen):
         self.calls.call(export, write=True, what="Export failed",
                         done=lambda result: self._say(
                             f"Exported {result[1]} annotation(s) to {result[0]}"))
+
+    def action_anchors(self) -> None:
+        """List this article's fuzzy and orphaned tags: accept, re-attach, delete."""
+        if self.doc is None:
+            self._say("Still opening the database…" if not self._open_failed
+                      else "No tags: the database is not open.")
+            return
+        from .anchors import AnchorsScreen
+
+        self.app.push_screen(AnchorsScreen(self), lambda _: self._update_status())
 
     # -- search -----------------------------------------------------------
 

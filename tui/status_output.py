@@ -1,0 +1,69 @@
+"""Printing ``tui status`` rows: an aligned table, TSV or JSON.
+
+Text from files and the database goes through ``printable()`` before it
+reaches the terminal (table and TSV); JSON escapes control characters itself.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import click
+
+from .store.labels import LABELS
+from .text.safe import printable
+
+HEADER = ("title", "outlet", "date", "path", "sentences", *(label.name for label in LABELS),
+          "fuzzy", "orphans", "state", "last_opened")
+MAX_TITLE = 40
+
+
+def cells(row) -> list[str]:
+    """A row's cells as text, in HEADER order."""
+    opened = row.last_opened[:16].replace("T", " ") if row.last_opened else "never"
+    return [row.title, row.outlet, row.date, row.path,
+            "" if row.sentences is None else str(row.sentences),
+            *(str(row.tagged.get(label.name, 0)) for label in LABELS),
+            str(row.fuzzy), str(row.orphans), row.state, opened]
+
+
+def width(text: str) -> int:
+    """Terminal cells taken by ``text`` (wide East Asian characters count two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` cells, with an ellipsis when cut."""
+    if width(text) <= limit:
+        return text
+    out, used = [], 0
+    for char in text:
+        used += width(char)
+        if used > limit - 1:
+            break
+        out.append(char)
+    return "".join(out) + "…"
+
+
+def print_status(rows, fmt: str) -> None:
+    """Echo ``rows`` in ``fmt`` (table, tsv or json)."""
+    if fmt == "json":
+        click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
+        return
+    table = [[printable(cell) for cell in cells(row)] for row in rows]
+    if fmt == "tsv":
+        click.echo("\t".join(HEADER))
+        for line in table:
+            click.echo("\t".join(line))
+        return
+    table = [[clip(line[0], MAX_TITLE), *line[1:]] for line in table]
+    widths = [max([width(h)] + [width(line[i]) for line in table]) for i, h in enumerate(HEADER)]
+    numeric = {HEADER.index(n) for n in ("sentences", *(l.name for l in LABELS), "fuzzy", "orphans")}
+    for line in [list(HEADER), *table]:
+        padded = [(" " * (widths[i] - width(c)) + c) if i in numeric else c + " " * (widths[i] - width(c))
+                  for i, c in enumerate(line)]
+        click.echo("  ".join(padded).rstrip())
+    missing = sum(1 for row in rows if row.state == "missing")
+    click.echo(f"{len(rows)} article(s)" + (f", {missing} with no file (tags kept)" if missing else ""),
+               err=True)

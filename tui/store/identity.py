@@ -1,0 +1,205 @@
+"""Which stored article a file is: its content, header included.
+
+* The **file hash** (``articles.file_hash``, unique) is the SHA-256 of the
+  normalised whole file: date, headline and outlet as read from the file,
+  then the body. The same wire story under another headline, outlet or date
+  is another article, with its own tags and position.
+* A file found under a new path with a known file hash is that article,
+  moved or renamed (the path is updated).
+* A file at a known path with a new hash is that article, edited: its tags
+  are re-anchored (:mod:`tui.store.anchoring`).
+* A file with a new path *and* a new hash is an earlier article, renamed and
+  edited, only when it is clearly the same text: rapidfuzz's ratio of the
+  bodies is at least :data:`RENAME_SIMILARITY` (out of 100), compared only
+  with articles whose recorded file is gone (a second copy of a file that
+  still exists is never taken for it). Otherwise it is a new article, and
+  the old one keeps its tags, listed as "missing" by ``tui status``.
+
+``articles.content_hash`` stays the hash of the body alone (exports carry it
+as ``article_hash``; offsets point into the body).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from ..text import Article
+
+# Bodies this similar (rapidfuzz ratio, 0-100) are one article renamed and
+# edited. 80 keeps a story with a few sentences rewritten or added (the bench's
+# edits score 93-99) and refuses two stories of one outlet (30-60 on Wikinews).
+RENAME_SIMILARITY = 80.0
+# Above this many characters, compare lists of paragraphs rather than
+# characters (ratio is quadratic/64 in the lengths).
+CHARACTER_LIMIT = 200_000
+
+
+def header_title(title: str, date: str, source: str, path: str) -> str:
+    """The headline as written in the file ('' when it came from the file name).
+
+    A plain-text file without a heading is titled after its file name; that
+    title is not content, so renaming such a file does not change its hash.
+    """
+    if not date and not source and title == (Path(path).stem if path else "Untitled"):
+        return ""
+    return title
+
+
+def file_hash_of(title: str, date: str, source: str, body: str, path: str) -> str:
+    """The identity hash of an article from its parts (see the module docs)."""
+    header = "\n".join((date, header_title(title, date, source, path), source))
+    return hashlib.sha256(f"{header}\n\n{body}".encode("utf-8")).hexdigest()
+
+
+def file_hash(article: Article) -> str:
+    """The identity hash of ``article``: its header and its body."""
+    return file_hash_of(article.title, article.date, article.source, article.body,
+                        str(Path(article.path).resolve()) if article.path else "")
+
+
+def new_uid() -> str:
+    """A short random id, fixed for an article's life (export file names)."""
+    return secrets.token_hex(4)
+
+
+def body_similarity(old: str, new: str) -> float:
+    """How alike two bodies are, 0-100 (rapidfuzz ratio: 100 = identical)."""
+    if max(len(old), len(new)) > CHARACTER_LIMIT:
+        return fuzz.ratio(old.split("\n\n"), new.split("\n\n"))
+    return fuzz.ratio(old, new)
+
+
+def find_renamed(conn, body: str) -> int | None:
+    """The id of an article whose file is gone and whose body is clearly ``body``'s."""
+    best, best_id = RENAME_SIMILARITY, None
+    rows = conn.execute("SELECT ar.id, ar.path, length(b.body) FROM articles ar "
+                        "JOIN article_bodies b ON b.article_id = ar.id").fetchall()
+    for row_id, path, length in rows:
+        # The ratio cannot exceed 200*min/(sum of lengths): skip hopeless ones cheaply.
+        if not length or 200 * min(length, len(body)) / (length + len(body)) < best:
+            continue
+        if path and os.path.exists(path):
+            continue
+        (old,) = conn.execute("SELECT body FROM article_bodies WHERE article_id = ?",
+                              [row_id]).fetchone()
+        score = body_similarity(old, body)
+        if score >= best:
+            best, best_id = score, row_id
+    return best_id
+
+
+def file_state(row: dict[str, Any], found_at: str | None) -> str:
+    """ok, edited, moved, moved+edited or missing, for the library and ``tui status``.
+
+    Compared with what the reader last showed: *edited* when the text changed
+    since the article was last opened, *moved* when its file is elsewhere.
+    """
+    if found_at is None:
+        return "missing"
+    edited = bool(row.get("opened_hash")) and row["opened_hash"] != row["file_hash"]
+    moved = bool(row.get("opened_path")) and row["opened_path"] != found_at
+    return "moved+edited" if edited and moved else "edited" if edited else "moved" if moved else "ok"
+
+
+def _holds(path: str, digest: str) -> bool:
+    """True if the file at ``path`` still has the identity ``digest``.
+
+    A recorded path that now holds other text (the file was renamed and a
+    new one took its name) does not make a moved file a copy.
+    """
+    from ..text import ArticleError, load_article
+
+    if not os.path.exists(path):
+        return False
+    try:
+        return file_hash(load_article(path)) == digest
+    except (ArticleError, OSError):
+        return False
+
+
+class Resolved:
+    """The stored article a file is, and what re-anchoring did to it."""
+
+    def __init__(self, row: dict[str, Any] | None, how: str, counts: dict[str, int] | None = None,
+                 history_dropped: int = 0) -> None:
+        self.row = row
+        self.how = how  # known, moved, copy, edited, renamed+edited, new, unknown
+        self.counts = counts or {}
+        self.history_dropped = history_dropped
+
+
+def _row(conn, sql: str, params: list[Any]) -> dict[str, Any] | None:
+    cursor = conn.execute(sql, params)
+    found = cursor.fetchone()
+    if found is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], found))
+
+
+def resolve(conn, article: Article, stamp: str, *, create: bool, renamed: bool = True) -> Resolved:
+    """Find (or, with ``create``, add) the article ``article`` is; re-anchor if edited.
+
+    Runs inside the caller's write transaction. Never touches
+    ``last_opened``/``opened_*`` (the reader does, through open_article).
+    With ``renamed`` False, a file known neither by content nor by path is
+    left unknown (a folder scan tries those last, once every exactly known
+    file has claimed its article).
+    """
+    from .anchoring import reanchor
+
+    path = str(Path(article.path).resolve()) if article.path else ""
+    digest = file_hash(article)
+    row = _row(conn, "SELECT * FROM articles WHERE file_hash = ?", [digest])
+    if row is not None:
+        if row["path"] == path:
+            return Resolved(row, "known")
+        if row["path"] and _holds(row["path"], digest):
+            # A second copy of a file that is still there: the same article,
+            # but the record keeps pointing at the first (no path flapping).
+            return Resolved(row, "copy")
+        conn.execute("UPDATE articles SET path = ? WHERE id = ?", [path, row["id"]])
+        return Resolved({**row, "path": path}, "moved")
+    previous = _row(conn, "SELECT * FROM articles WHERE path = ? ORDER BY last_opened DESC LIMIT 1",
+                    [path])
+    how = "edited"
+    if previous is None and renamed:
+        found = find_renamed(conn, article.body)
+        if found is not None:
+            previous = _row(conn, "SELECT * FROM articles WHERE id = ?", [found])
+            how = "renamed+edited"
+    if previous is not None:
+        row_id = previous["id"]
+        (old_body,) = conn.execute("SELECT body FROM article_bodies WHERE article_id = ?",
+                                   [row_id]).fetchone()
+        conn.execute(
+            "UPDATE articles SET file_hash = ?, content_hash = ?, path = ?, title = ?, date = ?, "
+            "source = ?, sentence_count = NULL WHERE id = ?",
+            [digest, article.content_hash, path, article.title, article.date, article.source,
+             row_id])
+        conn.execute("UPDATE article_bodies SET body = ? WHERE article_id = ?",
+                     [article.body, row_id])
+        done = reanchor(conn, row_id, old_body, article,
+                        (previous["position_paragraph"], previous["position_sentence"]))
+        conn.execute("UPDATE articles SET position_paragraph = ?, position_sentence = ? "
+                     "WHERE id = ?", [*done.position, row_id])
+        row = _row(conn, "SELECT * FROM articles WHERE id = ?", [row_id])
+        return Resolved(row, how, done.counts, done.history_dropped)
+    if not create:
+        return Resolved(None, "unknown")
+    uid = new_uid()
+    while conn.execute("SELECT 1 FROM articles WHERE uid = ?", [uid]).fetchone():
+        uid = new_uid()
+    row_id = conn.execute(
+        "INSERT INTO articles (content_hash, file_hash, uid, path, title, date, source, "
+        "first_seen, last_opened) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [article.content_hash, digest, uid, path, article.title, article.date, article.source,
+         stamp, stamp]).lastrowid
+    conn.execute("INSERT INTO article_bodies (article_id, body) VALUES (?, ?)",
+                 [row_id, article.body])
+    return Resolved(_row(conn, "SELECT * FROM articles WHERE id = ?", [row_id]), "new")
