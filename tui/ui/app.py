@@ -135,7 +135,8 @@ class AnnotateApp(App):
         return store, doc, store.annotations(doc), store.data_version()
 
     def _attach(self, screen: ReaderScreen, prepared) -> None:
-        screen.attach(*prepared)
+        if prepared is not None:  # None: given up because the app is quitting
+            screen.attach(*prepared)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every reader action in the command palette, beside the system ones."""

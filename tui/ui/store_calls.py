@@ -51,6 +51,9 @@ class StoreCalls:
         # thread (a rare review screen) takes it too, so the connection is
         # never used by two threads at once.
         self.lock = threading.Lock()
+        # Set when the app quits: a long job (splitting a huge article) may
+        # poll it and give up rather than hold the exit.
+        self.stopping = threading.Event()
 
     def start(self) -> None:
         """Start the store thread (call on the UI thread, inside the app's loop)."""
@@ -94,6 +97,7 @@ class StoreCalls:
 
     def stop(self, timeout: float) -> None:
         """Let queued calls finish (up to ``timeout`` seconds), then end the thread."""
+        self.stopping.set()
         if self._thread is None:
             return
         self._queue.put(_STOP)
