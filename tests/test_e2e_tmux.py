@@ -231,8 +231,9 @@ def test_two_windows_on_one_database_see_and_keep_each_others_tags(tmp_path, see
     """A's tag shows in B without a key in B. Then both press c on 1.1 while
     neither shows a tag there (a third program holds the lock, so both screens
     are stale when the keys land): one claim is stored, not toggled away; the
-    window whose c came second is told, and its u has nothing of its own to
-    undo. (Which window wins the lock is up to SQLite; the test accepts either.)
+    window whose c came second is told, and its u undoes only its own steps,
+    never the other's claim. (Which window wins the lock is up to SQLite; the
+    test accepts either.)
     """
     import sqlite3
 
@@ -266,12 +267,15 @@ def test_two_windows_on_one_database_see_and_keep_each_others_tags(tmp_path, see
     assert len(losers) == 1, [w.screen() for w in (a, b)]
     loser = losers[0]
     winner = b if loser is a else a
-    loser.keys("u")  # its c changed nothing: the other's claim is not its to undo
-    loser.wait_for("Nothing to undo")
+    # Its c changed nothing: u skips the other's claim and undoes only its own
+    # steps (A's quote on 2.1 if A lost; nothing at all if B lost).
+    loser.keys("u")
+    loser.wait_for("Q quote 0" if loser is a else "Nothing to undo")
+    assert "C claim 1" in loser.screen()
     for window in (a, b):
         window.keys("C-q")
         window.wait_for("TUI-EXITED-0")
     rows = export_rows(db)
     claimant = "alice" if winner is a else "bob"
-    assert [(r["paragraph"], r["label"], r["annotator"]) for r in rows] == [
-        ("1", "claim", claimant), ("2", "quote", "alice")]
+    kept = [("1", "claim", claimant)] + ([] if loser is a else [("2", "quote", "alice")])
+    assert [(r["paragraph"], r["label"], r["annotator"]) for r in rows] == kept
