@@ -209,7 +209,9 @@ async def test_a_tag_that_times_out_on_the_lock_says_it_was_not_saved(tmp_path, 
         assert labels_in_db(app) == []
 
 
-async def test_position_saving_is_coalesced_and_off_the_ui_thread(tmp_path, seed_path):
+async def test_position_saving_is_coalesced_and_off_the_ui_thread(tmp_path, seed_path,
+                                                                  monkeypatch):
+    monkeypatch.setattr(reader, "POLL_EVERY_S", 3600)  # only position saves on the thread
     db = tmp_path / "a.db"
     store = AnnotationStore(db, annotator="tester")
     saves = []
@@ -223,9 +225,20 @@ async def test_position_saving_is_coalesced_and_off_the_ui_thread(tmp_path, seed
     app = AnnotateApp(store, article=load_article(seed_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press(*"jjjjjjj")
+        busy = threading.Event()  # the store thread is busy (as under a held lock)
+        app.store_calls.call(lambda: busy.wait(60), needs_store=False)
+        try:
+            await pilot.press("j")
+            await wait_until(pilot, lambda: app.store_calls.outstanding == 2, "a save queued")
+            await pilot.press(*"jjjjjj")  # the keys never wait for the store thread
+            await pilot.pause(3 * reader.POSITION_EVERY_S)  # timers fire: nothing more queued
+            assert app.store_calls.outstanding == 2
+            assert view_of(app).paragraph == 8 and saves == []
+        finally:
+            busy.set()
         await wait_until(pilot, lambda: saves and saves[-1][1:] == (8, 1), "the last position saved")
-    assert len(saves) < 7  # coalesced: not one write per key
+    # Coalesced: one save sent before the thread was free, then the latest.
+    assert len(saves) <= 2
     assert {name for name, *_ in saves} == {"tui-store"}
     assert saved_position(db, seed_path) == (8, 1)
 
