@@ -414,13 +414,13 @@ async def test_the_prompt_modal_never_shows_a_raw_control_character(tmp_path, se
 
 
 async def test_keys_that_need_no_database_answer_while_it_opens(tmp_path, seed_path):
-    """y, Y, e and Escape before the database opens: a message, never a crash."""
+    """y, Y, e, o and Escape before the database opens: a message, never a crash."""
     opener = SlowOpener()
     app = AnnotateApp(db_path=tmp_path / "a.db", article=load_article(seed_path), opener=opener)
     async with app.run_test(size=SIZE) as pilot:
         try:
-            await pilot.press("y", "Y", "e", "escape")
-            assert messages(app) == ["Still opening the database…"] * 3 + [
+            await pilot.press("y", "Y", "e", "o", "escape")
+            assert messages(app) == ["Still opening the database…"] * 4 + [
                 "No library behind this article; ctrl+q quits."]
             # Escape after a kept key waits its turn (it would leave the keys behind).
             await pilot.press("c", "escape")
