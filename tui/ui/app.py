@@ -104,7 +104,10 @@ class AnnotateApp(App):
         self.run_worker(self._quit_when_saved(), name="quit", exclusive=True)
 
     async def _quit_when_saved(self) -> None:
-        await self.store_calls.idle(WRITE_WAIT_S)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + WRITE_WAIT_S
+        while self.store_calls.writes_pending and loop.time() < deadline:
+            await asyncio.sleep(0.02)
         self.exit()
 
     async def on_unmount(self) -> None:
