@@ -23,7 +23,11 @@ SIZE = (120, 40)
 
 
 async def settle(pilot) -> None:
+    from tests.test_ui_reader import settle as store_settled  # the reader's store thread
+
     await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await store_settled(pilot)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

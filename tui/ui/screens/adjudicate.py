@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.content import Content
 
 from ...text.safe import printable
-from .reader import SAVE_ERRORS, ReaderScreen
+from .reader import ReaderScreen
 
 
 class AdjudicateScreen(ReaderScreen):
@@ -33,19 +33,23 @@ class AdjudicateScreen(ReaderScreen):
         super().__init__(*args, **kwargs)
         self.disputes: dict[tuple[int, int], dict[str, tuple[str, str]]] = {}
 
-    def attach(self, store, doc, annotations) -> None:
-        """Load the disagreements (the adjudicator's own tags left out), then
-        put the cursor on the first one not settled yet."""
-        if self._ready_for_attach:
-            try:
-                self.disputes = store.disagreements(doc, exclude=(store.annotator,))
-            except SAVE_ERRORS as exc:
-                self.notify(str(exc), severity="error", markup=False)
-        super().attach(store, doc, annotations)
-        if self.doc is not None and not self.disputes:
-            self.notify("No disagreements in this article.", markup=False)
-        elif self.doc is not None:
+    def attach(self, store, doc, annotations, *rest) -> None:
+        """Then load the disagreements (the adjudicator's own tags left out) on
+        the store thread, and put the cursor on the first one not settled."""
+        super().attach(store, doc, annotations, *rest)
+        if self.doc is not None:
+            self.calls.call(lambda store, doc: store.disagreements(doc, exclude=(store.annotator,)),
+                            self.doc, done=self._disputes_known, what="Can't list disagreements")
+
+    def _disputes_known(self, disputes) -> None:
+        if not self._alive():
+            return
+        self.disputes = disputes
+        if not disputes:
+            self._say("No disagreements in this article.")
+        else:
             self._jump_to_dispute(forward=True, unsettled=True)
+        self._update_status()
 
     def _status_text(self, view) -> Content:
         base = super()._status_text(view)
