@@ -172,6 +172,7 @@ def _bad_coder(path: Path) -> None:
     ("coder", "{p}: coder name ana\\x1b[2J contains a control character (U+001B); not merged"),
     ("text", "{p}: not a SQLite database; not merged"),
     ("missing", "{p}: no such database file"),
+    ("damaged", "{p}: the database file is damaged (file is not a database)"),
 ])
 def test_a_database_that_cannot_be_merged_is_one_line_and_changes_nothing(team, case, expected):
     lead = team / "lead.db"
@@ -190,6 +191,8 @@ def test_a_database_that_cannot_be_merged_is_one_line_and_changes_nothing(team, 
         _bad_coder(bad)
     elif case == "text":
         bad.write_text("name,label\n")
+    elif case == "damaged":
+        bad.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     before = sha(lead)
     # A good database first: still nothing changes.
     result = run_tui("merge", "--db", str(lead), str(team / "ana.db"), str(bad))

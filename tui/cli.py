@@ -530,7 +530,7 @@ def merge_command(db_path, others: tuple[Path, ...]) -> None:
 @db_option
 @click.argument("path", required=False, type=PATH)
 @click.option("--annotators", default=None, metavar="A,B,...",
-              help="Only these coders (default: every coder with tags).")
+              help="Only these coders (default: every coder with tags but gold).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
               show_default=True)
 @click.option("--untagged", type=click.Choice(["none", "missing"]), default="none",
