@@ -313,12 +313,12 @@ async def test_tags_written_by_another_instance_appear_within_seconds(tmp_path, 
         await wait_until(pilot, lambda: view_of(app).labels == {}, "their untag shown")
 
 
-async def test_a_stale_screen_never_removes_or_undoes_anothers_tag(tmp_path, seed_path,
+async def test_a_stale_window_never_removes_or_undoes_the_other_windows_tag(tmp_path, seed_path,
                                                                    monkeypatch):
     monkeypatch.setattr(reader, "POLL_EVERY_S", 3600)  # this screen has not seen it yet
     db = tmp_path / "a.db"
     app = AnnotateApp(AnnotationStore(db, annotator="me"), article=load_article(seed_path))
-    other = AnnotationStore(db, annotator="someone")
+    other = AnnotationStore(db, annotator="me")
     theirs = other.open_article(load_article(seed_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import secrets
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -80,6 +81,10 @@ _INSERT = (f"INSERT INTO annotations ({', '.join(_COLUMNS[1:])}) "
 
 CHANGED_ELSEWHERE = "changed elsewhere; skipped"
 
+# The undo steps that are this instance's to replay: this coder's, taken in
+# this window or before it started (see AnnotationStore.__init__).
+_MINE = "annotator = ? AND (session = ? OR id <= ?)"
+
 
 @dataclass(frozen=True)
 class WriteResult:
@@ -141,6 +146,17 @@ class AnnotationStore(AnchorActions):
             self.db: StoreDatabase = open_database(self.path, busy_timeout)
         except OSError as exc:
             raise StoreError(f"{self.path}: {exc.strerror or exc}") from None
+        # Undo is per window as well as per coder: the same coder may have the
+        # article open twice (a laptop and an SSH session). This instance
+        # undoes its own steps, and the steps taken before it started (so
+        # undo still works after a restart), never another live window's.
+        self.session = secrets.token_hex(8)
+        try:
+            (self._history_mark,) = self.db.conn.execute(
+                "SELECT ifnull(max(id), 0) FROM history").fetchone()
+        except sqlite3.Error as exc:
+            self.db.conn.close()
+            raise StoreError(describe_error(exc, self.path, None)) from None
 
     @property
     def read_only(self) -> str | None:
@@ -447,17 +463,21 @@ class AnnotationStore(AnchorActions):
 
     def _record(self, doc: OpenArticle, action: str, before: Annotation | None,
                 after: Annotation | None) -> None:
-        # A new step forgets what this annotator had undone (their redo
-        # stack); other annotators' steps are theirs to keep.
-        self.db.execute("DELETE FROM history WHERE article_id = ? AND annotator = ? AND undone = 1",
-                        [doc.id, self.annotator])
+        # A new step forgets what this window had undone (its redo stack);
+        # other coders' and other windows' steps are theirs to keep.
+        self.db.execute(f"DELETE FROM history WHERE article_id = ? AND {_MINE} AND undone = 1",
+                        [doc.id, *self._mine()])
         where = after or before
         self.db.execute(
-            'INSERT INTO history (article_id, action, before, after, created_at, annotator, start, "end") '
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            'INSERT INTO history (article_id, action, before, after, created_at, annotator, start, "end", '
+            "session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.id, action, _dump(before), _dump(after), now(), self.annotator,
-             where.start, where.end],
+             where.start, where.end, self.session],
         )
+
+    def _mine(self) -> list[Any]:
+        """Parameters of :data:`_MINE`: this coder, this window, steps before it."""
+        return [self.annotator, self.session, self._history_mark]
 
     def _replay(self, doc: OpenArticle, undo: bool) -> Change | None:
         self._check_writable()
@@ -465,9 +485,9 @@ class AnnotationStore(AnchorActions):
             # Undo takes this annotator's newest done step; redo the step it
             # undid last, which is the oldest one still undone.
             step = self._one(
-                "SELECT * FROM history WHERE article_id = ? AND annotator = ? AND undone = ? "
+                f"SELECT * FROM history WHERE article_id = ? AND {_MINE} AND undone = ? "
                 f"AND skipped = 0 ORDER BY id {'DESC' if undo else 'ASC'} LIMIT 1",
-                [doc.id, self.annotator, 0 if undo else 1],
+                [doc.id, *self._mine(), 0 if undo else 1],
             )
             if step is None:
                 return None

@@ -256,7 +256,9 @@ def m004_tags_per_coder(db: Database) -> None:
     a second coder's tag (or an import of their export) replaced the first
     one's. It now includes ``annotator``. Existing rows already satisfy the
     new index (one per sentence), so nothing is copied or lost. Runs after
-    m003, which may rebuild ``annotations`` with the old index.
+    m003, which may rebuild ``annotations`` with the old index. ``history``
+    gains ``session``, the window that took each step: two windows of one
+    coder undo only their own steps (and those from before they started).
     """
     db.execute("DROP INDEX IF EXISTS annotations_sentence")
     db.execute(
@@ -265,3 +267,6 @@ def m004_tags_per_coder(db: Database) -> None:
     )
     # Comparing coders (agreement, merge) reads a coder's tags of an article.
     db.execute("CREATE INDEX IF NOT EXISTS annotations_coder ON annotations(annotator, article_id)")
+    # Undo per window: the same coder may have one article open in two
+    # windows; each undoes its own steps (and those from before it started).
+    db.execute("ALTER TABLE history ADD COLUMN session TEXT NOT NULL DEFAULT ''")
