@@ -42,6 +42,7 @@ class StatusRow:
     last_opened: str = ""
     article_id: int | None = None
     error: str = ""
+    done: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values for JSON."""
@@ -70,19 +71,22 @@ def _from_row(row: dict[str, Any], counts: dict[int, dict[str, Any]], path: str,
     return StatusRow(row["title"], row["source"], row["date"], path, sentences,
                      {label.name: entry["tagged"].get(label.name, 0) for label in LABELS}
                      | {k: v for k, v in entry["tagged"].items()},
-                     entry["fuzzy"], entry["orphans"], state, row["last_opened"] or "", row["id"])
+                     entry["fuzzy"], entry["orphans"], state, row["last_opened"] or "", row["id"],
+                     done=bool(row.get("done_at")))
 
 
 def file_status(store, path: Path, counts: dict[int, dict[str, Any]] | None = None,
-                renamed: bool = True) -> StatusRow:
+                renamed: bool = True, article=None) -> StatusRow:
     """The row for one article file; re-anchors its tags if the file was edited.
 
     With ``renamed`` False a file that matches no article by content or path
-    is reported as ``new`` without looking for a renamed one.
+    is reported as ``new`` without looking for a renamed one. ``article``:
+    the file already parsed (the library's scan), else it is read here.
     """
     conn = store.db.conn
     try:
-        article = load_article(path)
+        if article is None:
+            article = load_article(path)
         total = article.sentence_count()
     except ArticleError as exc:  # unreadable, or gone since the folder was scanned
         state = "missing" if not path.exists() else "unreadable"
@@ -183,6 +187,7 @@ def refresh(store, rows: list[StatusRow]) -> None:
         found = conn_row(store, row.article_id)
         if found is not None:
             row.last_opened = found["last_opened"] or ""
+            row.done = bool(found.get("done_at"))
             if row.state != "missing" and row.state != "copy":
                 row.state = file_state(found, row.path)
 
