@@ -208,14 +208,14 @@ class LibraryScreen(Screen):
             def again(store):
                 from ...store.status import file_status
 
+                # Articles opened or marked for the first time now have a record.
+                recorded = {path for (path,) in store.db.conn.execute("SELECT path FROM articles")}
                 for index, row in enumerate(self.rows):
-                    if row.article_id is None and row.state == "new" and row.path == self._opened:
+                    if row.article_id is None and row.state == "new" and row.path in recorded:
                         self.rows[index] = file_status(store, Path(row.path))
                 refresh_rows(store, self.rows)
 
             store_call(self.app, again, done=lambda _r: self.redraw())
-
-    _opened = ""
 
     # -- showing -------------------------------------------------------------
 
@@ -331,7 +331,7 @@ class LibraryScreen(Screen):
         except ArticleError as exc:
             self.notify(printable(str(exc)), severity="error", markup=False)
             return
-        self.selected = self._opened = row.path
+        self.selected = row.path
         self._save_view()
         self.app.open_reader(article)
 
