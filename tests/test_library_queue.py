@@ -154,7 +154,7 @@ async def test_done_from_the_library_and_the_reader_and_next_article(tmp_path):
         assert app.screen.query_one(LibraryTable).cursor_row == 2  # the article last opened
         status = str(app.screen.query_one("#library-status").render())
         assert "done 2 · in progress 0 · untouched 2" in status
-        assert "tagged 1: claim 1 quote 0 background 0" in status
+        assert "tagged 1: C 1 Q 0 B 0 │ 4 articles" in status
 
 
 async def test_sort_filter_and_selection_are_remembered(tmp_path):

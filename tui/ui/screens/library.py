@@ -98,7 +98,7 @@ class LibraryScreen(Screen):
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True),
         Binding("slash", "filter", "Filter"),
-        Binding("f", "show", "Untouched/in progress/done"),
+        Binding("f", "show", "State filter"),
         Binding("s", "sort", "Sort"),
         Binding("S", "reverse", "Reverse", show=False),
         Binding("d", "done", "Done"),
@@ -272,15 +272,19 @@ class LibraryScreen(Screen):
             states[work_state(row)] += 1
             for name, count in row.tagged.items():
                 per_label[name] = per_label.get(name, 0) + count
-        labels = " ".join(f"{name} {per_label.get(name, 0)}" for name in
-                          [label.name for label in LABELS] + sorted(set(per_label) - {
-                              label.name for label in LABELS}))
-        parts = [f"{len(self.shown)}/{len(self.rows)} shown",
-                 f"done {states['done']} · in progress {states['in progress']} · "
+        # Label marks (C, Q, B) keep the line within 80 columns; foreign labels by name.
+        known = [(label.mark, per_label.get(label.name, 0)) for label in LABELS]
+        foreign = [(name, count) for name, count in sorted(per_label.items())
+                   if name not in {label.name for label in LABELS}]
+        labels = " ".join(f"{printable(mark)} {count}" for mark, count in known + foreign)
+        parts = [f"done {states['done']} · in progress {states['in progress']} · "
                  f"untouched {states['untouched']}",
                  f"tagged {sum(per_label.values())}: {labels}"]
         if self.show != "all" or self.text_filter:
-            parts.append(f"filter: {self.show}" + (f" “{printable(self.text_filter)}”" if self.text_filter else ""))
+            parts.append(f"{len(self.shown)}/{len(self.rows)} shown: {self.show}"
+                         + (f" “{printable(self.text_filter)}”" if self.text_filter else ""))
+        else:
+            parts.append(f"{len(self.rows)} articles")
         if self.scanning:
             parts.insert(0, "scanning…")
         self.query_one("#library-status", Static).update(Content(" │ ".join(parts)))
