@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,10 +31,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from ...store import LABELS, StoreError
-from ...store.status import StatusRow
 from ...text import ArticleError, load_article
 from ...text.safe import printable
 from ..library_table import Line, LibraryTable
+
+if TYPE_CHECKING:  # the store's modules load sqlite-utils: not before the first paint
+    from ...store.status import StatusRow
 
 SORTS = ("path", "title", "date", "outlet", "progress", "opened")
 SORT_NAMES = {"path": "File", "title": "Title", "date": "Date", "outlet": "Outlet",
@@ -143,7 +145,9 @@ class LibraryScreen(Screen):
         self.query_one("#library-filter").display = False
         self.query_one("#library-progress").display = False
         self.table.focus()
-        self.start_scan()
+        # After the first frame: the store's imports (sqlite-utils) would hold
+        # the GIL while the screen is being painted.
+        self.call_after_refresh(self.start_scan)
 
     # -- scanning ------------------------------------------------------------
 
@@ -505,6 +509,8 @@ def reader_toggle_done(reader) -> None:
     library = _library_of(reader)
     row = next((r for r in library.rows if r.path == path), None) if library else None
     if row is None or row.article_id != doc.id:
+        from ...store.status import StatusRow
+
         row = StatusRow(doc.article.title, doc.article.source, doc.article.date, path, None,
                         article_id=doc.id)
 
