@@ -15,38 +15,15 @@ is elsewhere); ``missing`` (no file: its tags are still listed here);
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..text import ArticleError, load_article
 from .database import write_transaction
-from .identity import file_state, resolve
+from .identity import resolve
 from .labels import LABELS
 from .preflight import StoreError
-
-
-@dataclass
-class StatusRow:
-    """One article as the library and ``tui status`` show it."""
-
-    title: str
-    outlet: str
-    date: str
-    path: str
-    sentences: int | None
-    tagged: dict[str, int] = field(default_factory=dict)
-    fuzzy: int = 0
-    orphans: int = 0
-    state: str = "ok"
-    last_opened: str = ""
-    article_id: int | None = None
-    error: str = ""
-    done: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain values for JSON."""
-        return asdict(self)
+from .status_row import StatusRow, file_state
 
 
 def tag_counts(conn: sqlite3.Connection) -> dict[int, dict[str, Any]]:

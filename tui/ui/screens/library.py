@@ -123,6 +123,10 @@ class LibraryScreen(Screen):
         self._scan = None
         self._drawn_at = 0.0
         self._save_timer = None
+        self._view_loaded = False
+        # Rows shown from the cache before the store opened, by path: the scan
+        # replaces them one by one (see _peeked).
+        self._early: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(Content.from_markup("[b]Library[/b]  [dim]$folder[/dim]",
@@ -145,6 +149,9 @@ class LibraryScreen(Screen):
         self.query_one("#library-filter").display = False
         self.query_one("#library-progress").display = False
         self.table.focus()
+        db_path = getattr(self.app, "_db_path", None)
+        if self.app.store is None and db_path is not None:
+            self.run_worker(lambda: self._peek(db_path), thread=True, group="library-peek")
         # After the first frame: the store's imports (sqlite-utils) would hold
         # the GIL while the screen is being painted.
         self.call_after_refresh(self.start_scan)
@@ -168,11 +175,32 @@ class LibraryScreen(Screen):
 
         store_call(self.app, begin, done=self._begun)
 
+    def _peek(self, db_path: Path) -> None:
+        from ...store.library_peek import peek
+
+        rows, view = peek(db_path, self.folder)
+        self.app.call_from_thread(self._peeked, rows, view)
+
+    def _peeked(self, rows: list[StatusRow], view: dict[str, Any] | None) -> None:
+        """Rows from the cache, shown until the scan has checked each file."""
+        if not rows or self.rows or not self.scanning and self._scan is not None:
+            return  # the scan was quicker
+        if view is not None and view["sort"] in SORTS and view["show"] in SHOWS:
+            self._apply_view(view)
+        self.rows = list(rows)
+        self._early = {row.path: index for index, row in enumerate(self.rows)}
+        self.redraw()
+
+    def _apply_view(self, view: dict[str, Any]) -> None:
+        self.sort, self.descending = view["sort"], view["descending"]
+        self.show, self.selected = view["show"], view["selected"]
+        self._view_loaded = True
+
     def _begun(self, view: dict[str, Any]) -> None:
-        if not self.rows:  # a reload keeps the user's current view
-            self.sort, self.descending = view["sort"], view["descending"]
-            self.show, self.selected = view["show"], view["selected"]
-        self.rows = []
+        if not self._view_loaded:  # a reload keeps the user's current view
+            self._apply_view(view)
+        if not self._early:
+            self.rows = []
         bar = self.query_one("#library-progress", ProgressBar)
         bar.update(total=max(1, self._scan.total), progress=0)
         self._step()
@@ -182,7 +210,16 @@ class LibraryScreen(Screen):
 
     def _stepped(self, found: list[StatusRow]) -> None:
         scan = self._scan
-        self.rows.extend(found)
+        if self._early:
+            for row in found:
+                index = self._early.get(row.path)
+                if index is None:
+                    self._early[row.path] = len(self.rows)
+                    self.rows.append(row)
+                else:
+                    self.rows[index] = row
+        else:
+            self.rows.extend(found)
         bar = self.query_one("#library-progress", ProgressBar)
         bar.update(progress=scan.position)
         # The bar shows only while files are being read (a cached launch is instant).
@@ -196,6 +233,7 @@ class LibraryScreen(Screen):
 
     def _finished(self, rows: list[StatusRow]) -> None:
         self.rows = list(rows)
+        self._early = {}
         self.parsed = self._scan.parsed
         self.scanning = False
         self.query_one("#library-progress").display = False
@@ -287,6 +325,8 @@ class LibraryScreen(Screen):
         if self.show != "all" or self.text_filter:
             parts.append(f"{len(self.shown)}/{len(self.rows)} shown: {self.show}"
                          + (f" “{printable(self.text_filter)}”" if self.text_filter else ""))
+        elif self.scanning:
+            parts.append(f"{len(self.rows)} found")
         else:
             parts.append(f"{len(self.rows)} articles")
         if self.scanning:
