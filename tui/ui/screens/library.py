@@ -36,7 +36,7 @@ from ...text.safe import printable
 from ..library_table import Line, LibraryTable
 
 if TYPE_CHECKING:  # the store's modules load sqlite-utils: not before the first paint
-    from ...store.status import StatusRow
+    from ...store.status_row import StatusRow
 
 SORTS = ("path", "title", "date", "outlet", "progress", "opened")
 SORT_NAMES = {"path": "File", "title": "Title", "date": "Date", "outlet": "Outlet",
@@ -94,6 +94,17 @@ def store_call(app, job: Callable[..., Any], *args: Any, done: Callable[[Any], N
     app.run_worker(run, thread=True, group="library-store")
 
 
+def _store_api(name: str) -> Callable[..., Any]:
+    """``tui.store.library.<name>``, imported when called (on the store's thread)."""
+
+    def call(store, *args: Any) -> Any:
+        from ...store import library
+
+        return getattr(library, name)(store, *args)
+
+    return call
+
+
 class LibraryScreen(Screen):
     """Lists a folder's articles; Enter opens one in the reader."""
 
@@ -124,6 +135,7 @@ class LibraryScreen(Screen):
         self._drawn_at = 0.0
         self._save_timer = None
         self._view_loaded = False
+        self._listed = False  # the first scan has finished
         # Rows shown from the cache before the store opened, by path: the scan
         # replaces them one by one (see _peeked).
         self._early: dict[str, int] = {}
@@ -133,11 +145,23 @@ class LibraryScreen(Screen):
                                          folder=printable(str(self.folder))),
                      id="library-header")
         yield LibraryTable(id="library")
-        yield Input(placeholder="filter title or outlet (Enter keeps, Escape clears)",
-                    id="library-filter", compact=True)
-        yield ProgressBar(id="library-progress", show_eta=False)
         yield Static(Content("Loading articles…"), id="library-status")
-        yield Footer()
+        # The filter box, the progress bar and the Footer come after the first
+        # frame (as in the reader): the list's first paint does not wait for them.
+        yield Static(id="footer-slot")
+
+    async def _mount_later(self) -> None:
+        await self.mount(Input(placeholder="filter title or outlet (Enter keeps, Escape clears)",
+                               id="library-filter", compact=True),
+                         ProgressBar(id="library-progress", show_eta=False),
+                         before=self.query_one("#library-status"))
+        self.query_one("#library-filter").display = False
+        self.query_one("#library-progress").display = self._scan is not None and self.scanning \
+            and self._scan.parsed > 0
+        slot = self.query_one("#footer-slot")
+        await self.mount(Footer(), before=slot)
+        await slot.remove()
+        self.refresh_bindings()
 
     @property
     def table(self) -> LibraryTable:
@@ -146,9 +170,8 @@ class LibraryScreen(Screen):
 
     def on_mount(self) -> None:
         """Scan the folder without blocking the screen."""
-        self.query_one("#library-filter").display = False
-        self.query_one("#library-progress").display = False
         self.table.focus()
+        self.call_after_refresh(self._mount_later)
         db_path = getattr(self.app, "_db_path", None)
         if self.app.store is None and db_path is not None:
             self.run_worker(lambda: self._peek(db_path), thread=True, group="library-peek")
@@ -160,18 +183,20 @@ class LibraryScreen(Screen):
 
     def start_scan(self) -> None:
         """Read the remembered view, then scan the folder in steps."""
-        from ...store.library import FolderScan, load_view
-
         if self.scanning:
             return
         self.scanning = True
-        scan = FolderScan(self.folder)
-        self._scan = scan
+        folder = self.folder
 
         def begin(store):
-            view = load_view(store, self.folder)
+            # Imported here, on the store's thread: sqlite-utils takes a few
+            # tenths of a second to load, which the screen need not wait for.
+            from ...store.library import FolderScan, load_view
+
+            scan = FolderScan(folder)
+            view = load_view(store, folder)
             scan.begin(store)
-            return view
+            return scan, view
 
         store_call(self.app, begin, done=self._begun)
 
@@ -183,7 +208,7 @@ class LibraryScreen(Screen):
 
     def _peeked(self, rows: list[StatusRow], view: dict[str, Any] | None) -> None:
         """Rows from the cache, shown until the scan has checked each file."""
-        if not rows or self.rows or not self.scanning and self._scan is not None:
+        if not rows or self.rows or self._listed:
             return  # the scan was quicker
         if view is not None and view["sort"] in SORTS and view["show"] in SHOWS:
             self._apply_view(view)
@@ -196,13 +221,12 @@ class LibraryScreen(Screen):
         self.show, self.selected = view["show"], view["selected"]
         self._view_loaded = True
 
-    def _begun(self, view: dict[str, Any]) -> None:
+    def _begun(self, begun) -> None:
+        self._scan, view = begun
         if not self._view_loaded:  # a reload keeps the user's current view
             self._apply_view(view)
         if not self._early:
             self.rows = []
-        bar = self.query_one("#library-progress", ProgressBar)
-        bar.update(total=max(1, self._scan.total), progress=0)
         self._step()
 
     def _step(self) -> None:
@@ -220,10 +244,10 @@ class LibraryScreen(Screen):
                     self.rows[index] = row
         else:
             self.rows.extend(found)
-        bar = self.query_one("#library-progress", ProgressBar)
-        bar.update(progress=scan.position)
-        # The bar shows only while files are being read (a cached launch is instant).
-        bar.display = scan.parsed > 0 and not scan.finished
+        for bar in self.query("#library-progress").results(ProgressBar):
+            bar.update(total=max(1, scan.total), progress=scan.position)
+            # The bar shows only while files are being read (a cached launch is instant).
+            bar.display = scan.parsed > 0 and not scan.finished
         if time.perf_counter() - self._drawn_at > REDRAW_EVERY or scan.finished:
             self.redraw()
         if scan.finished:
@@ -234,9 +258,11 @@ class LibraryScreen(Screen):
     def _finished(self, rows: list[StatusRow]) -> None:
         self.rows = list(rows)
         self._early = {}
+        self._listed = True
         self.parsed = self._scan.parsed
         self.scanning = False
-        self.query_one("#library-progress").display = False
+        for bar in self.query("#library-progress"):
+            bar.display = False
         self.redraw()
         if self.app.open_single and len(self.rows) == 1 and self._openable(self.rows[0]):
             self.app.open_single = False
@@ -245,9 +271,8 @@ class LibraryScreen(Screen):
     def on_screen_resume(self) -> None:
         """Coming back from the reader: refresh the counts."""
         if self.rows and not self.scanning:
-            from ...store.library import refresh_rows
-
             def again(store):
+                from ...store.library import refresh_rows
                 from ...store.status import file_status
 
                 # Articles opened or marked for the first time now have a record.
@@ -341,10 +366,14 @@ class LibraryScreen(Screen):
             return self.shown[table.cursor_row]
         return None
 
+    def _filter_box(self) -> Input | None:
+        found = self.query("#library-filter").results(Input)
+        return next(iter(found), None)
+
     def action_open(self) -> None:
         """Open the selected article (Enter in the filter box just closes it)."""
-        box = self.query_one("#library-filter", Input)
-        if box.has_focus:
+        box = self._filter_box()
+        if box is not None and box.has_focus:
             box.display = False
             self.table.focus()
             return
@@ -394,7 +423,9 @@ class LibraryScreen(Screen):
 
     def action_filter(self) -> None:
         """Show the filter box (title and outlet)."""
-        box = self.query_one("#library-filter", Input)
+        box = self._filter_box()
+        if box is None:
+            return
         box.display = True
         box.focus()
 
@@ -411,7 +442,9 @@ class LibraryScreen(Screen):
 
     def action_clear_filter(self) -> None:
         """Escape: clear the text filter (and close its box)."""
-        box = self.query_one("#library-filter", Input)
+        box = self._filter_box()
+        if box is None:
+            return
         box.display = False
         if box.value:
             box.value = ""  # posts Changed: redraws
@@ -447,8 +480,6 @@ class LibraryScreen(Screen):
 
     def toggle_done(self, row: StatusRow, done: bool | None = None) -> None:
         """Set the done mark of ``row`` (flip it when ``done`` is None); redraw when saved."""
-        from ...store.library import set_done
-
         wanted = not row.done if done is None else done
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -456,12 +487,11 @@ class LibraryScreen(Screen):
             self.redraw()
             self.notify(f"{printable(row.title)}: {'done' if wanted else 'not done'}", markup=False)
 
-        store_call(self.app, lambda store: set_done(store, row, wanted, stamp), done=saved,
+        store_call(self.app, _store_api("set_done"), row, wanted, stamp, done=saved,
                    what="Not marked")
 
     def action_summary(self) -> None:
         """Counts of the selected article."""
-        from ...store.library import notes_count
         from .summary import Summary, SummaryScreen
 
         row = self._current()
@@ -480,11 +510,10 @@ class LibraryScreen(Screen):
         if row.article_id is None:
             show(0)
         else:
-            store_call(self.app, lambda store: notes_count(store, row.article_id), done=show)
+            store_call(self.app, _store_api("notes_count"), row.article_id, done=show)
 
     def action_library_summary(self) -> None:
         """Counts of the whole library."""
-        from ...store.library import notes_count
         from .summary import Summary, SummaryScreen
 
         rows = list(self.rows)
@@ -505,7 +534,7 @@ class LibraryScreen(Screen):
                  ("Per label", [(name, count, tagged) for name, count in per_label.items()])],
                 notes)))
 
-        store_call(self.app, notes_count, done=show)
+        store_call(self.app, _store_api("notes_count"), done=show)
 
     def action_reload(self) -> None:
         """Scan the folder again (only new or changed files are read)."""
@@ -526,10 +555,8 @@ class LibraryScreen(Screen):
         self._save_timer = self.set_timer(0.5, self._save_view)
 
     def _save_view(self) -> None:
-        from ...store.library import save_view
-
-        view = (self.folder, self.sort, self.descending, self.show, self.selected)
-        store_call(self.app, lambda store: save_view(store, *view), what="View not remembered")
+        store_call(self.app, _store_api("save_view"), self.folder, self.sort, self.descending,
+                   self.show, self.selected, what="View not remembered")
 
 
 def _library_of(reader) -> LibraryScreen | None:
@@ -549,7 +576,7 @@ def reader_toggle_done(reader) -> None:
     library = _library_of(reader)
     row = next((r for r in library.rows if r.path == path), None) if library else None
     if row is None or row.article_id != doc.id:
-        from ...store.status import StatusRow
+        from ...store.status_row import StatusRow
 
         row = StatusRow(doc.article.title, doc.article.source, doc.article.date, path, None,
                         article_id=doc.id)
