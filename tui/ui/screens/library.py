@@ -67,7 +67,7 @@ def work_state(row: StatusRow) -> str:
 
 
 def store_call(app, job: Callable[..., Any], *args: Any, done: Callable[[Any], None] | None = None,
-               what: str = "Library") -> None:
+               what: str = "Library", failed: Callable[[Exception], None] | None = None) -> None:
     """Run ``job(store, *args)`` off the UI thread, one store call at a time; ``done(result)`` on it.
 
     Through the app's store thread when it has one (``app.store_calls``),
@@ -77,7 +77,7 @@ def store_call(app, job: Callable[..., Any], *args: Any, done: Callable[[Any], N
     calls = getattr(app, "store_calls", None)
     if calls is not None:
         calls.call(lambda *a: job(app.get_store(), *a), *args, done=done, what=what,
-                   needs_store=False)
+                   needs_store=False, failed=failed)
         return
 
     def run() -> None:
@@ -87,6 +87,8 @@ def store_call(app, job: Callable[..., Any], *args: Any, done: Callable[[Any], N
             except StoreError as exc:
                 app.call_from_thread(app.notify, printable(f"{what}: {exc}"), severity="error",
                                      markup=False)
+                if failed is not None:
+                    app.call_from_thread(failed, exc)
                 return
         if done is not None:
             app.call_from_thread(done, result)
@@ -129,7 +131,8 @@ class LibraryScreen(Screen):
         self.shown: list[StatusRow] = []
         self.sort, self.descending, self.show, self.text_filter = "path", False, "all", ""
         self.selected = ""  # path of the selected row (remembered)
-        self.scanning = False
+        self.scanning = True  # until the first scan has finished (it starts at mount)
+        self._scan_running = False  # a scan is under way
         self.parsed = 0
         self._scan = None
         self._drawn_at = 0.0
@@ -183,9 +186,9 @@ class LibraryScreen(Screen):
 
     def start_scan(self) -> None:
         """Read the remembered view, then scan the folder in steps."""
-        if self.scanning:
+        if self._scan_running:
             return
-        self.scanning = True
+        self._scan_running = self.scanning = True
         folder = self.folder
 
         def begin(store):
@@ -198,7 +201,12 @@ class LibraryScreen(Screen):
             scan.begin(store)
             return scan, view
 
-        store_call(self.app, begin, done=self._begun)
+        store_call(self.app, begin, done=self._begun, failed=self._scan_failed)
+
+    def _scan_failed(self, _exc: Exception) -> None:
+        """The database could not be read: the list stays as it is; r tries again."""
+        self._scan_running = self.scanning = False
+        self.redraw()
 
     def _peek(self, db_path: Path) -> None:
         from ...store.library_peek import peek
@@ -230,7 +238,8 @@ class LibraryScreen(Screen):
         self._step()
 
     def _step(self) -> None:
-        store_call(self.app, lambda store: self._scan.step(store), done=self._stepped)
+        store_call(self.app, lambda store: self._scan.step(store), done=self._stepped,
+                   failed=self._scan_failed)
 
     def _stepped(self, found: list[StatusRow]) -> None:
         scan = self._scan
@@ -251,7 +260,8 @@ class LibraryScreen(Screen):
         if time.perf_counter() - self._drawn_at > REDRAW_EVERY or scan.finished:
             self.redraw()
         if scan.finished:
-            store_call(self.app, lambda store: scan.finish(store), done=self._finished)
+            store_call(self.app, lambda store: scan.finish(store), done=self._finished,
+                       failed=self._scan_failed)
         else:
             self._step()
 
@@ -259,6 +269,7 @@ class LibraryScreen(Screen):
         self.rows = list(rows)
         self._early = {}
         self._listed = True
+        self._scan_running = False
         self.parsed = self._scan.parsed
         self.scanning = False
         for bar in self.query("#library-progress"):
