@@ -202,25 +202,3 @@ async def test_summary_screens(tmp_path):
         assert "untouched    ██████████████████████▌·······      3 / 4       75.0%" in text
         assert "  claim       ██▎···························      1 / 13       7.7%" not in text
         assert "  claim       ███████████████···············      1 / 2       50.0%" in text
-
-
-def test_a_pool_of_processes_reads_what_one_process_reads(tmp_path, monkeypatch):
-    from tui.store import library
-
-    folder = make_folder(tmp_path)
-    (folder / "broken.txt").write_bytes(b"\x00\x01")
-    alone = scan_all(AnnotationStore(tmp_path / "a.db"), folder)
-    monkeypatch.setattr(library, "POOL_FROM", 1)
-    monkeypatch.setattr(library, "CHUNK", 2)
-    store = AnnotationStore(tmp_path / "b.db")
-    scan = FolderScan(folder)
-    scan.begin(store)
-    assert scan._pool is not None  # the files went to worker processes
-    while not scan.finished:
-        scan.step(store)
-    scan.finish(store)
-    assert scan._pool is None
-    assert scan.parsed == 5
-    assert [(r.path, r.title, r.sentences, r.state, r.error) for r in scan.rows] == [
-        (r.path, r.title, r.sentences, r.state, r.error) for r in alone.rows]
-    assert [r.sentences for r in scan.rows] == [None, 35, 13, 30, 2]

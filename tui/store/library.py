@@ -38,10 +38,6 @@ from .status import (StatusRow, _articles, _from_row, conn_row, file_status, fin
 
 # One step of a scan gives the screen back after about this long (seconds).
 STEP_SECONDS = 0.15
-# With at least this many files to read, they are read by a pool of processes
-# (one per core; see tui/store/library_parse.py), CHUNK files per task.
-POOL_FROM = 300
-CHUNK = 40
 SORTS = ("path", "title", "date", "outlet", "progress", "opened")
 SHOWS = ("all", "untouched", "in progress", "done")
 
@@ -76,9 +72,6 @@ class FolderScan:
     _by_path: dict[str, dict[str, Any]] = field(default_factory=dict)
     _counts: dict[int, dict[str, Any]] = field(default_factory=dict)
     _writable: bool = True
-    _pool: Any = None
-    _results: Any = None  # iterator over the pool's answers, in file order
-    _waiting: list = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -108,36 +101,6 @@ class FolderScan:
                 self._by_hash[record["file_hash"]] = record
             self._by_path.setdefault(record["path"], record)
         self._counts = tag_counts(conn)
-        misses = []
-        for path, stat in zip(self.paths, self._stats):
-            entry = self._cache.get(str(path.resolve())) if stat is not None else None
-            if stat is not None and (entry is None or entry.size != stat.st_size
-                                     or entry.mtime_ns != stat.st_mtime_ns):
-                misses.append((str(path.resolve()), stat.st_size, stat.st_mtime_ns))
-        self._start_pool(misses)
-
-    def _start_pool(self, misses: list[tuple[str, int, int]]) -> None:
-        from .library_parse import cores, parse_many
-
-        if len(misses) < POOL_FROM or cores() < 2:
-            return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        try:
-            # spawn, not fork: the app has threads (a fork would copy their locks).
-            self._pool = ProcessPoolExecutor(max_workers=cores(),
-                                             mp_context=multiprocessing.get_context("spawn"))
-            chunks = [misses[i:i + CHUNK] for i in range(0, len(misses), CHUNK)]
-            self._results = (row for rows in self._pool.map(parse_many, chunks) for row in rows)
-        except (OSError, RuntimeError):  # no processes here: read them in this one
-            self.close()
-
-    def close(self) -> None:
-        """Stop the worker processes (a scan abandoned, or finished)."""
-        pool, self._pool, self._results = self._pool, None, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
 
     def step(self, store, seconds: float = STEP_SECONDS) -> list[StatusRow]:
         """Look at the next files for about ``seconds``; their rows (also kept in ``rows``)."""
@@ -162,7 +125,6 @@ class FolderScan:
 
         Returns every row of the folder (as ``rows``), counts refreshed.
         """
-        self.close()
         conn = store.db.conn
         gone = [r for r in self._by_hash.values() if not (r["path"] and os.path.exists(r["path"]))]
         if gone and self._writable:
@@ -228,15 +190,6 @@ class FolderScan:
 
     def _parse(self, path: Path, resolved: str, stat):
         self.parsed += 1
-        if self._results is not None:
-            try:
-                found = CacheEntry(*next(self._results))
-            except Exception:  # noqa: BLE001  (a worker died: read the rest here)
-                self.close()
-            else:
-                if found.path == resolved and found.size == stat.st_size:
-                    return found, None
-                self.close()  # out of step: should not happen; read here from now on
         try:
             article = load_article(path)
             total = article.sentence_count()

@@ -182,11 +182,6 @@ class LibraryScreen(Screen):
         # the GIL while the screen is being painted.
         self.call_after_refresh(self.start_scan)
 
-    def on_unmount(self) -> None:
-        """Quitting mid-scan: stop the worker processes reading files."""
-        if self._scan is not None:
-            self._scan.close()
-
     # -- scanning ------------------------------------------------------------
 
     def start_scan(self) -> None:
