@@ -202,3 +202,76 @@ async def test_summary_screens(tmp_path):
         assert "untouched    ██████████████████████▌·······      3 / 4       75.0%" in text
         assert "  claim       ██▎···························      1 / 13       7.7%" not in text
         assert "  claim       ███████████████···············      1 / 2       50.0%" in text
+
+
+async def test_read_only_database_lists_everything_and_d_says_why(tmp_path):
+    from tests.helpers_mounts import remount_read_only, tmpfs
+
+    folder = make_folder(tmp_path)
+    with tmpfs(tmp_path / "ro") as mount:
+        store = AnnotationStore(mount / "a.db")
+        doc = store.open_article(__import__("tui.text", fromlist=["load_article"]).load_article(
+            folder / "wikinews-gum-news-clock.txt"))
+        store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
+        store.close()
+        remount_read_only(mount)
+        store = AnnotationStore(mount / "a.db")
+        assert store.read_only
+        app = AnnotateApp(store, folder=folder)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_loaded(pilot)
+            table = app.screen.query_one(LibraryTable)
+            assert [table.get_row_at(i)[3] for i in range(table.row_count)] == [
+                "0/35", "0/13", "1/30", "0/2"]
+            await pilot.press("d")
+            await wait_loaded(pilot)
+            assert table.get_row_at(0)[-1] == ""
+            assert any(n.message.startswith("Not marked:") and n.severity == "error"
+                       for n in app._notifications)
+            await pilot.press("s")  # the view is not remembered, and nothing breaks
+            await wait_loaded(pilot)
+            assert app.screen.sort == "title"
+        store.close()
+
+
+async def test_r_rescans_and_reads_only_the_changed_file(tmp_path):
+    folder = make_folder(tmp_path)
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db"), folder=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert app.screen.parsed == 4
+        target = folder / "wikinews-gum-news-asylum.txt"
+        target.write_text(target.read_text() + "\nOne more. And another.\n")
+        await pilot.press("r")
+        await wait_loaded(pilot)
+        assert app.screen.parsed == 1
+        table = app.screen.query_one(LibraryTable)
+        assert [table.get_row_at(i)[3] for i in range(table.row_count)] == [
+            "0/35", "0/15", "0/30", "0/2"]
+
+
+async def test_cached_rows_are_read_before_the_store_opens(tmp_path):
+    from tui.store.library_peek import peek
+    from tui.text import load_article
+
+    folder = make_folder(tmp_path)
+    assert peek(tmp_path / "a.db", folder) == ([], None)  # no database yet
+    store = AnnotationStore(tmp_path / "a.db")
+    doc = store.open_article(load_article(folder / "wikinews-gum-news-clock.txt"))
+    store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "quote")
+    scan = scan_all(store, folder)
+    store.close()
+    rows, view = peek(tmp_path / "a.db", folder)
+    assert view is None
+    assert [(r.title[:12], r.sentences, r.state, sum(r.tagged.values()), r.article_id is None)
+            for r in rows] == [(r.title[:12], r.sentences, r.state, sum(r.tagged.values()),
+                                r.article_id is None) for r in scan.rows]
+    assert [(r.sentences, r.state, r.tagged.get("quote")) for r in rows] == [
+        (35, "new", 0), (13, "new", 0), (30, "ok", 1), (2, "new", 0)]
+    # The app opened on the database path (not an open store) shows the same list.
+    app = AnnotateApp(db_path=tmp_path / "a.db", folder=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert [t[:12] for t in titles(app)] == [
+            "After visa s", "Over 900 asy", "Texas studen", "[b]Bold[/b] "]
+        assert app.screen.parsed == 0

@@ -178,10 +178,13 @@ class LibraryScreen(Screen):
         self.call_after_refresh(self._mount_later)
         db_path = getattr(self.app, "_db_path", None)
         if self.app.store is None and db_path is not None:
+            # The cached rows first; the scan starts once they are drawn (its
+            # imports would compete with them for the GIL).
             self.run_worker(lambda: self._peek(db_path), thread=True, group="library-peek")
-        # After the first frame: the store's imports (sqlite-utils) would hold
-        # the GIL while the screen is being painted.
-        self.call_after_refresh(self.start_scan)
+        else:
+            # After the first frame: the store's imports (sqlite-utils) would
+            # hold the GIL while the screen is being painted.
+            self.call_after_refresh(self.start_scan)
 
     # -- scanning ------------------------------------------------------------
 
@@ -212,13 +215,17 @@ class LibraryScreen(Screen):
     def _peek(self, db_path: Path) -> None:
         from ...store.library_peek import peek
 
-        rows, view = peek(db_path, self.folder)
+        try:
+            rows, view = peek(db_path, self.folder)
+        except Exception:  # noqa: BLE001  (only a head start: the scan will list them)
+            rows, view = [], None
         self.app.call_from_thread(self._peeked, rows, view)
 
     def _peeked(self, rows: list[StatusRow], view: dict[str, Any] | None) -> None:
-        """Rows from the cache, shown until the scan has checked each file."""
+        """Rows from the cache, shown until the scan has checked each file; then the scan."""
+        self.call_after_refresh(self.start_scan)
         if not rows or self.rows or self._listed:
-            return  # the scan was quicker
+            return
         if view is not None and view["sort"] in SORTS and view["show"] in SHOWS:
             self._apply_view(view)
         self.rows = list(rows)
@@ -234,8 +241,9 @@ class LibraryScreen(Screen):
         self._scan, view = begun
         if not self._view_loaded:  # a reload keeps the user's current view
             self._apply_view(view)
-        if not self._early:
-            self.rows = []
+        if self.rows and not self._early:
+            # A reload: the list stays, each row replaced as its file is checked.
+            self._early = {row.path: index for index, row in enumerate(self.rows)}
         self._step()
 
     def _step(self) -> None:
