@@ -4,8 +4,9 @@
 
 Prints the median (and p90) latency of one committed tag, then the wall time
 and peak memory (max RSS of the child process) of `tui export` to CSV and of
-`tui import` of that CSV into a fresh database. Targets: <= 0.5 ms a tag,
-<= 5 s for the export with flat memory.
+`tui import` of that CSV into a fresh database, side by side with the
+sqlite3 shell's `.import` of the same file. Targets: <= 0.5 ms a tag,
+<= 5 s for the export with flat memory, import <= 2x `.import`.
 
 The annotated articles are made of real Wikinews paragraphs
 (../shared/corpus/news), so the sentences carry the commas and quotes that
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -163,9 +165,36 @@ def main() -> None:
         print(f"export CSV 10,000 rows: median {small_secs:.2f} s, peak RSS {small_rss:.0f} MB "
               f"-> memory ratio {rss / small_rss:.2f}x for {args.rows / 10_000:.0f}x the rows")
 
-        secs, rss, out = run_measured([tui, "import", "--db", str(folder / "fresh.db"), str(folder / "out.csv")])
-        print(f"import CSV {args.rows:,} rows into a fresh database: {secs:.2f} s, peak RSS {rss:.0f} MB")
-        print(f"  {out.strip()}")
+        import_side_by_side(tui, folder, args.rows)
+
+
+def import_side_by_side(tui: str, folder: Path, rows: int) -> None:
+    """`tui import` of the exported CSV against the sqlite3 shell's `.import`
+    of the same file, in turns, three times each: medians and their ratio
+    (target <= 2x), then a second import of the same file (all unchanged)."""
+    csv_file = folder / "out.csv"
+    shell = shutil.which("sqlite3")
+    if shell is None:
+        print("sqlite3 shell not found (apt-get install sqlite3): tui import is timed alone")
+    tui_runs, shell_runs = [], []
+    for turn in range(3):
+        for db in folder.glob("fresh*.db*"):
+            db.unlink()
+        tui_runs.append(run_measured([tui, "import", "--db", str(folder / "fresh.db"), str(csv_file)]))
+        if shell is not None:
+            shell_runs.append(run_measured([shell, str(folder / f"fresh-shell-{turn}.db"),
+                                            f'.import --csv "{csv_file}" annotations']))
+    secs, rss = _medians(tui_runs)
+    print(f"import CSV {rows:,} rows into a fresh database: median {secs:.2f} s of "
+          f"{', '.join(f'{r[0]:.2f}' for r in tui_runs)}; peak RSS {rss:.0f} MB")
+    print(f"  {tui_runs[-1][2].strip()}")
+    if shell_runs:
+        shell_secs, shell_rss = _medians(shell_runs)
+        print(f"sqlite3 .import of the same CSV: median {shell_secs:.2f} s of "
+              f"{', '.join(f'{r[0]:.2f}' for r in shell_runs)}; peak RSS {shell_rss:.0f} MB "
+              f"-> tui import is {secs / shell_secs:.2f}x (target <= 2x)")
+    again, rss, out = run_measured([tui, "import", "--db", str(folder / "fresh.db"), str(csv_file)])
+    print(f"import again (idempotent): {again:.2f} s, peak RSS {rss:.0f} MB; {out.strip()}")
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from tui.exchange.csv_cells import csv_cell, csv_lines
 from tui.exchange.csv_safety import neutralise
 
-# Text with every character that matters to CSV and to formula neutralising,
-# NUL (the formatter's own column separator) and some non-ASCII.
-TEXT = st.text(alphabet=st.sampled_from(list(',"\r\n\t\x00=+-@\' aZé“')), max_size=12)
+# Text with every character that matters to CSV and to formula neutralising
+# (full-width and small forms, white space before a formula), NUL (the
+# formatter's own column separator) and some non-ASCII.
+TEXT = st.text(alphabet=st.sampled_from(list(',"\r\n\t\x00=+-@\' aZé“\u00a0\uff1d\ufe63')),
+               max_size=12)
 ROWS = st.lists(st.tuples(st.integers(0, 10**6) | st.just(""), TEXT, TEXT, st.integers(0, 99)),
                 max_size=8)
 

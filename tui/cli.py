@@ -190,34 +190,74 @@ def open_store(db_path: Path | None):
 @click.option("--raw", is_flag=True, help="Do not neutralise spreadsheet formulas in cells.")
 def export_command(db_path, fmt, article_file, label, output, excel, raw) -> None:
     """Export annotations as CSV (default) or JSONL, ordered by article and position."""
+    from .store.readonly import side_files, tidy_side_files
+
+    db = existing_db(db_path)  # a read-only command never creates a database
+    # Read-only connections create -wal/-shm they cannot remove: tidy them
+    # at the end if they were not there before.
+    had_side_files = any(p.exists() for p in side_files(db))
+    try:
+        _export(db, fmt, article_file, label, output, excel, raw)
+    finally:
+        if not had_side_files:
+            tidy_side_files(db)
+
+
+def _export(db: Path, fmt, article_file, label, output, excel, raw) -> None:
+    """The body of `tui export`, once the database is known to exist."""
     import sqlite3
 
     from .exchange.export import reuse_freed_memory, write_csv_file, write_jsonl
-    from .exchange.files import atomic_text_output
-    from .store import StoreError, check_database, default_db_path
+    from .exchange.files import OutputError, atomic_text_output, database_files, stdout_is_utf8
+    from .store import StoreError
     from .store.preflight import is_current
+    from .store.readonly import connect_read_only
 
-    db = db_path or default_db_path()
-    try:
-        check_database(db)
-    except StoreError as exc:
-        fail(str(exc))
     reuse_freed_memory()
     if not is_current(db):
-        open_store(db).close()  # create or migrate it first (loads sqlite-utils)
-    # A current database is read directly: no sqlite-utils import, no write.
-    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
-    article_id = _article_id_for(conn, article_file) if article_file is not None else None
+        open_store(db).close()  # an older tui's database: migrate it first
+    if output == "-" and not stdout_is_utf8():
+        warn([f"standard output expects {sys.stdout.encoding}; writing UTF-8, as exports always are"])
+    shown = printable(str(output))
     try:
-        with atomic_text_output(output, bom=excel and fmt == "csv") as out:
-            if fmt == "csv":
-                count = write_csv_file(db, out, article_id, label, raw=raw)
-            else:
-                count = write_jsonl(conn, out, article_id, label)
+        # A current database is read directly: no sqlite-utils import, no write.
+        conn = connect_read_only(db)
+        try:
+            article_id = _article_id_for(conn, article_file) if article_file is not None else None
+            with atomic_text_output(output, bom=excel and fmt == "csv",
+                                    protect=database_files(db)) as out:
+                if fmt == "csv":
+                    count = write_csv_file(db, out, article_id, label, raw=raw)
+                else:
+                    count = write_jsonl(conn, out, article_id, label)
+        finally:
+            conn.close()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except OutputError as exc:
+        fail(printable(str(exc)))
     except OSError as exc:
-        fail(f"{output}: cannot write ({exc.strerror or exc})")
+        fail(f"{shown}: cannot write ({exc.strerror or exc})")
+    except StoreError as exc:
+        fail(str(exc))
+    except sqlite3.Error as exc:
+        fail(f"{printable(str(db))}: cannot read database ({exc})")
     if output != "-":
-        click.echo(f"tui: exported {count} annotation(s) to {output}", err=True)
+        click.echo(f"tui: exported {count} annotation(s) to {shown}", err=True)
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader of our output went away (`tui export | head`): stop quietly.
+
+    Exit status 141 (128 + SIGPIPE), as `seq` and `sqlite3` end in a pipe;
+    standard output now points at /dev/null, so Python's own final flush
+    raises nothing.
+    """
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(141)
 
 
 def _article_id_for(conn, article_file: Path) -> int:
@@ -234,31 +274,40 @@ def _article_id_for(conn, article_file: Path) -> int:
         [digest, str(article_file.resolve()), digest],
     ).fetchall()
     if not rows:
-        fail(f"{article_file}: no annotations recorded for this article")
+        fail(f"{printable(str(article_file))}: no annotations recorded for this article")
     return rows[0][0]
 
 
 @main.command("import")
 @db_option
-@click.argument("file", type=PATH)
+@click.argument("file", type=click.Path(path_type=Path, readable=False, allow_dash=True))
 def import_command(db_path, file: Path) -> None:
-    """Import annotations from a CSV or JSONL export (idempotent)."""
-    from .exchange.importer import ImportFormatError, import_file
+    """Import annotations from a CSV or JSONL export (idempotent); FILE - reads standard input.
 
-    if not file.is_file():
-        fail(f"{file}: no such file")
-    store = open_store(db_path)
+    One transaction: every row lands, or (on a malformed file) none does.
+    """
+    from .exchange.importer import ImportFormatError, import_into
+    from .store import StoreError, default_db_path
+
+    db = db_path or default_db_path()
     try:
-        report = import_file(store, file)
-    except ImportFormatError as exc:
-        fail(str(exc))
+        report = import_into(db, file)
+    except (ImportFormatError, StoreError) as exc:
+        fail(printable(str(exc)))
+    for line in report.warnings:
+        warn([printable(line)])
+    for path in report.files_read:
+        click.echo(f"tui: read article file {printable(path)}", err=True)
     click.echo(
         f"read {report.read}, added {report.added}, updated {report.updated}, "
-        f"unchanged {report.unchanged}, not placed {len(report.unplaced)}"
+        f"unchanged {report.unchanged}, not placed {report.not_placed}"
     )
     for line in report.unplaced:
-        click.echo(f"not placed: {line}", err=True)
-    if report.unplaced:
+        click.echo(f"not placed: {printable(line)}", err=True)
+    if report.not_placed > len(report.unplaced):
+        click.echo(f"not placed: ... and {report.not_placed - len(report.unplaced)} more row(s)",
+                   err=True)
+    if report.not_placed:
         sys.exit(1)
 
 

@@ -16,18 +16,13 @@ on arbitrary text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from .csv_safety import FORMULA_PREFIXES
+from .csv_safety import COLUMN_SCAN, needs_quote
 
 # What makes the excel dialect quote a cell: the delimiter, the quote
 # character, or a character of the line terminator.
 _QUOTE_TRIGGERS = (",", '"', "\r", "\n")
-# In a column joined with NUL, a cell that starts with a formula prefix
-# follows a NUL (a NUL inside a cell only costs the slower, exact path). A
-# pattern that starts with a literal is searched at memchr speed.
-_FORMULA_START = re.compile("\x00[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
 
 
 def csv_cell(value: object, neutralise: bool) -> str:
@@ -36,7 +31,7 @@ def csv_cell(value: object, neutralise: bool) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    if neutralise and text.startswith(FORMULA_PREFIXES):
+    if neutralise and needs_quote(text):
         text = "'" + text
     if any(char in text for char in _QUOTE_TRIGGERS):
         text = '"' + text.replace('"', '""') + '"'
@@ -50,8 +45,10 @@ def text_column(cells: Sequence[object], neutralise: bool) -> Sequence[str]:
     except TypeError:  # a cell that is not text
         return [csv_cell(cell, neutralise) for cell in cells]
     # Whole-column scans first (at memchr speed): most columns need nothing.
-    if neutralise and (joined.startswith(FORMULA_PREFIXES) or _FORMULA_START.search(joined)):
-        cells = ["'" + c if c.startswith(FORMULA_PREFIXES) else c for c in cells]  # type: ignore[union-attr]
+    # In the column joined with NUL, a cell that needs a ' follows the start
+    # or a NUL (a NUL inside a cell only costs the exact path below).
+    if neutralise and (needs_quote(joined) or COLUMN_SCAN.search(joined)):
+        cells = ["'" + c if needs_quote(c) else c for c in cells]  # type: ignore[arg-type]
     if not any(char in joined for char in _QUOTE_TRIGGERS):
         return cells  # type: ignore[return-value]
     # Cell by cell with `in` tests: 5x faster than a regex search per cell.

@@ -7,12 +7,15 @@ in their article, with empty paragraph and sentence.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import ctypes
 import gc
 import json
 import os
+import re
 import shutil
+import signal
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -23,7 +26,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+from ..store.readonly import connect_read_only
 from .csv_cells import csv_cell, csv_lines
+from .files import pid_alive
 
 CSV_COLUMNS = (
     "article_id", "article_title", "article_date", "article_source", "article_path",
@@ -187,7 +192,7 @@ def write_csv_file(db_path: Path, out: TextIO, article_id: int | None = None,
 def _write_csv_file(db_path: Path, out: TextIO, article_id: int | None, label: str | None,
                     raw: bool, workers: int | None) -> int:
     workers = workers or min(2, os.cpu_count() or 1)
-    conn = _read_only(db_path)
+    conn = connect_read_only(db_path)
     try:
         if article_id is not None:
             ids = [article_id]
@@ -212,8 +217,10 @@ def _write_csv_file(db_path: Path, out: TextIO, article_id: int | None, label: s
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
-    with (tempfile.TemporaryDirectory(prefix="tui-export-") as folder,
-          ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool):
+    remove_stale_export_folders()
+    with (tempfile.TemporaryDirectory(prefix=f"{EXPORT_FOLDER_PREFIX}{os.getpid()}-") as folder,
+          ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                              initializer=die_with_parent, initargs=(os.getpid(),)) as pool):
         parts = [str(Path(folder) / f"part-{i}.csv") for i in range(len(chunks))]
         # map() yields in order: each part is copied out as soon as it and
         # those before it are done, while the processes write the next ones.
@@ -251,12 +258,53 @@ def _split_evenly(ids: list[int], parts: int) -> list[list[int]]:
     return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 
-def _read_only(db_path: str | Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+# A parallel export's parts go to /tmp/tui-export-PID-XXXXXXXX (PID: the
+# exporting process), so a later run can tell a folder whose owner is gone.
+EXPORT_FOLDER_PREFIX = "tui-export-"
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Worker initializer: be killed when the exporting process dies.
+
+    On Linux the kernel sends SIGKILL to this worker when its parent dies,
+    even by SIGKILL, so no worker outlives an interrupted export. If the
+    parent died before this ran, exit at once. Elsewhere nothing is done
+    (the pool's own checks end idle workers there).
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def remove_stale_export_folders(temp: str | None = None) -> list[str]:
+    """Remove ``tui-export-PID-*`` folders of dead processes; return them.
+
+    A SIGKILL'ed export cannot remove its own folder of parts; the next
+    parallel export does. Only this user's folders of PIDs that no longer
+    exist are touched.
+    """
+    temp = temp or tempfile.gettempdir()
+    pattern = re.compile(rf"{re.escape(EXPORT_FOLDER_PREFIX)}(\d+)-[^/]+")
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(temp):
+            match = pattern.fullmatch(entry.name)
+            if (not match or pid_alive(int(match.group(1)))
+                    or not entry.is_dir(follow_symlinks=False)
+                    or entry.stat(follow_symlinks=False).st_uid != os.getuid()):
+                continue
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(entry.path)
+    return removed
 
 
 def _write_part(db_path: str, ids: list[int], label: str | None, raw: bool, part: str) -> int:
-    conn = _read_only(db_path)
+    conn = connect_read_only(db_path)
     try:
         with open(part, "w", encoding="utf-8", newline="") as handle:
             return _write_csv_rows(conn, handle, ids, label, raw)

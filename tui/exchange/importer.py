@@ -1,33 +1,75 @@
 """Importing annotations from a CSV or JSONL export (a colleague's, a model's).
 
-Each row is placed on the sentence of its article whose text equals the
-row's text, nearest the row's old offset if several do. Rows that match no
-sentence are reported, never guessed. Importing the same file twice changes
-nothing the second time.
+A row whose article text holds the row's text at the row's own offsets,
+inside the row's paragraph (an export of this very text), is placed there:
+no need to split the article into sentences, the costliest step of a big
+import. Any other row is placed on the sentence of its article whose text
+equals the row's text, nearest the row's old offset if several do. Rows
+that match no sentence, or carry a label tui does not know, are reported,
+never guessed. Importing the same file twice changes nothing the second
+time. Writing is set-based: one upsert per row in batches of ``BATCH`` on a
+second thread, counted with SQLite's change counter, no SELECT per row.
+
+All or nothing: the whole import is one transaction. A file that is not an
+export -- a line that is not a JSON object, an offset that is not a whole
+number, bytes that are not text, a cell over the size limit -- stops the
+import with one :class:`ImportFormatError` naming the file and line, and
+nothing is written. The file streams: memory stays flat however many rows.
+
+Reading (``read_rows``): ``-`` is standard input. UTF-8 with or without a
+BOM; a CSV whose first 64 KB are not UTF-8 is read as cp1252 (as a
+spreadsheet on Windows saves it) with a warning; UTF-16 and binary files
+are refused. CSV may be comma-, semicolon- or TAB-separated (told from the
+header line). Cells of a neutralised CSV export get their ``'`` back off
+(see ``csv_safety``); a ``--raw`` export is recognised by a cell that is a
+bare formula, and JSONL is never neutralised.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
+import os
+import sys
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
-from ..store import AnnotationStore, get_label
+from ..store import AnnotationStore, StoreError
 from ..store.anchoring import context_around, sentence_index
 from ..store.annotations import now
 from ..store.database import write_transaction
-from ..text import ArticleError, article_from_body, load_article
-from .csv_safety import restore
+from ..store.labels import LABELS_BY_NAME
+from ..store.preflight import describe_error
+from ..store.readonly import connect_read_only
+from ..text import Article, ArticleError, article_from_body, load_article
+from ..text.paths import PathError, check_regular_file, open_regular_file
+from .batch_writer import BatchWriter
+from .csv_safety import FORMULA_PREFIXES, is_formula, restore
 
+# Rows written per executemany (a few batches are in memory at once).
 BATCH = 5_000
 # Articles whose sentence index is kept at once. Exports come ordered by
 # article, so a few suffice; more would hold every article of a big file in
 # memory (~5 MB each for 10,000 sentences).
 ARTICLES_KEPT = 4
+# Bytes looked at to tell the format and the encoding.
+SAMPLE_BYTES = 1 << 16
+# The longest CSV cell read (csv's own default is 131,072 characters; an
+# exported sentence of a huge paragraph can be longer).
+MAX_CELL_CHARS = 16 * 1024 * 1024
+# An offset is a character position in an article: far below this.
+_MAX_OFFSET = 10**15
+# "not placed" lines kept for the report; the rest are only counted.
+MAX_LISTED = 1_000
+_NEEDED = ("text", "label", "article_path")
+_STRING_FIELDS = ("text", "label", "note", "annotator", "article_path", "article_hash",
+                  "created_at", "updated_at")
+_FORMULA_FIRST = frozenset(FORMULA_PREFIXES) | frozenset(" \x00\n\x0b\x0c\xa0\u3000")
 
 
 class ImportFormatError(Exception):
@@ -43,84 +85,334 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     unplaced: list[str] = field(default_factory=list)
+    not_placed: int = 0
+    warnings: list[str] = field(default_factory=list)
+    files_read: list[str] = field(default_factory=list)
+
+    def refuse(self, message: str) -> None:
+        """Count a row not placed; keep its message (the first MAX_LISTED)."""
+        self.not_placed += 1
+        if len(self.unplaced) < MAX_LISTED:
+            self.unplaced.append(message)
 
 
-@dataclass
 class _ArticlePlaces:
-    article_id: int
-    body: str
-    places: dict[str, list[tuple[int, int, int, int]]]
+    """An article's body, paragraph spans and (built when first needed)
+    the places of each sentence text."""
+
+    def __init__(self, article_id: int, article: Article) -> None:
+        self.article_id = article_id
+        self.article = article
+        self.body = article.body
+        self.paragraphs = [(p.start, p.end) for p in article.paragraphs]
+        self._places: dict[str, list[tuple[int, int, int, int]]] | None = None
+
+    @property
+    def places(self) -> dict[str, list[tuple[int, int, int, int]]]:
+        """Sentence text -> (paragraph, sentence, start, end) of each one.
+
+        Splitting every paragraph into sentences is the costliest step of
+        an import (~0.1 s a MB): done only for an article with a row that
+        its own offsets do not place.
+        """
+        if self._places is None:
+            self._places = sentence_index(self.article)
+        return self._places
+
+    def at(self, spot: tuple[int, int, int, int], text: str) -> bool:
+        """True if ``text`` is in the body at the row's own offsets, within
+        the row's paragraph (as in an export of this very text)."""
+        paragraph, sentence, start, end = spot
+        if not 0 < paragraph <= len(self.paragraphs) or sentence < 1:
+            return False
+        first, last = self.paragraphs[paragraph - 1]
+        return first <= start and end <= last and self.body[start:end] == text
 
 
-def read_rows(path: Path) -> Iterator[dict[str, Any]]:
-    """Yield rows from a CSV or JSONL export, streaming."""
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise ImportFormatError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    with handle:
-        first = handle.read(1)
-        handle.seek(0)
-        if path.suffix.lower() in (".jsonl", ".json") or first == "{":
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    try:
-                        yield json.loads(line)
-                    except json.JSONDecodeError:
-                        raise ImportFormatError(f"{path}:{number}: not valid JSON") from None
-        else:
-            reader = csv.DictReader(handle)
-            needed = {"text", "label", "article_path"}
-            if not reader.fieldnames or not needed <= set(reader.fieldnames):
-                raise ImportFormatError(
-                    f"{path}: not a tui export (needs columns {', '.join(sorted(needed))})"
-                )
-            for row in reader:
-                yield {k: restore(v) if isinstance(v, str) else v for k, v in row.items()}
+# A row as read: ("row" or "line", its number, text, label, note, annotator,
+# article_hash, article_path, created_at, updated_at, start or None, (text,
+# note) as written in the file, and (paragraph, sentence, start, end) when
+# the row has all four). Tuples: a million of them go by.
+_Row = tuple
 
 
-def import_file(store: AnnotationStore, path: Path) -> ImportReport:
-    """Import every row of ``path`` into ``store``; returns a report."""
-    report = ImportReport()
-    articles: OrderedDict[tuple[str, str], _ArticlePlaces | None] = OrderedDict()
-    batch: list[list[Any]] = []
-    for number, row in enumerate(read_rows(path), start=1):
-        report.read += 1
-        where = f"row {number}"
+# -- reading ----------------------------------------------------------------
+
+
+def read_rows(source: Path | str, warnings: list[str] | None = None,
+              raw: list[bool] | None = None) -> Iterator[_Row]:
+    """Yield checked rows from a CSV or JSONL export (``-``: standard input).
+
+    ``raw[0]`` is set (by this reader, or by the caller when a row is placed
+    only as written) once the CSV is known to be a ``--raw`` export: from
+    then on no ``'`` is taken off.
+    """
+    raw = raw if raw is not None else [False]
+    name = "standard input" if str(source) == "-" else str(source)
+    warnings = warnings if warnings is not None else []
+    with _open_binary(source, name) as handle:
+        first = handle.read(SAMPLE_BYTES)
+        if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise ImportFormatError(f"{name}: is UTF-16; save it as UTF-8 (CSV UTF-8) and import that")
+        if b"\x00" in first.split(b"\n", 1)[0]:
+            raise ImportFormatError(f"{name}:1: NUL bytes: a binary or UTF-16 file, not an export")
+        stripped = first.removeprefix(codecs.BOM_UTF8).lstrip()
+        jsonl = Path(name).suffix.lower() in (".jsonl", ".json") or stripped.startswith(b"{")
+        encoding, errors = "utf-8-sig", "strict"
+        if not jsonl and not _is_utf8(first, final=len(first) < SAMPLE_BYTES):
+            encoding, errors = "cp1252", _CP1252_FALLBACK
+            warnings.append(f"{name}: not valid UTF-8; decoded as cp1252")
+        if handle.seekable():
+            handle.seek(0)
+            binary: BinaryIO = handle
+        else:  # standard input: the sample, then the rest
+            binary = io.BufferedReader(_Prefixed(first, handle), SAMPLE_BYTES)  # type: ignore[arg-type]
+        # Decoded in C, a chunk at a time; a bad byte is located afterwards.
+        stream = io.TextIOWrapper(binary, encoding=encoding, errors=errors, newline="")
         try:
-            label = get_label(str(row.get("label", "")).strip()).name
-        except ValueError as exc:
-            report.unplaced.append(f"{where}: {exc}")
-            continue
-        key = (str(row.get("article_hash") or ""), str(row.get("article_path") or ""))
-        if key in articles:
-            articles.move_to_end(key)
+            if jsonl:
+                yield from _jsonl_rows(stream, name)
+            else:
+                yield from _csv_rows(stream, name, raw)
+        except UnicodeDecodeError:
+            raise ImportFormatError(_not_utf8(source, name)) from None
+        finally:
+            stream.detach()
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that has been read from: the bytes read, then the rest."""
+
+    def __init__(self, first: bytes, rest: BinaryIO) -> None:
+        self.first, self.rest = first, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.first:
+            data, self.first = self.first[:len(buffer)], self.first[len(buffer):]
         else:
-            articles[key] = _find_article(store, *key)
-            if len(articles) > ARTICLES_KEPT:
-                articles.popitem(last=False)
-        target = articles[key]
-        if target is None:
-            report.unplaced.append(f"{where}: article {key[1] or key[0]!r} not found")
+            read = getattr(self.rest, "read1", self.rest.read)
+            data = read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _not_utf8(source: Path | str, name: str) -> str:
+    """The message for a file with a byte that is not UTF-8, naming its line.
+
+    The file is read again to find the line; standard input cannot be.
+    """
+    if str(source) == "-":
+        return f"{name}: not valid UTF-8 (save it as UTF-8)"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(source, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError as exc:
+                return f"{name}:{number}: not valid UTF-8 (byte {exc.start + 1} of the line)"
+    return f"{name}: not valid UTF-8 at its end"
+
+
+def _latin1_for_undefined(error: UnicodeDecodeError) -> tuple[str, int]:
+    # The five bytes cp1252 leaves undefined are read as latin-1, as the
+    # text layer does for articles.
+    return error.object[error.start:error.end].decode("latin-1"), error.end
+
+
+_CP1252_FALLBACK = "tui-cp1252-latin1"
+codecs.register_error(_CP1252_FALLBACK, _latin1_for_undefined)
+
+
+def check_source(source: Path | str) -> None:
+    """ImportFormatError unless ``source`` is ``-`` or a regular file.
+
+    Only ``stat``: a FIFO or a device is refused before it is opened.
+    """
+    if str(source) == "-":
+        return
+    try:
+        check_regular_file(source, _WHAT)
+    except PathError as exc:
+        raise ImportFormatError(str(exc)) from None
+
+
+# How the import file is named in messages about it.
+_WHAT = "an export file (- reads standard input)"
+
+
+class _open_binary:
+    """The file (a regular one, or standard input) as a binary stream."""
+
+    def __init__(self, source: Path | str, name: str) -> None:
+        self.source, self.name, self.handle = source, name, None
+
+    def __enter__(self) -> BinaryIO:
+        if str(self.source) == "-":
+            return sys.stdin.buffer
+        try:  # checked again on the open file: it may have been swapped
+            self.handle = open_regular_file(self.source, _WHAT)
+        except PathError as exc:
+            raise ImportFormatError(str(exc)) from None
+        return self.handle
+
+    def __exit__(self, *exc: object) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+
+def _is_utf8(data: bytes, final: bool) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _jsonl_rows(lines: TextIO, name: str) -> Iterator[_Row]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
             continue
-        text = str(row.get("text", ""))
-        candidates = target.places.get(text)
-        if not candidates:
-            report.unplaced.append(f"{where}: text matches no sentence: {text[:60]!r}")
-            continue
-        old_start = _int(row.get("start"))
-        paragraph, sentence, start, end = min(candidates, key=lambda c: abs(c[2] - old_start))
-        stamp = now()
-        batch.append([
-            target.article_id, paragraph, sentence, start, end, text,
-            *context_around(target.body, start, end),
-            label, str(row.get("note") or ""), str(row.get("annotator") or store.annotator),
-            str(row.get("created_at") or stamp), str(row.get("updated_at") or stamp),
-        ])
-        if len(batch) >= BATCH:
-            _flush(store, batch, report)
-    _flush(store, batch, report)
-    return report
+        where = f"{name}:{number}"
+        try:
+            value = json.loads(line)
+        except RecursionError:
+            raise ImportFormatError(f"{where}: JSON nested too deeply") from None
+        except ValueError as exc:  # JSONDecodeError, or an integer of 4,300+ digits
+            reason = str(exc).split(":")[0].split(";")[0][:80]
+            raise ImportFormatError(f"{where}: not valid JSON ({reason})") from None
+        if not isinstance(value, dict):
+            raise ImportFormatError(
+                f"{where}: not a JSON object (a tui export has one object per line)")
+        for key in _STRING_FIELDS:
+            if value.get(key) is not None and not isinstance(value[key], str):
+                raise ImportFormatError(f"{where}: {key} must be text")
+        if not isinstance(value.get("text"), str) or not isinstance(value.get("label"), str):
+            raise ImportFormatError(f"{where}: needs text and label")
+        text = value["text"]
+        spot = tuple(_offset(value.get(key), where, key)
+                     for key in ("paragraph", "sentence", "start", "end"))
+        note = value.get("note") or ""
+        yield ("line", number, text, value["label"].strip(), note,
+               value.get("annotator") or "", value.get("article_hash") or "",
+               value.get("article_path") or "", value.get("created_at") or "",
+               value.get("updated_at") or "", spot[2], (text, note),
+               None if None in spot else spot)
+
+
+def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
+    # Told from the header line: a spreadsheet set to another locale saves
+    # with ; (or TAB); the header of a tui export has neither in it.
+    header_line = lines.readline()
+    delimiter = max((",", ";", "\t"), key=header_line.count)
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(lines, delimiter=delimiter)  # line_num: lines after the header
+    try:
+        header = next(csv.reader([header_line], delimiter=delimiter), [])
+        columns = {column.strip(): i for i, column in enumerate(header)}
+        if not set(_NEEDED) <= set(columns):
+            raise ImportFormatError(
+                f"{name}: not a tui export (needs columns {', '.join(sorted(_NEEDED))})")
+        # A missing optional column reads the empty cell added at the end.
+        width = max(columns.values()) + 1
+        (i_text, i_label, i_note, i_annotator, i_hash, i_path, i_created, i_updated,
+         i_paragraph, i_sentence, i_start, i_end) = (columns.get(key, width) for key in (
+             "text", "label", "note", "annotator", "article_hash", "article_path",
+             "created_at", "updated_at", "paragraph", "sentence", "start", "end"))
+        row_number = 0
+        for cells in reader:
+            row_number += 1
+            if not cells:
+                continue
+            if len(cells) <= width:
+                cells += [""] * (width + 1 - len(cells))
+            text = cells[i_text]
+            note = cells[i_note]
+            if not raw[0] and (text[:1] in _FORMULA_FIRST or note[:1] in _FORMULA_FIRST):
+                raw[0] = _bare_formula(text) or _bare_formula(note)
+            label, annotator, path = cells[i_label], cells[i_annotator], cells[i_path]
+            created, updated, start = cells[i_created], cells[i_updated], cells[i_start]
+            written = (text, note)
+            if not raw[0]:
+                # Inlined (a million rows): only a cell starting with ' can change.
+                if text[:1] == "'":
+                    text = restore(text)
+                if note[:1] == "'":
+                    note = restore(note)
+                if label[:1] == "'":
+                    label = restore(label)
+                if "'" in (annotator[:1], path[:1], created[:1], updated[:1]):
+                    annotator, path, created, updated = map(restore, (annotator, path, created, updated))
+            paragraph, sentence, end = cells[i_paragraph], cells[i_sentence], cells[i_end]
+            digits = paragraph + sentence + start + end
+            if (paragraph and sentence and start and end and len(digits) < 48
+                    and digits.isdigit() and digits.isascii()):
+                spot = (int(paragraph), int(sentence), int(start), int(end))
+            else:  # an orphan (no paragraph), a file of another program, or bad
+                spot = tuple(_offset(n, f"{name}:{reader.line_num + 1}", key) for n, key in
+                             zip((paragraph, sentence, start, end),
+                                 ("paragraph", "sentence", "start", "end")))
+            yield ("row", row_number, text, label.strip(), note, annotator, cells[i_hash],
+                   path, created, updated, spot[2], written, None if None in spot else spot)
+    except csv.Error as exc:
+        raise ImportFormatError(f"{name}:{reader.line_num + 1}: not valid CSV ({exc})") from None
+
+
+def _bare_formula(cell: str) -> bool:
+    """A cell a neutralised export would never write (it would start with ')."""
+    return bool(cell) and cell[0] in _FORMULA_FIRST and is_formula(cell)
+
+
+def _offset(value: Any, where: str, key: str = "start") -> int | None:
+    """A row's number (offset, paragraph, sentence): whole, or None when missing."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.isascii() and value.strip().isdigit() and len(value) < 16:
+        return int(value)
+    if type(value) is int and 0 <= value < _MAX_OFFSET:
+        return value
+    shown = repr(value) if len(repr(value)) <= 24 else repr(value)[:20] + "…"
+    raise ImportFormatError(f"{where}: {key} must be a whole number (at most 15 digits), not {shown}")
+
+
+# -- writing ----------------------------------------------------------------
+
+
+def import_into(db_path: Path, source: Path | str) -> ImportReport:
+    """Open (or create) the database at ``db_path`` and import ``source``.
+
+    If the import fails and this run created the database, the database is
+    removed again: a failed import leaves no new ``annotations.db`` behind.
+    (The import streams, so the store must be open before the file is read;
+    a temporary database renamed into place would race with another tui
+    opening the same name meanwhile.) Raises ImportFormatError or StoreError.
+    """
+    check_source(source)
+    created = not os.path.lexists(db_path)
+    store = AnnotationStore(db_path)
+    ok = False
+    try:
+        report = import_file(store, source)
+        ok = True
+        return report
+    finally:
+        empty = not ok and created and _is_empty(store)
+        store.close()
+        if empty:
+            for path in (db_path, *(Path(f"{db_path}{s}") for s in ("-wal", "-shm", "-journal"))):
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+
+
+def _is_empty(store: AnnotationStore) -> bool:
+    try:
+        return store.db.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    except Exception:  # a damaged file: leave it for the user to see
+        return False
 
 
 _UPSERT = """
@@ -134,54 +426,185 @@ WHERE label IS NOT excluded.label OR note IS NOT excluded.note
 """
 
 
-def _flush(store: AnnotationStore, batch: list[list[Any]], report: ImportReport) -> None:
-    if not batch:
-        return
+def import_file(store: AnnotationStore, source: Path | str) -> ImportReport:
+    """Import every row of ``source`` into ``store`` in one transaction.
+
+    Raises ImportFormatError (nothing written) for a file that is not an
+    export; a database error becomes a StoreError (nothing written).
+    """
+    import sqlite3
+
+    report = ImportReport()
+    try:
+        with write_transaction(store.db):
+            _import_rows(store, source, report)
+    except sqlite3.Error as exc:  # rolled back: "not saved" covers every row
+        raise StoreError(describe_error(exc, store.path)) from None
+    return report
+
+
+def _import_rows(store: AnnotationStore, source: Path | str, report: ImportReport) -> None:
     conn = store.db.conn
-    with write_transaction(store.db):
-        for values in batch:
-            before = conn.total_changes
-            exists = conn.execute(
-                'SELECT 1 FROM annotations WHERE article_id = ? AND start = ? AND "end" = ? '
-                "AND paragraph IS NOT NULL", [values[0], values[3], values[4]],
-            ).fetchone()
-            conn.execute(_UPSERT, values)
-            if conn.total_changes == before:
-                report.unchanged += 1
-            elif exists:
-                report.updated += 1
+    # Rows get ids above every id before: the new ones are counted by id at
+    # the end, the changed ones by SQLite's change counter around each batch
+    # (an upsert whose WHERE is false changes nothing): no SELECT per row.
+    max_before = conn.execute("SELECT ifnull(max(id), 0) FROM annotations").fetchone()[0]
+    writer = BatchWriter(conn, _UPSERT)
+    # What was committed before this import (our write lock keeps it so).
+    side = connect_read_only(store.path)
+    try:
+        read = _place_rows(store, source, report, writer, side)
+        writer.drain()
+    finally:
+        writer.close()  # before the caller's COMMIT or ROLLBACK
+        side.close()
+    report.read = read
+    report.added = conn.execute("SELECT count(*) FROM annotations WHERE id > ?",
+                                [max_before]).fetchone()[0]
+    report.updated = writer.changed - report.added
+    report.unchanged = read - report.not_placed - writer.changed
+
+
+def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport,
+                writer: BatchWriter, side: Any) -> int:
+    """Place each row and hand batches to ``writer``; returns rows read.
+
+    ``side`` is a read-only connection that sees the database as it was
+    before the import.
+    """
+    # Ids and paths of articles looked up in the transaction (it may have
+    # added or changed them): never taken from ``side`` again.
+    opened: set[int | str] = set()
+    stamp = now()
+    annotator = store.annotator
+    labels = LABELS_BY_NAME
+    articles: OrderedDict[tuple[str, str], _ArticlePlaces | str] = OrderedDict()
+    last_hash = last_path = None
+    target: _ArticlePlaces | str = ""
+    refusal: str | None = None
+    body, article_id = "", 0
+    spans: list[tuple[int, int]] = []
+    batch: list[tuple[Any, ...]] = []
+    append = batch.append
+    read = 0
+    raw = [False]
+    for (kind, number, text, label, note, row_annotator, content_hash, path, created, updated,
+         old_start, written, spot) in read_rows(source, report.warnings, raw):
+        read += 1
+        if label not in labels:
+            valid = ", ".join(labels)
+            report.refuse(f"{kind} {number}: unknown label {label!r} (expected one of: {valid})")
+            continue
+        if content_hash != last_hash or path != last_path:
+            key = last_hash, last_path = content_hash, path
+            if key in articles:
+                articles.move_to_end(key)
             else:
-                report.added += 1
-    batch.clear()
+                # An article the database had before this import is read on
+                # a second connection while batches are written; any other
+                # needs the store's own connection (this transaction's
+                # articles), so the batches in flight are waited for.
+                found = None if path in opened else _article_in(side, content_hash, path)
+                if found is None or found.article_id in opened:
+                    writer.drain()
+                    found = _find_article(store, content_hash, path, report)
+                    opened.add(path)
+                    if not isinstance(found, str):
+                        opened.add(found.article_id)
+                articles[key] = found
+                if len(articles) > ARTICLES_KEPT:
+                    articles.popitem(last=False)
+            target = articles[key]
+            if isinstance(target, str):
+                refusal = target
+            else:
+                refusal, body, article_id = None, target.body, target.article_id
+                spans = target.paragraphs
+        if refusal is not None:
+            report.refuse(f"{kind} {number}: {refusal}")
+            continue
+        place = None
+        if spot is not None:
+            # Inlined _ArticlePlaces.at for the usual row (a million go by).
+            paragraph, sentence, start, end = spot
+            if (body[start:end] == text and 0 < paragraph <= len(spans) and sentence > 0
+                    and spans[paragraph - 1][0] <= start and end <= spans[paragraph - 1][1]):
+                place = spot  # exported from this very text: placed where it was
+            elif written[0] != text and target.at(spot, written[0]):  # type: ignore[union-attr]
+                # The sentence really begins with ' + a formula: a --raw CSV.
+                raw[0], place, (text, note) = True, spot, written
+        if place is None:
+            place = _by_text(target, text, old_start)  # type: ignore[arg-type]
+            if place is None and written[0] != text:
+                place = _by_text(target, written[0], old_start)  # type: ignore[arg-type]
+                if place is not None:  # as above, placed by its text
+                    raw[0], (text, note) = True, written
+            if place is None:
+                report.refuse(f"{kind} {number}: text matches no sentence: {text[:60]!r}")
+                continue
+        paragraph, sentence, start, end = place
+        before, after = context_around(body, start, end)
+        append((article_id, paragraph, sentence, start, end, text, before, after,
+                label, note, row_annotator or annotator, created or stamp, updated or stamp))
+        if len(batch) >= BATCH:
+            writer.put(batch)
+            batch = []
+            append = batch.append
+    writer.put(batch)
+    return read
 
 
-def _find_article(store: AnnotationStore, content_hash: str, path: str) -> _ArticlePlaces | None:
-    """The article a row belongs to: by hash, by path, or read from its file."""
-    rows = []
+def _by_text(target: _ArticlePlaces, text: str, old_start: int | None
+             ) -> tuple[int, int, int, int] | None:
+    """The sentence with this text nearest the row's old offset, or None."""
+    candidates = target.places.get(text)
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return candidates[0]
+    old = old_start or 0
+    return min(candidates, key=lambda c: abs(c[2] - old))
+
+
+_ARTICLE = ("SELECT ar.id, ar.path, ar.title, ar.date, ar.source, b.body FROM articles ar "
+            "JOIN article_bodies b ON b.article_id = ar.id ")
+_BY_HASH = _ARTICLE + "WHERE ar.content_hash = ? LIMIT 1"
+_BY_PATH = _ARTICLE + "WHERE ar.path = ? ORDER BY ar.last_opened DESC LIMIT 1"
+
+
+def _article_in(conn: Any, content_hash: str, path: str) -> _ArticlePlaces | None:
+    """The article with this body hash, else at this path, as ``conn`` sees it."""
+    row = None
     if content_hash:
-        rows = store.db.execute_returning_dicts(
-            "SELECT ar.*, b.body FROM articles ar JOIN article_bodies b ON b.article_id = ar.id "
-            "WHERE ar.content_hash = ?", [content_hash])
-    if not rows and path:
-        rows = store.db.execute_returning_dicts(
-            "SELECT ar.*, b.body FROM articles ar JOIN article_bodies b ON b.article_id = ar.id "
-            "WHERE ar.path = ? ORDER BY ar.last_opened DESC LIMIT 1", [path])
-    if rows:
-        row = rows[0]
-        article = article_from_body(row["body"], row["path"], row["title"], row["date"], row["source"])
-        return _ArticlePlaces(row["id"], article.body, sentence_index(article))
+        row = conn.execute(_BY_HASH, [content_hash]).fetchone()
+    if row is None and path:
+        row = conn.execute(_BY_PATH, [path]).fetchone()
+    if row is None:
+        return None
+    article_id, stored_path, title, date, source, body = row
+    return _ArticlePlaces(article_id, article_from_body(body, stored_path, title, date, source))
+
+
+def _find_article(store: AnnotationStore, content_hash: str, path: str,
+                  report: ImportReport) -> _ArticlePlaces | str:
+    """The article a row belongs to: by hash, by path, or read from its file.
+
+    Returns the reason as text when there is none.
+    """
+    found = _article_in(store.db.conn, content_hash, path)
+    if found is not None:
+        return found
     if not path:
-        return None
+        return f"article {content_hash[:12]!r} not found"
     try:
+        # Only a regular file within the size limit is read (a FIFO would
+        # block forever, a device never ends): the text layer checks it.
         article = load_article(path)
-    except ArticleError:
-        return None
+    except ArticleError as exc:
+        return f"article file not read: {exc}"
+    report.files_read.append(path)
+    report.warnings.extend(article.warnings)
+    if not article.paragraphs:
+        return f"article file {path!r} has no paragraphs; not stored"
     doc = store.open_article(article)
-    return _ArticlePlaces(doc.id, article.body, sentence_index(article))
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    return _ArticlePlaces(doc.id, article)

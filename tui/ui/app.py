@@ -17,9 +17,10 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import active_worker
 
 from ..store import StoreError
-from ..text import Article
+from ..text import Article, SplitCancelled, split_sentences
 from .screens.reader import ReaderScreen
 
 # Paragraphs split before the reader comes alive (the rest split on demand).
@@ -88,14 +89,19 @@ class AnnotateApp(App):
         except StoreError as exc:
             self.call_from_thread(self.exit, 2, f"tui: {exc}")
             return
+        except SplitCancelled:
+            return  # the app is quitting: do not make it wait for the split
         self.call_from_thread(self._attach, screen, *prepared)
 
     def _prepare(self, article: Article):
         store = self.get_store()
         doc = store.open_article(article)
         paragraph = doc.position[0]
+        worker = active_worker.get(None)  # cancelled when the app quits
+        stop = (lambda: worker.is_cancelled) if worker is not None else None
         for item in article.paragraphs[max(0, paragraph - 10):paragraph + PRESPLIT_PARAGRAPHS]:
-            item.sentences  # noqa: B018  (split now, off the UI thread)
+            split_sentences(item.text, should_stop=stop)  # now, off the UI thread
+            item.sentences  # noqa: B018  (from the cache just filled)
         return store, doc, store.annotations(doc)
 
     def _attach(self, screen: ReaderScreen, store, doc, annotations) -> None:

@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from textual import work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -22,7 +23,7 @@ from ...exchange.export import write_csv
 from ...exchange.files import atomic_text_output
 from ...exchange.quotes import format_quotes
 from ...store import LABELS, StoreError
-from ...text import Article
+from ...text import Article, SplitCancelled
 from ..article_view import ArticleView
 from ..exports_folder import export_path
 from .help import HelpScreen
@@ -127,8 +128,13 @@ class ReaderScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def _count_sentences(self) -> None:
-        # Splitting a long article takes a while: do it off the UI thread.
-        total = self.doc.article.sentence_count()
+        # Splitting a long article takes a while: do it off the UI thread,
+        # and give up when the app quits (a thread cannot be killed).
+        worker = get_current_worker()
+        try:
+            total = self.doc.article.sentence_count(should_stop=lambda: worker.is_cancelled)
+        except SplitCancelled:
+            return
         self.app.call_from_thread(self._sentences_counted, total)
 
     def _sentences_counted(self, total: int) -> None:

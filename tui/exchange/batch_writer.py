@@ -1,0 +1,64 @@
+"""Writing batches of rows on a second thread while the next batch is read.
+
+An import spends about half its time in SQLite (``executemany``) and half
+in Python reading and placing rows. SQLite runs without the GIL, so a
+thread that writes one batch while the caller prepares the next uses both
+cores. The caller owns the transaction and must not use the connection
+itself while batches are in flight: :meth:`BatchWriter.drain` waits for
+them first. At most ``depth`` batches wait, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+import threading
+from typing import Any
+
+
+class BatchWriter:
+    """``executemany(sql, batch)`` for each batch put, in order, on a thread."""
+
+    def __init__(self, conn: sqlite3.Connection, sql: str, depth: int = 2) -> None:
+        self.conn, self.sql = conn, sql
+        self.changed = 0  # rows the batches added or changed
+        self._queue: queue.Queue[list[Any] | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="tui-batch-writer", daemon=True)
+        self._thread.start()
+
+    def put(self, batch: list[Any]) -> None:
+        """Queue a batch (waits while ``depth`` are waiting); raises an
+        earlier batch's error."""
+        self._raise()
+        self._queue.put(batch)
+
+    def drain(self) -> None:
+        """Wait until every batch is written; raises a batch's error."""
+        self._queue.join()
+        self._raise()
+
+    def close(self) -> None:
+        """Stop the thread after the batches already queued (no error raised:
+        the caller is done, or already failing)."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        while True:
+            batch = self._queue.get()
+            try:
+                if batch is None:
+                    return
+                if self._error is None:  # after an error, the rest is dropped
+                    before = self.conn.total_changes
+                    self.conn.executemany(self.sql, batch)
+                    self.changed += self.conn.total_changes - before
+            except BaseException as exc:  # handed to the caller's thread
+                self._error = exc
+            finally:
+                self._queue.task_done()
