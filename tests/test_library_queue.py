@@ -9,6 +9,7 @@ from pathlib import Path
 from tests.test_ui_library import wait_loaded
 from tui.store import AnnotationStore
 from tui.store.library import FolderScan
+from tui.text import load_article
 from tui.ui.app import AnnotateApp
 from tui.ui.library_table import LibraryTable, fit, progress_cell
 from tui.ui.screens.library import LibraryScreen
@@ -210,8 +211,7 @@ async def test_read_only_database_lists_everything_and_d_says_why(tmp_path):
     folder = make_folder(tmp_path)
     with tmpfs(tmp_path / "ro") as mount:
         store = AnnotationStore(mount / "a.db")
-        doc = store.open_article(__import__("tui.text", fromlist=["load_article"]).load_article(
-            folder / "wikinews-gum-news-clock.txt"))
+        doc = store.open_article(load_article(folder / "wikinews-gum-news-clock.txt"))
         store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
         store.close()
         remount_read_only(mount)
@@ -252,7 +252,6 @@ async def test_r_rescans_and_reads_only_the_changed_file(tmp_path):
 
 async def test_cached_rows_are_read_before_the_store_opens(tmp_path):
     from tui.store.library_peek import peek
-    from tui.text import load_article
 
     folder = make_folder(tmp_path)
     assert peek(tmp_path / "a.db", folder) == ([], None)  # no database yet
