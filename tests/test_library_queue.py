@@ -274,3 +274,21 @@ async def test_cached_rows_are_read_before_the_store_opens(tmp_path):
         assert [t[:12] for t in titles(app)] == [
             "After visa s", "Over 900 asy", "Texas studen", "[b]Bold[/b] "]
         assert app.screen.parsed == 0
+
+
+def test_paths_resolved_cheaply_are_the_resolved_paths(tmp_path, monkeypatch):
+    from tui.store.library import _resolved
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.txt").write_text("A\n\nOne.\n")
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "b.txt").write_text("B\n\nTwo.\n")
+    (folder / "linked").symlink_to(tmp_path / "real")  # not entered by the walk
+    (folder / "c.txt").symlink_to(tmp_path / "real" / "a.txt")
+    (tmp_path / "alias").symlink_to(folder)
+    monkeypatch.chdir(tmp_path)
+    for given in (folder, Path("lib"), Path("alias"), Path("lib/../lib")):
+        paths = sorted(given.rglob("*.txt"))
+        assert [_resolved(p, given, given.resolve()) for p in paths] == [
+            str(tmp_path / "lib" / "b.txt"), str(tmp_path / "real" / "a.txt")]
