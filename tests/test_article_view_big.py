@@ -8,6 +8,7 @@ tests put the cursor, tags and search matches deep inside one paragraph.
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -226,6 +227,12 @@ async def test_quitting_abandons_the_background_sentence_count(tmp_path, monkeyp
     count = Article.sentence_count
 
     def watched_count(self, should_stop=None):  # records how the count ended
+        # However fast the machine splits, the count is still running when
+        # the quit lands: it waits (at most 30 s) for its should_stop to turn
+        # true, which only the app's quit can do.
+        deadline = time.monotonic() + 30
+        while should_stop is not None and not should_stop() and time.monotonic() < deadline:
+            time.sleep(0.01)
         try:
             total = count(self, should_stop=should_stop)
             outcome.append("counted")

@@ -213,7 +213,7 @@ def test_escape_sequences_in_files_never_reach_the_terminal(tmp_path, xdisplay, 
         app.keys("l", "q")
         app.wait_for("Q quote 1")
         app.keys("Escape")
-        app.wait_for("2 article(s)")
+        app.wait_for("2 articles")  # the library's bottom line, back from the reader
         app.wait_for("2/3")  # the tagged count, back in the library
         app.keys("C-q")
         app.wait_for("TUI-EXITED-0")

@@ -449,7 +449,7 @@ async def test_escape_typed_before_the_database_opens_leaves_after_the_tags(tmp_
         opener.release.set()  # the library opens the database first
         await app.workers.wait_for_complete()
         await settle(pilot)
-        app.screen.query_one("DataTable").move_cursor(row=0)
+        app.screen.query_one("LibraryTable").move_cursor(row=0)
         busy = threading.Event()  # the store thread is busy: the reader cannot attach yet
         app.store_calls.call(lambda: busy.wait(60), needs_store=False)
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from textual.widgets import DataTable
+from tui.ui.library_table import LibraryTable
 
 from tui.store import AnnotationStore
 from tui.ui.app import AnnotateApp
@@ -26,12 +26,15 @@ def make_library(tmp_path: Path, seed_path: Path) -> Path:
 
 
 async def wait_loaded(pilot) -> None:
-    from tests.test_ui_reader import settle as store_settled  # the reader's store thread
-
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await store_settled(pilot)
-    await pilot.app.workers.wait_for_complete()
+    """Until workers, store calls and the library's scan are done."""
+    for _ in range(500):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        calls = getattr(pilot.app, "store_calls", None)
+        if calls is not None:
+            await calls.idle()
+        if not getattr(pilot.app.screen, "scanning", False) and not pilot.app.workers._workers:
+            break
     await pilot.pause()
 
 
@@ -41,7 +44,7 @@ async def test_library_lists_articles_and_opens_one(tmp_path, seed_path):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         assert isinstance(app.screen, LibraryScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(LibraryTable)
         assert table.row_count == 3
         titles = [str(table.get_row_at(i)[0]) for i in range(3)]
         assert titles == ["broken.txt", "A Plain [Story]", "Russia Unfazed By Suspension of Antimissile Talks with U.S."]
@@ -53,7 +56,7 @@ async def test_library_lists_articles_and_opens_one(tmp_path, seed_path):
         await pilot.press("c", "escape")
         await wait_loaded(pilot)
         assert isinstance(app.screen, LibraryScreen)
-        assert str(app.screen.query_one(DataTable).get_row_at(2)[3]) == "1/13"
+        assert str(app.screen.query_one(LibraryTable).get_row_at(2)[3]) == "1/13"
 
 
 async def test_single_article_folder_opens_straight_in_the_reader(tmp_path, seed_path):

@@ -423,7 +423,7 @@ def read(db_path, path: Path | None, adjudicate: bool, gold: str) -> None:
     target = path or bundled_seeds()
     article = folder = None
     if _is_folder(target):
-        from .ui.screens.library import find_articles
+        from .ui.screens.library import has_articles
 
         try:
             with os.scandir(target):
@@ -431,7 +431,7 @@ def read(db_path, path: Path | None, adjudicate: bool, gold: str) -> None:
         except OSError as exc:
             fail(f"{target}: cannot open this folder ({exc.strerror or exc})")
 
-        if not find_articles(target):
+        if not has_articles(target):
             fail(f"{target}: no .txt articles in this folder")
         folder = target
     else:

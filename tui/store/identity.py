@@ -30,6 +30,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ..text import Article
+from .status_row import file_state as file_state  # noqa: PLC0414  (moved; callers import it here)
 
 # Bodies this similar (rapidfuzz ratio, 0-100) are one article renamed and
 # edited. 80 keeps a story with a few sentences rewritten or added (the bench's
@@ -92,19 +93,6 @@ def find_renamed(conn, body: str) -> int | None:
         if score >= best:
             best, best_id = score, row_id
     return best_id
-
-
-def file_state(row: dict[str, Any], found_at: str | None) -> str:
-    """ok, edited, moved, moved+edited or missing, for the library and ``tui status``.
-
-    Compared with what the reader last showed: *edited* when the text changed
-    since the article was last opened, *moved* when its file is elsewhere.
-    """
-    if found_at is None:
-        return "missing"
-    edited = bool(row.get("opened_hash")) and row["opened_hash"] != row["file_hash"]
-    moved = bool(row.get("opened_path")) and row["opened_path"] != found_at
-    return "moved+edited" if edited and moved else "edited" if edited else "moved" if moved else "ok"
 
 
 def _holds(path: str, digest: str) -> bool:

@@ -15,37 +15,15 @@ is elsewhere); ``missing`` (no file: its tags are still listed here);
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..text import ArticleError, load_article
 from .database import write_transaction
-from .identity import file_state, resolve
+from .identity import resolve
 from .labels import LABELS
 from .preflight import StoreError
-
-
-@dataclass
-class StatusRow:
-    """One article as the library and ``tui status`` show it."""
-
-    title: str
-    outlet: str
-    date: str
-    path: str
-    sentences: int | None
-    tagged: dict[str, int] = field(default_factory=dict)
-    fuzzy: int = 0
-    orphans: int = 0
-    state: str = "ok"
-    last_opened: str = ""
-    article_id: int | None = None
-    error: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain values for JSON."""
-        return asdict(self)
+from .status_row import StatusRow, file_state
 
 
 def tag_counts(conn: sqlite3.Connection, annotator: str | None = None) -> dict[int, dict[str, Any]]:
@@ -74,19 +52,22 @@ def _from_row(row: dict[str, Any], counts: dict[int, dict[str, Any]], path: str,
     return StatusRow(row["title"], row["source"], row["date"], path, sentences,
                      {label.name: entry["tagged"].get(label.name, 0) for label in LABELS}
                      | {k: v for k, v in entry["tagged"].items()},
-                     entry["fuzzy"], entry["orphans"], state, row["last_opened"] or "", row["id"])
+                     entry["fuzzy"], entry["orphans"], state, row["last_opened"] or "", row["id"],
+                     done=bool(row.get("done_at")))
 
 
 def file_status(store, path: Path, counts: dict[int, dict[str, Any]] | None = None,
-                renamed: bool = True) -> StatusRow:
+                renamed: bool = True, article=None) -> StatusRow:
     """The row for one article file; re-anchors its tags if the file was edited.
 
     With ``renamed`` False a file that matches no article by content or path
-    is reported as ``new`` without looking for a renamed one.
+    is reported as ``new`` without looking for a renamed one. ``article``:
+    the file already parsed (the library's scan), else it is read here.
     """
     conn = store.db.conn
     try:
-        article = load_article(path)
+        if article is None:
+            article = load_article(path)
         total = article.sentence_count()
     except ArticleError as exc:  # unreadable, or gone since the folder was scanned
         state = "missing" if not path.exists() else "unreadable"
@@ -187,6 +168,7 @@ def refresh(store, rows: list[StatusRow]) -> None:
         found = conn_row(store, row.article_id)
         if found is not None:
             row.last_opened = found["last_opened"] or ""
+            row.done = bool(found.get("done_at"))
             if row.state != "missing" and row.state != "copy":
                 row.state = file_state(found, row.path)
 

@@ -23,8 +23,10 @@ class AdjudicateScreen(ReaderScreen):
     # A second status line: progress and the coders' labels.
     DEFAULT_CSS = "AdjudicateScreen #status { height: 2; }"
 
+    # d/D step through disagreements here; the reader's D (mark done) is not
+    # an adjudicator's key, so it gives way.
     BINDINGS = [
-        *ReaderScreen.BINDINGS,
+        *(binding for binding in ReaderScreen.BINDINGS if binding.key not in ("d", "D")),
         Binding("d", "next_disagreement", "Next disagreement"),
         Binding("D", "previous_disagreement", "Prev disagreement", show=False),
     ]

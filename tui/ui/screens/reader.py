@@ -85,6 +85,8 @@ class ReaderScreen(Screen):
         Binding("N", "previous_match", "Previous match", show=False),
         Binding("escape", "back", "Library"),
         Binding("C", "compare", "Compare coders", show=False),  # issue 13, tui/ui/compare.py
+        Binding("D", "done", "Mark done", show=False),
+        Binding("greater_than_sign", "next_article", "Next article", show=False),
     ]
 
     def __init__(self, article: Article, exports: Path) -> None:
@@ -732,6 +734,18 @@ class ReaderScreen(Screen):
     def action_help(self) -> None:
         """Show every key."""
         self.app.push_screen(HelpScreen(self.BINDINGS))
+
+    def action_done(self) -> None:
+        """Mark this article done in the library (D again: not done)."""
+        from .library import reader_toggle_done
+
+        reader_toggle_done(self)
+
+    def action_next_article(self) -> None:
+        """Open the next article of the library's current order."""
+        from .library import reader_next_article
+
+        reader_next_article(self)
 
     def action_back(self) -> None:
         """Back to the library (if the reader was opened from one)."""
