@@ -99,6 +99,7 @@ class ReaderScreen(Screen):
         self._total: int | None = None  # sentences in the article, once counted
         self.exports = exports
         self.query_text = ""
+        self._unsettled = {"fuzzy": 0, "orphan": 0}  # tags to review after an edit (o)
         self._others = None  # other coders' labels while the compare view is on
         self._team = False  # other coders have tagged this article
         # Why tags cannot be saved (read-only store, database not opened), else None.
@@ -221,6 +222,7 @@ class ReaderScreen(Screen):
                       severity="warning")
         self._update_status()
         self._count_sentences()
+        self._load_anchor_states()
         self._check_team()
         self.set_interval(POLL_EVERY_S, self._poll_data_version)
         self._replay_typed(typed)
@@ -325,11 +327,14 @@ class ReaderScreen(Screen):
         total = self._total
         tagged = f"{len(view.labels)}/{total} tagged" if total is not None else "counting…"
         search = f"  /{self.query_text} {len(view.matches)} match(es)" if self.query_text else ""
+        review = "  ".join(f"{count} {name}" for name, count in self._unsettled.items() if count)
+        anchors = f"   {review} (o)" if review else ""
         saving = "   saving…" if self._saving else ""
         read_only = "   read-only" if self.cannot_save else ""
         compare = compare_text(self.store.annotator, self._others, view.current_sentence,
                                self._team)
-        return Content(printable(f"{where}   {tags}   {tagged}{search}{saving}{read_only}{compare}"))
+        return Content(printable(f"{where}   {tags}   {tagged}{anchors}{search}{saving}{read_only}"
+                                 f"{compare}"))
 
     # -- other coders (issue 13) --------------------------------------------
 
@@ -421,6 +426,24 @@ class ReaderScreen(Screen):
             return
         self.view.set_labels({key: a.label for key, a in annotations.items()})
         self._update_status()
+        self._load_anchor_states()
+
+    def _load_anchor_states(self) -> None:
+        """Ask which tags are fuzzy or orphaned (they are never silent)."""
+        if self.doc is None or not self.doc.id:
+            return
+        self.calls.call(lambda store, doc: store.unsettled(doc), self.doc,
+                        done=self._anchor_states_loaded, quiet=True)
+
+    def _anchor_states_loaded(self, unsettled) -> None:
+        if not self._alive():
+            return
+        self._unsettled = {"fuzzy": 0, "orphan": 0}
+        for item in unsettled:
+            self._unsettled[item.anchor] = self._unsettled.get(item.anchor, 0) + 1
+        self.view.set_fuzzy((item.start, item.end) for item in unsettled
+                            if item.anchor == "fuzzy")
+        self._update_status()
 
     # -- navigation -------------------------------------------------------
 
@@ -490,6 +513,8 @@ class ReaderScreen(Screen):
         self.view.set_label(*key, annotation.label if annotation is not None else None)
         if result.message:  # the database was not what this screen showed
             self._say(result.message, severity="warning")
+        if key in self.view.fuzzy:  # an untag may have removed a fuzzy tag
+            self._load_anchor_states()
         self._update_status()
 
     def _write_failed(self, key: tuple[int, int], _error: Exception) -> None:
@@ -565,6 +590,8 @@ class ReaderScreen(Screen):
                 self.view.move_to_offset(change.start)
                 if change.message:
                     self._say(change.message)
+        if any(self._unsettled.values()) or getattr(change, "orphan", False):
+            self._load_anchor_states()
         self._update_status()
 
     def action_undo(self) -> None:
@@ -677,7 +704,7 @@ class ReaderScreen(Screen):
             return
         from .anchors import AnchorsScreen
 
-        self.app.push_screen(AnchorsScreen(self), lambda _: self._update_status())
+        self.app.push_screen(AnchorsScreen(self), lambda _: self._load_anchor_states())
 
     # -- search -----------------------------------------------------------
 
