@@ -69,3 +69,30 @@ async def test_single_article_folder_opens_straight_in_the_reader(tmp_path, seed
         assert isinstance(app.screen, ReaderScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_library_rows_follow_another_windows_tags(tmp_path, seed_path, monkeypatch):
+    """Issue 9 §1: another instance tags; within about a second the row's
+    count changes here without a key."""
+    import asyncio
+
+    from tui.text import load_article
+    from tui.ui.screens import library
+
+    monkeypatch.setattr(library, "POLL_EVERY_S", 0.1)
+    folder = make_library(tmp_path, seed_path)
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="me"), folder=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        table = app.screen.query_one(LibraryTable)
+        assert str(table.get_row_at(2)[3]) == "0/13"
+        other = AnnotationStore(tmp_path / "a.db", annotator="me")  # a second window
+        doc = other.open_article(load_article(folder / "seed.txt"))
+        other.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
+        other.close()
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            await wait_loaded(pilot)
+            if str(table.get_row_at(2)[3]) == "1/13":
+                break
+        assert str(table.get_row_at(2)[3]) == "1/13"

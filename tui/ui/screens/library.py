@@ -66,6 +66,10 @@ def work_state(row: StatusRow) -> str:
     return "in progress" if sum(row.tagged.values()) else "untouched"
 
 
+# How often the list asks whether another window wrote (seconds).
+POLL_EVERY_S = 1.0
+
+
 def store_call(app, job: Callable[..., Any], *args: Any, done: Callable[[Any], None] | None = None,
                what: str = "Library", failed: Callable[[Exception], None] | None = None) -> None:
     """Run ``job(store, *args)`` off the UI thread, one store call at a time; ``done(result)`` on it.
@@ -176,6 +180,11 @@ class LibraryScreen(Screen):
         """Scan the folder without blocking the screen."""
         self.table.focus()
         self.call_after_refresh(self._mount_later)
+        # Another window (or `tui import`) may write meanwhile: the rows follow
+        # within about a second (SQLite's data_version, as the reader does).
+        self._polling = False
+        self._data_version: int | None = None
+        self.set_interval(POLL_EVERY_S, self._poll_data_version)
         db_path = getattr(self.app, "_db_path", None)
         if self.app.store is None and db_path is not None:
             # The cached rows first; the scan starts once they are drawn (its
@@ -293,8 +302,26 @@ class LibraryScreen(Screen):
             self.app.open_single = False
             self.open_row(self.rows[0])
 
+    def _poll_data_version(self) -> None:
+        """About once a second: another window or program wrote? Refresh the rows."""
+        if self._polling or self.scanning or not self.rows or not self.is_current:
+            return
+        self._polling = True
+
+        def changed(store) -> bool:
+            version = store.data_version()
+            seen, self._data_version = self._data_version, version
+            return seen is not None and version != seen
+
+        def then(was_changed: bool) -> None:
+            self._polling = False
+            if was_changed:
+                self.on_screen_resume()
+
+        store_call(self.app, changed, done=then, failed=lambda _exc: setattr(self, "_polling", False))
+
     def on_screen_resume(self) -> None:
-        """Coming back from the reader: refresh the counts."""
+        """Coming back from the reader, or another window wrote: refresh the counts."""
         if self.rows and not self.scanning:
             def again(store):
                 from ...store.library import refresh_rows
