@@ -9,7 +9,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tui.exchange.importer import import_into, read_rows
+import pytest
+
+from tui.exchange.importer import ImportFormatError, import_file, import_into, read_rows
 from tui.store import AnnotationStore
 from tui.store.identity import find_renamed
 from tui.text import load_article
@@ -105,3 +107,32 @@ def test_import_registers_new_article_files_and_is_idempotent(tmp_path):
         ('Then "it", she said, stopped.', "quote", "First, it rained. ", "\n\n=SUM(A1)"),
         ("=SUM(A1)", "background", ' Then "it", she said, stopped.\n\n', ""),
     ]
+
+
+def test_staged_merge_keeps_file_order_and_leaves_no_staging_table(tmp_path):
+    """The same sentence twice in one file: the later row wins (as row by
+    row), counted once added and once updated; the staging table is gone
+    after an import and after a refused one."""
+    article = tmp_path / "story.txt"
+    article.write_text("A story\n\nFirst, it rained. Then it stopped.\n")
+    export = tmp_path / "twice.csv"
+    export.write_text(
+        "text,label,note,article_path,paragraph,sentence,start,end\n"
+        f"\"First, it rained.\",claim,one,{article},1,1,0,17\n"
+        f"\"First, it rained.\",quote,two,{article},1,1,0,17\n", encoding="utf-8")
+    store = AnnotationStore(tmp_path / "s.db")
+    try:
+        report = import_file(store, export)
+        assert (report.read, report.added, report.updated, report.unchanged) == (2, 1, 1, 0)
+        assert store.db.conn.execute("SELECT label, note FROM annotations").fetchall() == [
+            ("quote", "two")]
+        bad = tmp_path / "bad.csv"
+        bad.write_text(export.read_text() + f"x,claim,,{article},1,1,0,not-a-number\n",
+                       encoding="utf-8")
+        with pytest.raises(ImportFormatError):
+            import_file(store, bad)
+        assert store.db.conn.execute("SELECT name FROM temp.sqlite_master").fetchall() == []
+        assert store.db.conn.execute("SELECT label, note FROM annotations").fetchall() == [
+            ("quote", "two")]
+    finally:
+        store.close()

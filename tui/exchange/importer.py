@@ -418,10 +418,21 @@ def _is_empty(store: AnnotationStore) -> bool:
         return False
 
 
-_UPSERT = """
-INSERT INTO annotations (article_id, paragraph, sentence, start, "end", text, context_before,
-    context_after, label, note, annotator, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+_COLUMNS = """article_id, paragraph, sentence, start, "end", text, context_before,
+    context_after, label, note, annotator, created_at, updated_at"""
+# A batch is staged in a TEMP table (no index, no trigger: cheap per row),
+# then merged in one statement (see batch_writer). Untyped columns keep
+# each value as bound. Created and dropped inside the import's transaction:
+# a failed import leaves nothing of it.
+_STAGE_CREATE = f"CREATE TEMP TABLE tui_import_stage ({_COLUMNS})"
+_STAGE_INSERT = "INSERT INTO temp.tui_import_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_STAGE_CLEAR = "DELETE FROM temp.tui_import_stage"
+_STAGE_DROP = "DROP TABLE temp.tui_import_stage"
+# In the file's order (a row repeated later in the file updates the first);
+# "WHERE true" tells SQLite's parser the ON below is the upsert's.
+_MERGE = f"""
+INSERT INTO annotations ({_COLUMNS})
+SELECT {_COLUMNS} FROM temp.tui_import_stage WHERE true ORDER BY rowid
 ON CONFLICT (article_id, start, "end") WHERE paragraph IS NOT NULL DO UPDATE SET
     label = excluded.label, note = excluded.note, annotator = excluded.annotator,
     updated_at = excluded.updated_at
@@ -452,7 +463,8 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
     # the end, the changed ones by SQLite's change counter around each batch
     # (an upsert whose WHERE is false changes nothing): no SELECT per row.
     max_before = conn.execute("SELECT ifnull(max(id), 0) FROM annotations").fetchone()[0]
-    writer = BatchWriter(conn, _UPSERT)
+    conn.execute(_STAGE_CREATE)
+    writer = BatchWriter(conn, _STAGE_INSERT, merge=_MERGE, clear=_STAGE_CLEAR)
     # What was committed before this import (our write lock keeps it so).
     side = connect_read_only(store.path)
     try:
@@ -461,6 +473,7 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
     finally:
         writer.close()  # before the caller's COMMIT or ROLLBACK
         side.close()
+    conn.execute(_STAGE_DROP)
     report.read = read
     report.added = conn.execute("SELECT count(*) FROM annotations WHERE id > ?",
                                 [max_before]).fetchone()[0]
