@@ -7,8 +7,10 @@ import. Any other row is placed on the sentence of its article whose text
 equals the row's text, nearest the row's old offset if several do. Rows
 that match no sentence, or carry a label tui does not know, are reported,
 never guessed. Importing the same file twice changes nothing the second
-time. Writing is set-based: one upsert per row in batches of ``BATCH`` on a
-second thread, counted with SQLite's change counter, no SELECT per row.
+time. Writing is set-based, on a second thread: each batch of ``BATCH``
+rows is staged in a TEMP table and merged with one INSERT ... SELECT ...
+ON CONFLICT (in file order), counted with SQLite's change counter, no
+SELECT per row.
 
 All or nothing: the whole import is one transaction. A file that is not an
 export -- a line that is not a JSON object, an offset that is not a whole
