@@ -452,6 +452,10 @@ def import_file(store: AnnotationStore, source: Path | str) -> ImportReport:
 
     report = ImportReport()
     try:
+        if not store.db.conn.in_transaction:  # (SQLite refuses it inside one)
+            # The staging table (one batch at a time) in memory: an import
+            # does not depend on the system's temporary folder having room.
+            store.db.conn.execute("PRAGMA temp_store = MEMORY")
         with write_transaction(store.db):
             _import_rows(store, source, report)
     except sqlite3.Error as exc:  # rolled back: "not saved" covers every row
