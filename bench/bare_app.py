@@ -1,6 +1,6 @@
 """The baseline for bench/reader.py: a bare Textual app showing one Static.
 
-`j`, `k`, `g`, `G` and `c` change the text, so a key costs one repaint, as in
+`j`, `k`, `l`, `g`, `G` and `c` change the text, so a key costs one repaint, as in
 the reader.
 """
 
@@ -12,6 +12,7 @@ class BareApp(App):
     """One Static; j/k update it."""
 
     BINDINGS = [("j", "bump(1)", "Down"), ("k", "bump(-1)", "Up"), ("c", "bump(0)", "Tag"),
+                ("l", "bump(1)", "Next"),
                 ("G", "bump(100)", "End"), ("g", "bump(-100)", "Home")]
 
     def __init__(self) -> None:

@@ -1,15 +1,25 @@
 """Reader benchmark: first paint, key latency and memory through a real pty.
 
-    uv run python bench/reader.py [--keys 60] [--launches 7]
+    uv run python bench/reader.py [--keys 60] [--launches 7]    # everything (~10 min)
+    uv run python bench/reader.py --cases seed,moby,para5 --launches 2 --keys 20   # quick
 
 One run, side by side: a bare Textual app showing one Static, the seed,
-Moby-Dick (../shared/corpus/long/moby-dick.txt) and a generated article of
-10,000 paragraphs. Each runs in its own pseudo-terminal (120x40), as in a
+Moby-Dick (../shared/corpus/long/moby-dick.txt), a generated article of
+10,000 paragraphs, Moby-Dick's text as ONE paragraph of 5 MB and of 20 MB
+(joined with spaces: a court transcript pasted whole), and a 50 MB article
+(Moby-Dick's paragraphs repeated, each copy's paragraphs numbered so that
+no two are alike). Each runs in its own pseudo-terminal (120x40), as in a
 real terminal: first paint is launch -> the first frame that shows the
-content, the median of several launches taken in turns (bare, seed, Moby,
-10k, bare, ...) so that a noisy moment hits every case alike; a key's
-latency is key written -> the first byte of the frame that answers it
-(Textual writes a frame in one go). Peak memory is the process's VmHWM.
+content; alive is launch -> the database open and the keys that write
+working; counted is launch -> every sentence split (the background count);
+each the median of several launches taken in turns (bare, seed, Moby, ...)
+so that a noisy moment hits every case alike. quit@paint is ctrl+q sent at
+the first frame, while the background work runs -> the process gone (one
+launch). A key's latency is key written -> the first byte of the frame
+that answers it (Textual writes a frame in one go); keys move FORWARD
+through the text as a reader does (l: next sentence, j: next paragraph;
+back to the top with an unmeasured g at the end), since going back and
+forth is served by the line cache. Peak memory is the process's VmHWM.
 Not measured with pilot.press, whose ~60 ms floor would hide the app.
 
 Every case is launched once before anything is measured, with
@@ -92,21 +102,29 @@ class PtyApp:
         self.drain(0.03)
         return elapsed
 
+    def press(self, key: bytes) -> None:
+        """Send ``key`` unmeasured (it may change nothing on screen) and let it settle."""
+        os.write(self.fd, key)
+        self.drain(0.3)
+
     def peak_rss_mb(self) -> float:
         status = Path(f"/proc/{self.pid}/status").read_text()
         line = next(x for x in status.splitlines() if x.startswith("VmHWM"))
         return int(line.split()[1]) / 1024
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5) -> float:
+        """Send ctrl+q; seconds until the process is gone (killed after ``timeout``)."""
+        start = time.perf_counter()
         os.write(self.fd, b"\x11")  # ctrl+q
-        deadline = time.perf_counter() + 5
+        deadline = start + timeout
         while time.perf_counter() < deadline:
             self.read(0.05)
             pid, _ = os.waitpid(self.pid, os.WNOHANG)
             if pid:
-                return
+                return time.perf_counter() - start
         os.kill(self.pid, 9)
         os.waitpid(self.pid, 0)
+        return float("inf")
 
 
 def generated_article(folder: Path, paragraphs: int = 10_000) -> Path:
@@ -121,79 +139,188 @@ def generated_article(folder: Path, paragraphs: int = 10_000) -> Path:
     return path
 
 
+def one_paragraph_article(folder: Path, megabytes: int) -> Path:
+    """Moby-Dick's paragraphs joined by spaces into ONE paragraph of ``megabytes`` MB."""
+    from tui.text import load_article
+
+    moby = " ".join(p.text for p in load_article(CORPUS / "long" / "moby-dick.txt").paragraphs)
+    size = megabytes * 1_000_000
+    text = " ".join([moby] * (size // len(moby) + 1))[:size]
+    path = folder / f"paragraph-{megabytes}mb.txt"
+    path.write_text(f"One Paragraph of {megabytes} MB\n\n{text[:text.rfind('. ') + 1]}\n")
+    return path
+
+
+def big_article(folder: Path, megabytes: int = 50) -> Path:
+    """Moby-Dick's paragraphs, copy after copy, each numbered ("Copy 3: ..."), to 50 MB."""
+    paragraphs = (CORPUS / "long" / "moby-dick.txt").read_text(encoding="utf-8").strip().split("\n\n")
+    out, size, copy = [], 0, 0
+    while size < megabytes * 1_000_000:
+        copy += 1
+        for paragraph in paragraphs:
+            out.append(f"Copy {copy}: {paragraph}")
+            size += len(out[-1].encode()) + 2
+    path = folder / f"article-{megabytes}mb.txt"
+    path.write_text("\n\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
 
 
-def first_paint(argv: list[str], marker: bytes, cwd: Path) -> float:
-    """Seconds from launch to the first frame showing ``marker``; then quit."""
+def launch(argv: list[str], marker: bytes, ready: bytes | None, cwd: Path) -> tuple[float, ...]:
+    """Seconds to first paint, alive and counted for one launch; then quit."""
     app = PtyApp(argv, cwd)
     painted = app.wait_for(marker)
-    app.close()
-    return painted
+    alive = app.wait_for(b"sentence 1/", 300) if ready else painted
+    counted = app.wait_for(ready, 600) if ready else alive
+    app.close(60)
+    return painted, alive, counted
 
 
-def measure(name: str, argv: list[str], marker: bytes, ready: bytes | None, cwd: Path,
-            keys: int, paints: list[float]) -> dict:
+def quit_at_paint(argv: list[str], marker: bytes, cwd: Path) -> float:
+    """Seconds from ctrl+q, sent at the first frame (work still running), to exit."""
     app = PtyApp(argv, cwd)
-    first_paint = statistics.median(paints)
-    # Keys that write work once the database is open; the sentence count
-    # (a background split of the whole article) is done when "tagged" shows.
-    alive = app.wait_for(b"sentence 1/") if ready else app.wait_for(marker)
-    counted = app.wait_for(ready) if ready else alive
+    app.wait_for(marker)
+    return app.close(300)
+
+
+def forward(app: PtyApp, key: bytes, presses: int, room: int | None) -> list[float]:
+    """Latencies of ``presses`` of ``key`` moving forward; an unmeasured g at the end."""
+    times, position = [], 0
+    for _ in range(presses):
+        if room is not None and position >= room:
+            app.press(b"g")  # back to the top: not a forward move
+            position = 0
+        times.append(app.key_latency(key))
+        position += 1
+    return times
+
+
+def measure(case: "Case", keys: int, cwd: Path) -> dict:
+    """Key latencies and peak memory of one launch of ``case``."""
+    app = PtyApp(case.argv, cwd)
+    app.wait_for(case.marker)
+    if case.ready:
+        app.wait_for(case.ready, 600)  # measure keys once the background work is done
     app.drain(0.5)
-    navigation = [app.key_latency(b"j" if i % 2 == 0 else b"k") for i in range(keys)]
+    app.press(b"g")
+    result = {"l": forward(app, b"l", keys, case.sentences - 1 if case.sentences else None)}
+    app.press(b"g")
+    single = case.paragraphs == 1  # j, G and g change nothing there
+    result["j"] = [] if single else forward(
+        app, b"j", keys, case.paragraphs - 1 if case.paragraphs else None)
     # G and g: last and first paragraph, so the whole view scrolls and redraws.
-    jumps = [app.key_latency(b"G" if i % 2 == 0 else b"g") for i in range(keys)]
-    tagging = [app.key_latency(b"c") for _ in range(keys)]
-    rss = app.peak_rss_mb()
-    app.close()
-    return {"name": name, "paint": first_paint, "alive": alive, "counted": counted,
-            "nav": navigation, "jump": jumps, "tag": tagging, "rss": rss}
+    app.press(b"g")
+    result["jump"] = [] if single else [app.key_latency(b"G" if i % 2 == 0 else b"g")
+                                        for i in range(keys)]
+    result["tag"] = [app.key_latency(b"c") for _ in range(keys)]
+    result["rss"] = app.peak_rss_mb()
+    app.close(60)
+    return result
+
+
+class Case:
+    """One program to launch, what shows it painted and counted, and its size."""
+
+    def __init__(self, key: str, name: str, argv: list[str], marker: bytes,
+                 ready: bytes | None, article: Path | None = None, keys: int = 60) -> None:
+        self.key, self.name, self.argv, self.marker, self.ready = key, name, argv, marker, ready
+        self.paragraphs = self.sentences = None  # None: more than any run presses
+        if article is not None:
+            from tui.text import load_article
+
+            parsed = load_article(article)
+            self.paragraphs = len(parsed.paragraphs) if len(parsed.paragraphs) <= keys else None
+            count = 0
+            for paragraph in parsed.paragraphs:
+                count += len(paragraph.sentences)
+                if count > keys:
+                    break
+            self.sentences = count if count <= keys else None
+
+
+CASE_KEYS = ("bare", "seed", "moby", "10k", "para5", "para20", "article50")
+
+
+def cases(folder: Path, wanted: list[str], keys: int) -> list[Case]:
+    """The cases asked for, skipping (with a message) those that need the corpus."""
+    out = []
+    has_corpus = (CORPUS / "long" / "moby-dick.txt").exists()
+    if not has_corpus:
+        print(f"corpus missing: {CORPUS} (expected ../shared/corpus next to the repository); "
+              "Moby-Dick, the 5/20 MB paragraphs and the 50 MB article are skipped")
+    for key in wanted:
+        if key in ("moby", "para5", "para20", "article50") and not has_corpus:
+            continue
+        db = ["--db", str(folder / f"{key}.db")]
+        if key == "bare":
+            out.append(Case(key, "bare Textual app",
+                            [sys.executable, str(ROOT / "bench" / "bare_app.py")],
+                            b"Hello bench 0", None))
+            continue
+        article, name = {
+            "seed": (lambda: ROOT / "seeds" / "000_e8d66d810416afee.txt", "seed (8 paragraphs)"),
+            "moby": (lambda: CORPUS / "long" / "moby-dick.txt", "Moby-Dick (2,802 paragraphs)"),
+            "10k": (lambda: generated_article(folder), "10,000 paragraphs"),
+            "para5": (lambda: one_paragraph_article(folder, 5), "one 5 MB paragraph"),
+            "para20": (lambda: one_paragraph_article(folder, 20), "one 20 MB paragraph"),
+            "article50": (lambda: big_article(folder), "50 MB article (111k ¶)"),
+        }[key]
+        path = article()
+        out.append(Case(key, name, [TUI, str(path), *db], PAINTED, b"tagged", path, keys))
+    return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="Quick subset: --cases seed,moby,para5 --launches 2 --keys 20 (about a minute). "
+               f"Cases: {', '.join(CASE_KEYS)}.")
     parser.add_argument("--keys", type=int, default=60, help="presses per key kind")
-    parser.add_argument("--launches", type=int, default=7, help="launches per case for paint")
+    parser.add_argument("--launches", type=int, default=7,
+                        help="launches per case for paint, alive and counted (median)")
+    parser.add_argument("--cases", default=",".join(CASE_KEYS),
+                        help="comma-separated cases to run (default: all)")
     args = parser.parse_args()
+    wanted = [c.strip() for c in args.cases.split(",") if c.strip()]
+    unknown = [c for c in wanted if c not in CASE_KEYS]
+    if unknown:
+        parser.error(f"unknown case(s) {', '.join(unknown)}; choose from {', '.join(CASE_KEYS)}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        big = generated_article(folder)
-        cases = [
-            ("bare Textual app", [sys.executable, str(ROOT / "bench" / "bare_app.py")],
-             b"Hello bench 0", None),
-            ("seed (8 paragraphs)", [TUI, str(ROOT / "seeds" / "000_e8d66d810416afee.txt"),
-                                     "--db", str(folder / "seed.db")], PAINTED, b"tagged"),
-            ("Moby-Dick (2,802 paragraphs)", [TUI, str(CORPUS / "long" / "moby-dick.txt"),
-                                              "--db", str(folder / "moby.db")], PAINTED, b"tagged"),
-            ("10,000 paragraphs", [TUI, str(big), "--db", str(folder / "big.db")],
-             PAINTED, b"tagged"),
-        ]
-        for _name, argv, marker, _ready in cases:  # warm-up: bytecode, file cache
-            first_paint(argv, marker, folder)
-        paints: list[list[float]] = [[] for _ in cases]
+        runs = cases(folder, wanted, args.keys)
+        for case in runs:  # warm-up: bytecode, file cache, the database made
+            launch(case.argv, case.marker, case.ready, folder)
+        timings: list[list[tuple[float, ...]]] = [[] for _ in runs]
         for _ in range(args.launches):
-            for times, (_name, argv, marker, _ready) in zip(paints, cases):
-                times.append(first_paint(argv, marker, folder))
-        results = [measure(name, argv, marker, ready, folder, args.keys, times)
-                   for times, (name, argv, marker, ready) in zip(paints, cases)]
-    bare = results[0]["paint"]
-    kinds = ("nav", "jump", "tag")
-    print(f"{'case':28} {'paint s':>7} {'x bare':>6} {'alive s':>7} {'counted':>7} "
+            for times, case in zip(timings, runs):
+                times.append(launch(case.argv, case.marker, case.ready, folder))
+        quits = [quit_at_paint(case.argv, case.marker, folder) for case in runs]
+        results = [measure(case, args.keys, folder) for case in runs]
+    kinds = ("l", "j", "jump", "tag")
+    bare = next((statistics.median(t[0] for t in times)
+                 for times, case in zip(timings, runs) if case.key == "bare"), None)
+    print(f"{'case':28} {'paint s':>7} {'x bare':>6} {'alive s':>7} {'counted':>7} {'quit@p':>6} "
           + " ".join(f"{k + ' med':>8} {k + ' p90':>8}" for k in kinds) + f" {'peak MB':>7}")
-    for r in results:
-        keys_text = " ".join(f"{statistics.median(r[k]) * 1000:6.1f}ms "
-                             f"{percentile(r[k], .9) * 1000:6.1f}ms" for k in kinds)
-        print(f"{r['name']:28} {r['paint']:7.3f} {r['paint'] / bare:6.2f} "
-              f"{r['alive']:7.3f} {r['counted']:7.3f} {keys_text} {r['rss']:7.0f}")
-    print(f"paint: text on screen (median of {args.launches} launches); alive: database open, "
-          "tags drawn, writing keys work; counted: every sentence split (background)")
-    print("nav: j/k one paragraph; jump: G/g last/first paragraph (scroll, full redraw); "
-          "tag: c on the cursor's sentence")
-    print("targets: seed paint <= 1.3x bare; Moby-Dick and 10k <= 1 s; keys <= 16 ms median; "
-          "10k <= 150 MB")
+    for case, times, quit, r in zip(runs, timings, quits, results):
+        paint, alive, counted = (statistics.median(t[i] for t in times) for i in range(3))
+        keys_text = " ".join(
+            (f"{statistics.median(r[k]) * 1000:6.1f}ms {percentile(r[k], .9) * 1000:6.1f}ms"
+             if r[k] else f"{'-':>8} {'-':>8}") for k in kinds)
+        ratio = f"{paint / bare:6.2f}" if bare else f"{'-':>6}"
+        print(f"{case.name:28} {paint:7.3f} {ratio} {alive:7.3f} {counted:7.3f} {quit:6.2f} "
+              f"{keys_text} {r['rss']:7.0f}")
+    print(f"paint: text on screen; alive: database open, tags drawn, writing keys work; "
+          f"counted: every sentence split (background); medians of {args.launches} launches. "
+          "quit@p: ctrl+q at the first frame -> exit")
+    print("l: next sentence, j: next paragraph, both forward; jump: G/g last/first paragraph "
+          "(scroll, full redraw); tag: c on the cursor's sentence")
+    print("targets: seed paint <= 1.3x bare; Moby-Dick, 10k and 50 MB paint <= 1 s; keys <= 16 ms "
+          "median (also l in the 5 MB paragraph); quit <= 1 s; 10k <= 150 MB; "
+          "50 MB article peak <= 150 MB (3x the file)")
 
 
 if __name__ == "__main__":

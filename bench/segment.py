@@ -3,8 +3,12 @@
 For each segmenter: precision, recall and F1 of exact sentences on the 43
 Wikinews articles with GUM gold splits, the English Golden Rules score, and
 the time to segment Moby-Dick (median of runs, paragraph by paragraph).
+Then ours on single paragraphs of 1, 5 and 20 MB (Moby-Dick's paragraphs
+joined with spaces, repeated: no blank line anywhere), in seconds per MB:
+linear cost means the same figure at every size.
 
-    uv run python bench/segment.py [--runs 3]
+    uv run python bench/segment.py [--runs 3]          # everything (~1 min)
+    uv run python bench/segment.py --only big --sizes 1,5   # a quick subset
 
 Reads ../shared/corpus (see its README for licences).
 """
@@ -28,11 +32,11 @@ Segmenter = Callable[[str], list[str]]
 
 
 def _ours() -> Segmenter:
-    from tui.text.segment import _split_cached
+    from tui.text.segment import split_uncached
 
     def run(text: str) -> list[str]:
         # Bypass the cache so the timing is honest.
-        return [text[a:b] for a, b in _split_cached.__wrapped__(text)]
+        return [text[a:b] for a, b in split_uncached(text)]
 
     return run
 
@@ -111,10 +115,64 @@ def moby_seconds(seg: Segmenter, runs: int) -> float:
     return statistics.median(times)
 
 
+def one_paragraph(megabytes: float) -> str:
+    """Moby-Dick's paragraphs joined by spaces, repeated to ``megabytes`` MB."""
+    from tui.text import load_article
+
+    moby = " ".join(p.text for p in load_article(CORPUS / "long" / "moby-dick.txt").paragraphs)
+    size = int(megabytes * 1_000_000)
+    text = " ".join([moby] * (size // len(moby) + 1))[:size]
+    return text[:text.rfind(". ") + 1]  # end on a sentence
+
+
+def big_rows(sizes: list[float], runs: int) -> None:
+    """Ours on single huge paragraphs: seconds, seconds per MB, peak memory."""
+    import resource
+
+    from tui.text.segment import split_uncached
+
+    split_uncached("Warm up. Loads blingfire and numpy, which is not what is timed.")
+    print(f"{'one paragraph':14} {'spans':>8} {'s':>7} {'s/MB':>6}")
+    per_mb = []
+    for size in sizes:
+        text = one_paragraph(size)
+        times, spans = [], ()
+        for _ in range(runs):
+            start = time.perf_counter()
+            spans = split_uncached(text)
+            times.append(time.perf_counter() - start)
+        seconds = statistics.median(times)
+        per_mb.append(seconds / size)
+        print(f"{size:>11g} MB {len(spans):8d} {seconds:7.2f} {seconds / size:6.3f}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"largest/smallest s/MB: {max(per_mb) / min(per_mb):.2f} (target <= 1.5); "
+          f"process peak {peak:.0f} MB")
+    print("targets: <= 0.3 s per MB; 20 MB in <= 10 s")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="Moby-Dick runs (median)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="Quick subset: --only big --sizes 1,5 --runs 1 (a few seconds).")
+    parser.add_argument("--runs", type=int, default=3, help="runs per timing (median)")
+    parser.add_argument("--only", choices=("compare", "big"),
+                        help="only the segmenter comparison, or only the huge paragraphs")
+    parser.add_argument("--sizes", default="1,5,20",
+                        help="megabytes of the single-paragraph rows (default 1,5,20)")
     args = parser.parse_args()
+    if not (CORPUS / "long" / "moby-dick.txt").exists():
+        raise SystemExit(f"bench/segment.py: the corpus is missing: {CORPUS} "
+                         "(expected ../shared/corpus next to the repository; see its README)")
+    if args.only != "big":
+        compare(args.runs)
+    if args.only != "compare":
+        if args.only is None:
+            print()
+        big_rows([float(x) for x in args.sizes.split(",")], args.runs)
+
+
+def compare(runs_wanted: int) -> None:
+    """The segmenters side by side: scores and Moby-Dick time."""
     candidates = {"ours (blingfire+fixes)": _ours, "pysbd": _pysbd, "syntok": _syntok,
                   "blingfire": _blingfire}
     rows = []
@@ -125,7 +183,7 @@ def main() -> None:
             print(f"{name}: not installed, skipped")
             continue
         p, r, f1 = news_scores(seg)
-        runs = 1 if name == "pysbd" else args.runs  # pysbd takes ~8 s a run
+        runs = 1 if name == "pysbd" else runs_wanted  # pysbd takes ~8 s a run
         rows.append((name, p, r, f1, golden_score(seg), moby_seconds(seg, runs)))
     ours_time = rows[0][5]
     print(f"{'segmenter':24} {'P':>6} {'R':>6} {'F1':>6} {'golden':>7} {'moby s':>7} {'x ours':>7}")

@@ -31,7 +31,7 @@ def no_blingfire(monkeypatch):
 
 def _reset():
     segment._blingfire.cache_clear()
-    segment._split_cached.cache_clear()
+    segment._CACHE.clear()
     segment._call_failed = False
 
 

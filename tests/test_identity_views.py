@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import shutil
 
@@ -21,9 +23,19 @@ SIZE = (120, 40)
 
 
 async def settle(pilot) -> None:
+    from tests.test_ui_reader import settle as store_settled  # the reader's store thread
+
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
+    await store_settled(pilot)
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+@pytest.fixture(autouse=True)
+def _one_coder(monkeypatch):
+    """Tags are per coder (issue 13): every store and command here is coder "t"."""
+    monkeypatch.setenv("TUI_ANNOTATOR", "t")
 
 
 def tagged_library(tmp_path):

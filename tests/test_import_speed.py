@@ -21,7 +21,8 @@ def test_csv_rows_columns_in_any_order_short_rows_and_hard_cells(tmp_path):
     """Cells picked by one itemgetter call, short rows padded, neutralised
     cells restored: quotes, commas, newlines, formulas, a missing column."""
     export = tmp_path / "odd.csv"
-    # No note, annotator or article_hash column; columns out of order.
+    # No note, annotator or article_hash column (no annotator: None, the
+    # importing coder's rows); columns out of order.
     export.write_bytes(
         b"label,start,text,end,article_path,paragraph,sentence,created_at\r\n"
         b'quote,10,"He said ""no, never""\nthen left.",42,/a.txt,2,3,2026-01-01\r\n'
@@ -31,11 +32,11 @@ def test_csv_rows_columns_in_any_order_short_rows_and_hard_cells(tmp_path):
     )
     rows = list(read_rows(export))
     assert rows == [
-        ("row", 1, 'He said "no, never"\nthen left.', "quote", "", "", "", "/a.txt",
+        ("row", 1, 'He said "no, never"\nthen left.', "quote", "", None, "", "/a.txt",
          "2026-01-01", "", 10, ('He said "no, never"\nthen left.', ""), (2, 3, 10, 42)),
-        ("row", 3, "=SUM(A1)", "claim", "", "", "", "/b.txt", "", "", 0,
+        ("row", 3, "=SUM(A1)", "claim", "", None, "", "/b.txt", "", "", 0,
          ("'=SUM(A1)", ""), (1, 1, 0, 5)),
-        ("row", 4, "plain", "background", "", "", "", "-x.txt", "", "", None,
+        ("row", 4, "plain", "background", "", None, "", "-x.txt", "", "", None,
          ("plain", ""), None),
     ]
 

@@ -26,7 +26,11 @@ def make_library(tmp_path: Path, seed_path: Path) -> Path:
 
 
 async def wait_loaded(pilot) -> None:
+    from tests.test_ui_reader import settle as store_settled  # the reader's store thread
+
     await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await store_settled(pilot)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

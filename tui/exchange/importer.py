@@ -45,6 +45,7 @@ from typing import Any, BinaryIO, TextIO
 from ..store import AnnotationStore, StoreError
 from ..store.anchoring import CONTEXT_CHARS, sentence_index
 from ..store.annotations import now
+from ..store.coders import CoderNameError, check_coder_name
 from ..store.database import write_transaction
 from ..store.labels import LABELS_BY_NAME
 from ..store.preflight import describe_error
@@ -299,7 +300,7 @@ def _jsonl_rows(lines: TextIO, name: str) -> Iterator[_Row]:
                      for key in ("paragraph", "sentence", "start", "end"))
         note = value.get("note") or ""
         yield ("line", number, text, value["label"].strip(), note,
-               value.get("annotator") or "", value.get("article_hash") or "",
+               value.get("annotator"), value.get("article_hash") or "",
                value.get("article_path") or "", value.get("created_at") or "",
                value.get("updated_at") or "", spot[2], (text, note),
                None if None in spot else spot)
@@ -326,6 +327,7 @@ def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
             "text", "label", "note", "annotator", "article_hash", "article_path",
             "created_at", "updated_at", "paragraph", "sentence", "start", "end")))
         formula_first = _FORMULA_FIRST
+        no_annotator = "annotator" not in columns
         padding = [""] * (width + 1)
         row_number = 0
         for cells in reader:
@@ -351,6 +353,8 @@ def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
                     if "'" in (annotator[:1], path[:1], created[:1], updated[:1]):
                         annotator, path, created, updated = map(
                             restore, (annotator, path, created, updated))
+            if no_annotator:  # no annotator column: the importing coder
+                annotator = None
             digits = paragraph + sentence + start + end
             if (paragraph and sentence and start and end and len(digits) < 48
                     and digits.isdigit() and digits.isascii()):
@@ -385,7 +389,7 @@ def _offset(value: Any, where: str, key: str = "start") -> int | None:
 # -- writing ----------------------------------------------------------------
 
 
-def import_into(db_path: Path, source: Path | str) -> ImportReport:
+def import_into(db_path: Path, source: Path | str, annotator: str | None = None) -> ImportReport:
     """Open (or create) the database at ``db_path`` and import ``source``.
 
     If the import fails and this run created the database, the database is
@@ -396,7 +400,7 @@ def import_into(db_path: Path, source: Path | str) -> ImportReport:
     """
     check_source(source)
     created = not os.path.lexists(db_path)
-    store = AnnotationStore(db_path)
+    store = AnnotationStore(db_path, annotator=annotator)  # rows without a coder get this one
     ok = False
     try:
         report = import_file(store, source)
@@ -435,10 +439,10 @@ _STAGE_DROP = "DROP TABLE temp.tui_import_stage"
 _MERGE = f"""
 INSERT INTO annotations ({_COLUMNS})
 SELECT {_COLUMNS} FROM temp.tui_import_stage WHERE true ORDER BY rowid
-ON CONFLICT (article_id, start, "end") WHERE paragraph IS NOT NULL DO UPDATE SET
-    label = excluded.label, note = excluded.note, annotator = excluded.annotator,
-    updated_at = excluded.updated_at
-WHERE label IS NOT excluded.label OR note IS NOT excluded.note
+ON CONFLICT (article_id, annotator, start, "end") WHERE paragraph IS NOT NULL DO UPDATE SET
+    label = excluded.label, note = excluded.note, updated_at = excluded.updated_at
+WHERE (label IS NOT excluded.label OR note IS NOT excluded.note)
+    AND excluded.updated_at >= annotations.updated_at
 """
 
 
@@ -499,7 +503,7 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
     opened: set[int | str] = set()
     stamp = now()
     context = CONTEXT_CHARS
-    annotator = store.annotator
+    coder = _coders(store.annotator)
     labels = LABELS_BY_NAME
     articles: OrderedDict[tuple[str, str], _ArticlePlaces | str] = OrderedDict()
     last_hash = last_path = None
@@ -569,13 +573,38 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
         # context_around(body, start, end), inlined.
         append((article_id, paragraph, sentence, start, end, text,
                 body[start - context if start > context else 0:start], body[end:end + context],
-                label, note, row_annotator or annotator, created or stamp, updated or stamp))
+                label, note, coder(row_annotator, kind, number), created or stamp,
+                updated or stamp))
         if len(batch) >= BATCH:
             writer.put(batch)
             batch = []
             append = batch.append
     writer.put(batch)
     return read
+
+
+def _coders(importer: str):
+    """A function giving each row's coder: its own name, checked (each
+    distinct name once), or ``importer`` where the file has no annotator.
+
+    Tags are per coder, so a row keeps its coder; an empty name or one with
+    a control character stops the import (nothing written), as any
+    malformed cell does.
+    """
+    checked: dict[str, str] = {}
+
+    def coder(name: str | None, kind: str, number: int) -> str:
+        if name is None:
+            return importer
+        found = checked.get(name)
+        if found is None:
+            try:
+                found = checked[name] = check_coder_name(name, "annotator")
+            except CoderNameError as exc:
+                raise ImportFormatError(f"{kind} {number}: {exc}") from None
+        return found
+
+    return coder
 
 
 def _by_text(target: _ArticlePlaces, text: str, old_start: int | None

@@ -246,3 +246,27 @@ def _drop_unique_content_hash(db: Database) -> None:
     problems = conn.execute("PRAGMA foreign_key_check").fetchall()
     if problems:
         raise RuntimeError(f"m003: {len(problems)} row(s) lost their article")
+
+
+@MIGRATIONS()
+def m004_tags_per_coder(db: Database) -> None:
+    """One tag per sentence per coder (issue 13), every existing tag kept.
+
+    The unique index said one label per placed sentence, whoever set it, so
+    a second coder's tag (or an import of their export) replaced the first
+    one's. It now includes ``annotator``. Existing rows already satisfy the
+    new index (one per sentence), so nothing is copied or lost. Runs after
+    m003, which may rebuild ``annotations`` with the old index. ``history``
+    gains ``session``, the window that took each step: two windows of one
+    coder undo only their own steps (and those from before they started).
+    """
+    db.execute("DROP INDEX IF EXISTS annotations_sentence")
+    db.execute(
+        "CREATE UNIQUE INDEX annotations_sentence ON annotations"
+        '(article_id, annotator, start, "end") WHERE paragraph IS NOT NULL'
+    )
+    # Comparing coders (agreement, merge) reads a coder's tags of an article.
+    db.execute("CREATE INDEX IF NOT EXISTS annotations_coder ON annotations(annotator, article_id)")
+    # Undo per window: the same coder may have one article open in two
+    # windows; each undoes its own steps (and those from before it started).
+    db.execute("ALTER TABLE history ADD COLUMN session TEXT NOT NULL DEFAULT ''")

@@ -48,12 +48,16 @@ class StatusRow:
         return asdict(self)
 
 
-def tag_counts(conn: sqlite3.Connection) -> dict[int, dict[str, Any]]:
-    """Per article id: placed tags per label, fuzzy and orphaned counts."""
+def tag_counts(conn: sqlite3.Connection, annotator: str | None = None) -> dict[int, dict[str, Any]]:
+    """Per article id: placed tags per label, fuzzy and orphaned counts.
+
+    ``annotator``: that coder's tags only (tags are per coder, issue 13).
+    """
     counts: dict[int, dict[str, Any]] = {}
+    where, params = ("WHERE annotator = ? ", [annotator]) if annotator is not None else ("", [])
     for article_id, label, anchor, number in conn.execute(
             "SELECT article_id, label, CASE WHEN paragraph IS NULL THEN 'orphan' ELSE anchor END "
-            "AS state, count(*) FROM annotations GROUP BY article_id, label, state"):
+            f"AS state, count(*) FROM annotations {where}GROUP BY article_id, label, state", params):
         entry = counts.setdefault(article_id, {"tagged": {}, "fuzzy": 0, "orphans": 0})
         if anchor == "orphan":
             entry["orphans"] += number
@@ -113,7 +117,7 @@ def file_status(store, path: Path, counts: dict[int, dict[str, Any]] | None = No
         return row
     state = "copy" if found.how == "copy" else file_state(found.row, resolved_path)
     row = _from_row(found.row, counts if counts is not None and found.how in ("known", "copy", "moved")
-                    else tag_counts(conn), resolved_path, state, total)
+                    else tag_counts(conn, store.annotator), resolved_path, state, total)
     row.error = note
     return row
 
@@ -125,7 +129,7 @@ def collect(store, target: Path | None, progress=None) -> list[StatusRow]:
     ``progress(done, total)`` is called every 10 files of a folder.
     """
     conn = store.db.conn
-    counts = tag_counts(conn)
+    counts = tag_counts(conn, store.annotator)
     if target is not None and not target.is_dir():
         return [file_status(store, target, counts)]
     if target is not None:
@@ -172,7 +176,7 @@ def _articles(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 def refresh(store, rows: list[StatusRow]) -> None:
     """Update the rows' counts from the database (after the reader changed tags)."""
-    counts = tag_counts(store.db.conn)
+    counts = tag_counts(store.db.conn, store.annotator)
     for row in rows:
         if row.article_id is None:
             continue

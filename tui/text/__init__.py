@@ -5,13 +5,14 @@ Nothing here imports Textual; the UI and the store build on these types.
 
 from .article import Article, Paragraph, Sentence, article_from_body, load_article, parse_article
 from .decode import ArticleError
-from .segment import split_sentences
+from .segment import SplitCancelled, split_sentences
 
 __all__ = [
     "Article",
     "ArticleError",
     "Paragraph",
     "Sentence",
+    "SplitCancelled",
     "article_from_body",
     "load_article",
     "parse_article",

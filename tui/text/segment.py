@@ -10,55 +10,148 @@ boundaries and apply a handful of small, tested corrections (see
 A paragraph's sentences always tile it: the spans are ordered, do not overlap,
 and only whitespace lies between or around them. That invariant is what lets
 a tag point at a sentence by character offsets.
+
+Cost is linear in the paragraph's length (a court transcript pasted as one
+20 MB paragraph splits like 20 MB of short ones): no step copies the rest
+of the paragraph or the text since the last cut, regular expressions look
+at a bounded window around a cut (``pattern.match(text, pos, endpos)``
+instead of slices), and blingfire is fed a huge paragraph in bounded
+windows that start at one of its own sentence starts. A caller may pass
+``should_stop``, polled between bounded chunks of work, to abandon a long
+split (:class:`SplitCancelled`): Python threads cannot be killed, and an
+app quitting waits for its worker threads.
 """
 
 from __future__ import annotations
 
+import ctypes
 import re
-from functools import cache, lru_cache
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import cache
 
 from .fallback_split import FALLBACK_WARNING, fallback_cuts
 
 Span = tuple[int, int]
 
-# A list marker on its own: "1.", "1.)", "a.", "• 9.", "⁃10.", "(2)".
-_LONE_MARKER = re.compile(r"^(?:[•⁃*]|[•⁃\-*]?\s*(?:\d{1,3}|[a-zA-Z])\s*[.)]\)?)$")
-# A list marker that starts an item: "1.) ", "2) ", "3. ", "b. ", "• 10. ".
-_MARKER_START = re.compile(r"^[•⁃]?\s*(?:\d{1,3}\.?\)|\d{1,3}\.|[a-z]\.)\s")
+# Patterns that test the text around one cut are used with match(text, pos)
+# or fullmatch(text, pos, endpos), never on a slice: a slice of a huge
+# paragraph is a copy. Hence no "^" in the patterns used that way.
+# A list marker on its own: "1.", "1.)", "a.", "• 9.", "⁃10.", "(2)" (fullmatch).
+_LONE_MARKER = re.compile(r"[•⁃*]|[•⁃\-*]?\s*(?:\d{1,3}|[a-zA-Z])\s*[.)]\)?")
+# A list marker that starts an item: "1.) ", "2) ", "3. ", "b. ", "• 10. " (match).
+_MARKER_START = re.compile(r"[•⁃]?\s*(?:\d{1,3}\.?\)|\d{1,3}\.|[a-z]\.)\s")
 # The same markers where they appear inside a run of items.
 _MARKER_INSIDE = re.compile(r"\s(?=[•⁃]?\s?(?:\d{1,3}\.?\)|\d{1,3}\.|[a-z]\.)\s)")
 # A full stop with no space before the next sentence: "world.Today", "1,000.That".
-_NO_SPACE_END = re.compile(r"(?<=[a-z0-9]{2})[.!?](?=[A-Z][a-z]+\b(?![@/\w]|\.\w))")
+# (These three begin with the stop itself, the lookbehind after it: a pattern
+# that begins with a character class is scanned for at C speed; one that
+# begins with a lookbehind is tried at every position, 5-8x slower.)
+_NO_SPACE_END = re.compile(r"[.!?](?<=[a-z0-9]{2}[.!?])(?=[A-Z][a-z]+\b(?![@/\w]|\.\w))")
 # A spaced ellipsis ". . ." inside a sentence (not a full stop before it).
+# Searched in the last few characters of a stripped sentence, so "^" can
+# only match where "\s" cannot: both forms agree.
 _SPACED_ELLIPSIS_END = re.compile(r"(?:^|[^.\s])\s\. \. \.\s*$")
 # A sentence that ends with a full stop followed by a spaced ellipsis: "words. . . ."
 _STOP_THEN_ELLIPSIS = re.compile(r"\w\.(?= \. \. \.\s*$)")
 # A parenthetical sentence after a full stop: "... Commons. (http://...)."
-_END_BEFORE_PAREN = re.compile(r"(?<=[a-z]{2}[.!?])\s+(?=\()")
+_END_BEFORE_PAREN = re.compile(r"[.!?](?<=[a-z]{2}[.!?])\s+(?=\()")
 # A lower-case word that is a name rather than a sentence continuation: eHow, iPhone.
 _CAMEL = re.compile(r"[a-z]+[A-Z]")
 # A sentence end followed by a lower-case name (blingfire does not split there).
-_END_BEFORE_CAMEL = re.compile(r"(?<=[a-z]{2}[.!?])\s+(?=[a-z]+[A-Z]\w*\s)")
+_END_BEFORE_CAMEL = re.compile(r"[.!?](?<=[a-z]{2}[.!?])\s+(?=[a-z]+[A-Z]\w*\s)")
+# The first character that is not whitespace (str.isspace and \s agree).
+_NON_SPACE = re.compile(r"\S")
+# Characters of the sentence's end that the ellipsis patterns need to see.
+_TAIL = 12
+
+# blingfire sees a paragraph longer than this in windows of this many
+# characters; a window's last _MARGIN characters only give it context.
+WINDOW = 1 << 16
+_MARGIN = 2048
+# Cuts examined between two polls of should_stop.
+_POLL_EVERY = 4096
 
 
-def split_sentences(paragraph: str) -> list[Span]:
+class SplitCancelled(Exception):
+    """A split was abandoned because its ``should_stop`` said so."""
+
+
+StopCheck = Callable[[], bool] | None
+
+
+def split_sentences(paragraph: str, should_stop: StopCheck = None) -> list[Span]:
     """Return the sentences of ``paragraph`` as ``(start, end)`` offsets.
 
     Offsets are relative to ``paragraph``; each span is stripped of surrounding
     whitespace. The spans tile the paragraph: nothing but whitespace is left
     out. A paragraph of only whitespace has no sentences.
+
+    ``should_stop``, if given, is called between bounded chunks of work (at
+    most ~64 KB of text or 4,096 cuts apart, and once before starting);
+    when it returns True the split raises :class:`SplitCancelled` and
+    nothing is cached. A worker thread passes e.g.
+    ``lambda: worker.is_cancelled``.
     """
-    return list(_split_cached(paragraph))
+    return list(split_cached(paragraph, should_stop))
 
 
-@lru_cache(maxsize=4096)
-def _split_cached(paragraph: str) -> tuple[Span, ...]:
-    if not paragraph.strip():
+class _Cache:
+    """A small thread-safe LRU of split paragraphs (workers split too)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, tuple[Span, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[Span, ...] | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: tuple[Span, ...]) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_CACHE = _Cache(4096)
+
+
+def split_cached(paragraph: str, should_stop: StopCheck = None) -> tuple[Span, ...]:
+    """:func:`split_sentences` as a tuple, shared with later calls (no copy)."""
+    spans = _CACHE.get(paragraph)
+    if spans is None:
+        spans = split_uncached(paragraph, should_stop)
+        _CACHE.put(paragraph, spans)
+    return spans
+
+
+def split_uncached(paragraph: str, should_stop: StopCheck = None) -> tuple[Span, ...]:
+    """Split without the cache (benchmarks time this)."""
+    _poll(should_stop)
+    if _NON_SPACE.search(paragraph) is None:
         return ()
-    cuts = _blingfire_cuts(paragraph)
-    cuts |= _extra_cuts(paragraph)
-    cuts = _drop_false_cuts(paragraph, cuts)
-    return tuple(_spans_from_cuts(paragraph, cuts))
+    cuts = _blingfire_cuts(paragraph, should_stop)
+    _poll(should_stop)
+    cuts |= _extra_cuts(paragraph, should_stop)
+    _poll(should_stop)
+    kept = _drop_false_cuts(paragraph, cuts, should_stop)
+    return tuple(_spans_from_cuts(paragraph, kept))
+
+
+def _poll(should_stop: StopCheck) -> None:
+    if should_stop is not None and should_stop():
+        raise SplitCancelled("sentence split cancelled")
 
 
 @cache
@@ -86,56 +179,185 @@ def splitter_warning() -> str | None:
     return FALLBACK_WARNING if _call_failed or _blingfire() is None else None
 
 
-def _blingfire_cuts(text: str) -> set[int]:
-    """Positions where blingfire starts a new sentence (never 0)."""
+def _blingfire_cuts(text: str, should_stop: StopCheck = None) -> set[int]:
+    """Positions where a new sentence starts (never 0): blingfire's, or the
+    fallback splitter's where blingfire cannot load or run."""
     global _call_failed
-    module = None if _call_failed else _blingfire()
-    if module is None:
+    if _call_failed or _blingfire() is None:
         return fallback_cuts(text)
     try:
-        _, offsets = module.text_to_sentences_and_offsets(text)
-    except (AssertionError, ValueError, UnicodeError):
-        # blingfire refuses some inputs (NUL bytes, odd code points): fall back
-        # to one sentence rather than lose the paragraph.
-        return set()
+        return _windowed_cuts(text, should_stop)
     except (OSError, AttributeError):
         # The library loaded but cannot run here: use the fallback from now on.
         _call_failed = True
         return fallback_cuts(text)
-    return {start for start, _ in offsets if start > 0}
 
 
-def _extra_cuts(text: str) -> set[int]:
+def _windowed_cuts(text: str, should_stop: StopCheck) -> set[int]:
+    """Positions where blingfire starts a new sentence (never 0).
+
+    A long text goes to blingfire in windows of WINDOW characters: on one
+    20 MB string it is superlinear and allocates ~18 bytes per byte. Each
+    window after the first starts at a sentence start blingfire found in
+    the window before, outside that window's last _MARGIN characters (which
+    only served as look-ahead), so every window begins where a sentence
+    does, as the whole text would. A stretch of WINDOW characters without
+    any sentence start (not prose) moves on after its last space.
+    """
+    length = len(text)
+    if length <= WINDOW:
+        return {start for start in _sentence_starts(text) if start > 0}
+    cuts: set[int] = set()
+    position = 0
+    while True:
+        _poll(should_stop)
+        end = position + WINDOW
+        if end >= length:
+            cuts.update(position + s for s in _sentence_starts(text[position:]) if s > 0)
+            return cuts
+        limit = WINDOW - _MARGIN
+        starts = [s for s in _sentence_starts(text[position:end]) if 0 < s < limit]
+        cuts.update(position + s for s in starts)
+        if starts:
+            position += starts[-1]
+        else:
+            space = text.rfind(" ", position, position + limit)
+            position = space + 1 if space >= position else position + limit
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """blingfire's sentence starts in ``text`` (character offsets, ascending).
+
+    Calls blingfire's C function directly: its Python wrapper maps byte
+    offsets to characters with a Python loop over every byte (~0.15 s per
+    MB). Whenever the answer could differ from the wrapper's (a NUL byte,
+    offsets that are not in order or not on character boundaries), the
+    wrapper itself answers. A text blingfire refuses has no starts.
+    """
+    try:
+        data = text.encode("utf-8")
+        if b"\0" in data:
+            return _wrapper_starts(text)
+        starts = _native_starts(data, text.isascii())
+        return _wrapper_starts(text) if starts is None else starts
+    except (AssertionError, ValueError, UnicodeError):
+        # blingfire refuses some inputs (NUL bytes, odd code points): fall back
+        # to one sentence rather than lose the paragraph.
+        return []
+
+
+def _wrapper_starts(text: str) -> list[int]:
+    _, offsets = _blingfire().text_to_sentences_and_offsets(text)
+    return [start for start, _ in offsets]
+
+
+def _native_starts(data: bytes, ascii_only: bool) -> list[int] | None:
+    """Character offsets of blingfire's sentence starts in ``data``, or None."""
+    lib = _blingfire().blingfire
+    size = len(data) * 2  # the buffer sizes blingfire's wrapper uses
+    out = ctypes.create_string_buffer(size)
+    begins = (ctypes.c_int32 * size)()
+    ends = (ctypes.c_int32 * size)()
+    used = lib.TextToSentencesWithOffsets(
+        ctypes.c_char_p(data), ctypes.c_int(len(data)), ctypes.byref(out),
+        ctypes.byref(begins), ctypes.byref(ends), ctypes.c_int(size))
+    if used == -1 or used > size:
+        return []
+    count = out.value.count(b"\n") + 1
+    byte_starts = begins[:count]
+    byte_ends = ends[:count]
+    # The wrapper pairs each start with end + 1, in order, on character
+    # boundaries; anything else is its business.
+    previous = 0
+    for begin, end in zip(byte_starts, byte_ends):
+        if not previous <= begin <= end + 1 or begin >= len(data):
+            return None
+        previous = end + 1
+    if previous > len(data):
+        return None
+    if ascii_only:
+        return byte_starts
+    if any(end + 1 < len(data) and data[end + 1] & 0xC0 == 0x80 for end in byte_ends):
+        return None  # an end inside a character
+    starts, chars, last = [], 0, 0
+    for begin in byte_starts:
+        if data[begin] & 0xC0 == 0x80:  # inside a character
+            return None
+        chars += len(data[last:begin].decode("utf-8"))
+        starts.append(chars)
+        last = begin
+    return starts
+
+
+def _extra_cuts(text: str, should_stop: StopCheck = None) -> set[int]:
     """Boundaries blingfire misses."""
-    cuts = {m.end() for m in _NO_SPACE_END.finditer(text)}
-    cuts |= {m.end() for m in _END_BEFORE_CAMEL.finditer(text)}
-    cuts |= {m.end() for m in _END_BEFORE_PAREN.finditer(text)}
+    cuts = _match_ends(_NO_SPACE_END, text, should_stop)
+    cuts |= _match_ends(_END_BEFORE_CAMEL, text, should_stop)
+    cuts |= _match_ends(_END_BEFORE_PAREN, text, should_stop)
     if _MARKER_START.match(text):
         # Inside a list, each marker starts an item.
-        cuts |= {m.end() for m in _MARKER_INSIDE.finditer(text)}
+        cuts |= _match_ends(_MARKER_INSIDE, text, should_stop)
     return cuts
 
 
-def _drop_false_cuts(text: str, cuts: set[int]) -> set[int]:
-    """Remove boundaries that split one sentence, and move misplaced ones."""
+def _match_ends(pattern: re.Pattern[str], text: str, should_stop: StopCheck) -> set[int]:
+    """Where ``pattern``'s matches in ``text`` end, polling ``should_stop``.
+
+    A long text is searched WINDOW characters at a time, each search
+    reaching _MARGIN characters further for the look-ahead and keeping the
+    matches that begin inside its window (a lookbehind sees the text before
+    a search's start). The patterns' matches begin with a stop or a single
+    space, so none can begin inside another: the same matches as one
+    search, unless a look-ahead needs a word longer than _MARGIN.
+    """
+    length = len(text)
+    if length <= WINDOW:
+        return {m.end() for m in pattern.finditer(text)}
+    ends: set[int] = set()
+    for start in range(0, length, WINDOW):
+        _poll(should_stop)
+        stop = start + WINDOW
+        ends.update(m.end() for m in pattern.finditer(text, start, min(length, stop + _MARGIN))
+                    if m.start() < stop)
+    return ends
+
+
+def _drop_false_cuts(text: str, cuts: set[int], should_stop: StopCheck = None) -> set[int]:
+    """Remove boundaries that split one sentence, and move misplaced ones.
+
+    For each cut, "before" is the stripped text since the last kept cut and
+    "after" the text from the cut on, left-stripped. Neither is copied: the
+    tests read their first or last few characters in place, so a cut costs
+    the same however far the previous one is and however much text follows.
+    """
     kept: set[int] = set()
     previous = 0
-    for cut in sorted(cuts):
-        before = text[previous:cut].strip()
-        after = text[cut:].lstrip()
-        if not before:
-            continue
-        if _LONE_MARKER.match(before):
+    for count, cut in enumerate(sorted(cuts), start=1):
+        if count % _POLL_EVERY == 0:
+            _poll(should_stop)
+        first = _NON_SPACE.search(text, previous, cut)
+        if first is None:
+            continue  # only whitespace since the last cut
+        start = first.start()  # "before" is text[start:end]
+        end = cut
+        while text[end - 1].isspace():
+            end -= 1
+        if _LONE_MARKER.fullmatch(text, start, end):
             continue  # "1." then "The first item": one list item.
-        if _SPACED_ELLIPSIS_END.search(before) and not _STOP_THEN_ELLIPSIS.search(before):
+        tail = max(start, end - _TAIL)
+        stop = _STOP_THEN_ELLIPSIS.search(text, tail, end)
+        if _SPACED_ELLIPSIS_END.search(text, tail, end) and not stop:
             continue  # ". . ." inside a sentence.
-        stop = _STOP_THEN_ELLIPSIS.search(before)
         if stop:
             # "compounds. . . . The": the sentence ends at the full stop and
             # the ellipsis opens the next one.
-            cut = previous + (len(text[previous:cut]) - len(text[previous:cut].lstrip())) + stop.end()
-        elif after[:1].islower() and not _CAMEL.match(after) and not _MARKER_START.match(after):
-            continue  # '"This is great." she said.': the attribution belongs.
+            cut = stop.end()
+        else:
+            after = _NON_SPACE.search(text, cut)
+            if (after is not None and text[after.start()].islower()
+                    and not _CAMEL.match(text, after.start())
+                    and not _MARKER_START.match(text, after.start())):
+                continue  # '"This is great." she said.': the attribution belongs.
         kept.add(cut)
         previous = cut
     return kept

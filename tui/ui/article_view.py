@@ -5,6 +5,12 @@ Toolong's ``log_lines.py``): a 10,000-paragraph article costs the same per key
 as the seed. Paragraphs are wrapped into a line index on resize; sentences
 are split only for paragraphs that are drawn or visited.
 
+A key costs the same whatever a paragraph's length (a court transcript
+pasted as one 5 MB paragraph has 50,000 sentences): a rendered line finds
+the few sentences and search matches it overlaps by bisection over the
+paragraph's sentence ends (built once per paragraph) and over the sorted
+matches, and the cursor finds its sentence the same way.
+
 The view owns the cursor (paragraph and sentence) and posts
 :class:`ArticleView.CursorMoved` up; the screen owns the store and tells the
 view which sentences carry which label.
@@ -12,7 +18,9 @@ view which sentences carry which label.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -30,16 +38,105 @@ from ..text import Article, Sentence
 from .wrap import cell_widths, visible, wrap
 
 GUTTER = 9  # "  12345 Q▌": number, space, mark, bar, space
+# An article this small is wrapped whole before the first paint (~20 ms);
+# a longer one, the first screen first and the rest LAYOUT_CHUNK
+# paragraphs at a time between frames.
+EAGER_LAYOUT_CHARS = 2_000_000
+LAYOUT_CHUNK = 2000
+UNKNOWN_MARK = "?"  # the gutter mark of a label this app does not know
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Bounds:
+    """A paragraph's sentence starts and ends (body offsets), for bisection."""
+
+    starts: array
+    ends: array
+
+
+def _bounds(sentences) -> _Bounds:
+    return _Bounds(array("q", [s.start for s in sentences]), array("q", [s.end for s in sentences]))
+
+
 class _Layout:
-    """Where each paragraph's lines are, for one text width."""
+    """Where each paragraph's lines are, for one text width, wrapped on demand.
 
-    width: int
-    first_line: list[int]  # first y of each paragraph (0-based list index)
-    starts: list[list[int]]  # wrapped line start offsets per paragraph
-    total: int
+    Paragraphs are wrapped in order, a prefix at a time: the first screen
+    is wrapped before the first paint, the rest in idle moments (or at once
+    up to a paragraph or line that is asked for: a jump, a resumed
+    position). Until then the remaining paragraphs count for an estimate of
+    their lines, so the scroll bar has a size. The index is kept in flat
+    arrays of machine integers, not a list of int lists: 500,000 wrapped
+    lines of a 50 MB article take 2 MB, not 20 MB.
+    """
+
+    def __init__(self, texts: Callable[[int], str], lengths: list[int], width: int,
+                 trailer_lines: int) -> None:
+        self.width = width
+        self._text = texts
+        self._lengths = lengths
+        self.first_line = array("q")  # first y of each laid-out paragraph
+        self._line_index = array("q", [0])  # where each one's lines begin in _line_starts
+        self._line_starts = array("I")  # offset of each wrapped line in its paragraph
+        self._next_y = 0  # first y after the laid-out paragraphs
+        self._trailer_lines = trailer_lines
+        # Lines the paragraphs not yet wrapped are estimated to take.
+        self._estimate = sum(n // width + 2 for n in lengths)
+
+    @property
+    def done(self) -> bool:
+        """True when every paragraph is wrapped (the total is exact)."""
+        return len(self.first_line) == len(self._lengths)
+
+    @property
+    def total(self) -> int:
+        """Lines in the article (exact once done, estimated before)."""
+        return self._next_y + self._estimate + self._trailer_lines
+
+    def reach(self, index: int | None = None, line: int | None = None,
+              limit: int | None = None) -> None:
+        """Wrap paragraphs up to ``index``, or until ``line`` is covered, or ``limit`` more."""
+        count = len(self._lengths)
+        laid = len(self.first_line)
+        stop = count if limit is None else min(count, laid + limit)
+        if index is not None:
+            stop = min(stop, index + 1)
+        while laid < stop and (line is None or self._next_y <= line):
+            lines = wrap(self._text(laid), self.width)
+            self.first_line.append(self._next_y)
+            self._line_starts.extend(lines)
+            self._line_index.append(len(self._line_starts))
+            self._next_y += len(lines) + 1  # a blank line after each paragraph
+            self._estimate -= self._lengths[laid] // self.width + 2
+            laid += 1
+
+    def paragraph_at(self, line: int) -> int:
+        """Index of the paragraph drawn on ``line`` (-1 before the first)."""
+        self.reach(line=line)
+        return bisect_right(self.first_line, line) - 1
+
+    def count(self, index: int) -> int:
+        """Number of wrapped lines of paragraph ``index``."""
+        self.reach(index=index)
+        return self._line_index[index + 1] - self._line_index[index]
+
+    def top(self, index: int) -> int:
+        """First line of paragraph ``index``."""
+        self.reach(index=index)
+        return self.first_line[index]
+
+    def line_span(self, index: int, row: int, length: int) -> tuple[int, int]:
+        """Offsets in its paragraph (of ``length``) of line ``row`` of paragraph ``index``."""
+        self.reach(index=index)
+        position = self._line_index[index] + row
+        end = self._line_starts[position + 1] if position + 1 < self._line_index[index + 1] else length
+        return self._line_starts[position], end
+
+    def row_of(self, index: int, offset: int) -> int:
+        """The row of paragraph ``index`` holding its character ``offset``."""
+        self.reach(index=index)
+        low, high = self._line_index[index], self._line_index[index + 1]
+        return bisect_right(self._line_starts, offset, low, high) - 1 - low
 
 
 @dataclass(frozen=True)
@@ -98,7 +195,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.ready = True
         self.labels: dict[tuple[int, int], str] = {}
         self.matches: list[tuple[int, int]] = []
-        self._texts = [visible(p.text) for p in article.paragraphs]
+        self._match_starts: list[int] = []  # sorted, parallel to matches
+        self._match_longest = 0
+        # Per paragraph index: its sentences' offsets, once it is split.
+        self._bounds: dict[int, _Bounds] = {}
+        # Paragraph texts as shown (control characters made visible), made
+        # on first use: visible() returns the text itself when it is clean.
+        self._texts: list[str | None] = [None] * len(article.paragraphs)
+        self._lengths = [p.end - p.start for p in article.paragraphs]
         # Paragraph start offsets, for offset -> paragraph lookups by bisection.
         self._starts = [p.start for p in article.paragraphs]
         self._trailer = visible(article.trailer)
@@ -107,8 +211,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         # press redraws only the lines it changed (as Toolong's LogLines).
         self._line_cache: LRUCache[tuple, Strip] = LRUCache(2000)
         # Bumped when a paragraph's labels change: its cached lines go stale.
-        self._revisions: dict[int, int] = {}
+        self._revisions: dict[tuple[int, int], int] = {}
         self._resolved_styles: _Styles | None = None
+        # The cursor's rows in its paragraph, and for which cursor and layout.
+        self._cursor_rows: tuple[int, int] = (0, -1)
+        self._cursor_rows_for: tuple | None = None
 
     # -- public API for the screen ----------------------------------------
 
@@ -133,13 +240,25 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             self.labels[(start, end)] = label
         index = bisect_right(self._starts, start) - 1
-        if index >= 0:
-            self._revisions[index] = self._revisions.get(index, 0) + 1
-            self._refresh_paragraph(index + 1)
+        if index < 0:
+            return
+        if self._layout is None:
+            self.refresh()
+            return
+        # Only the lines of that sentence change (in a 5 MB paragraph, 2 of
+        # the 38 on screen): their cached lines go stale, no others.
+        offset = self._starts[index]
+        first = self._layout.row_of(index, start - offset)
+        last = self._layout.row_of(index, max(start, end - 1) - offset)
+        for row in range(first, last + 1):
+            self._revisions[index, row] = self._revisions.get((index, row), 0) + 1
+        self._refresh_rows(index, first, last + 1 - first)
 
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
         """Highlight search matches (body offsets)."""
-        self.matches = matches
+        self.matches = sorted(matches)
+        self._match_starts = [start for start, _ in self.matches]
+        self._match_longest = max((end - start for start, end in self.matches), default=0)
         self._line_cache.clear()
         self.refresh()
 
@@ -174,11 +293,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         paragraph = self._paragraph_at_offset(offset)
         if paragraph is None or not self.ready:
             return
-        for sentence in paragraph.sentences:
-            if offset < sentence.end:
-                self.move_to(paragraph.index, sentence.index)
-                return
-        self.move_to(paragraph.index, len(paragraph.sentences))
+        ends = self._sentence_bounds(paragraph.index - 1).ends
+        # The first sentence that ends after the offset, else the last one.
+        found = bisect_right(ends, offset)
+        self.move_to(paragraph.index, min(found, len(ends) - 1) + 1)
 
     def next_sentence(self) -> None:
         """Move to the next sentence, on into the next paragraph."""
@@ -200,6 +318,32 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             previous = self.article.paragraphs[self.paragraph - 2]
             self.move_to(self.paragraph - 1, len(previous.sentences))
 
+    def _sentence_bounds(self, index: int) -> _Bounds:
+        """Sentence offsets of paragraph ``index`` (0-based); splits it if need be."""
+        bounds = self._bounds.get(index)
+        if bounds is None:
+            bounds = self._bounds[index] = _bounds(self.article.paragraphs[index].sentences)
+        return bounds
+
+    def _sentences_between(self, index: int, start: int, end: int):
+        """Sentences of paragraph ``index`` overlapping body offsets [start, end)."""
+        if not self.ready:
+            return
+        bounds = self._sentence_bounds(index)
+        sentences = self.article.paragraphs[index].sentences
+        position = bisect_right(bounds.ends, start)
+        while position < len(sentences) and bounds.starts[position] < end:
+            yield sentences[position]
+            position += 1
+
+    def _matches_between(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Search matches overlapping body offsets [start, end), in order."""
+        if not self.matches:
+            return []
+        first = bisect_left(self._match_starts, start - self._match_longest + 1)
+        last = bisect_left(self._match_starts, end)
+        return [m for m in self.matches[first:last] if m[1] > start]
+
     # -- layout -----------------------------------------------------------
 
     def _ensure_layout(self, region_width: int | None = None) -> _Layout:
@@ -208,16 +352,41 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             region_width = self.scrollable_content_region.width
         width = max(10, region_width - GUTTER)
         if self._layout is None or self._layout.width != width:
-            first_line, starts, y = [], [], 0
-            for text in self._texts:
-                first_line.append(y)
-                lines = wrap(text, width)
-                starts.append(lines)
-                y += len(lines) + 1  # a blank line after each paragraph
             trailer_lines = len(wrap(self._trailer, width)) + 1 if self._trailer else 0
-            self._layout = _Layout(width, first_line, starts, y + trailer_lines)
-            self.virtual_size = Size(width + GUTTER, self._layout.total)
+            self._layout = _Layout(self._text, self._lengths, width, trailer_lines)
+            # Rows are per width: lines and row revisions of another width go.
+            self._line_cache.clear()
+            self._revisions.clear()
+            # The first screen (and a small article whole) before the first paint.
+            if sum(self._lengths) <= EAGER_LAYOUT_CHARS:
+                self._layout.reach()
+            else:
+                self._layout.reach(line=round(self.scroll_offset.y) + self.size.height + 1)
+            self._update_virtual_size()
+            if not self._layout.done:
+                self.call_after_refresh(self._layout_more, self._layout)
         return self._layout
+
+    def _text(self, index: int) -> str:
+        text = self._texts[index]
+        if text is None:
+            text = self._texts[index] = visible(self.article.paragraphs[index].text)
+        return text
+
+    def _update_virtual_size(self) -> None:
+        layout = self._layout
+        size = Size(layout.width + GUTTER, layout.total)
+        if size != self.virtual_size:
+            self.virtual_size = size
+
+    def _layout_more(self, layout: _Layout) -> None:
+        """Wrap the next paragraphs in an idle moment; again until all are."""
+        if layout is not self._layout:
+            return  # rewrapped for another width meanwhile
+        layout.reach(limit=LAYOUT_CHUNK)
+        self._update_virtual_size()
+        if not layout.done:
+            self.set_timer(0.005, lambda: self._layout_more(layout))
 
     def on_resize(self, event: events.Resize) -> None:
         """Rewrap for the new width and keep the cursor in view."""
@@ -227,15 +396,25 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def _cursor_lines(self) -> tuple[int, int]:
         layout = self._ensure_layout()
         index = self.paragraph - 1
-        starts = layout.starts[index]
-        top = layout.first_line[index]
+        top = layout.top(index)
+        if not layout.done:
+            self._update_virtual_size()  # it may have wrapped up to here just now
         sentence = self.current_sentence
         if sentence is None:
-            return top, top + len(starts) - 1
+            return top, top + layout.count(index) - 1
         paragraph = self.article.paragraphs[index]
-        first = bisect_right(starts, sentence.start - paragraph.start) - 1
-        last = bisect_right(starts, sentence.end - 1 - paragraph.start) - 1
+        first = layout.row_of(index, sentence.start - paragraph.start)
+        last = layout.row_of(index, sentence.end - 1 - paragraph.start)
         return top + first, top + last
+
+    def _cursor_on_row(self, row: int) -> bool:
+        """True if the cursor's sentence is on ``row`` of its paragraph."""
+        where = (self.paragraph, self.sentence, self.ready, self._layout)
+        if self._cursor_rows_for != where:
+            top, bottom = self._cursor_lines()
+            first = self._layout.top(self.paragraph - 1)
+            self._cursor_rows, self._cursor_rows_for = (top - first, bottom - first), where
+        return self._cursor_rows[0] <= row <= self._cursor_rows[1]
 
     def _scroll_to_cursor(self) -> bool:
         """Scroll so the cursor's lines show; True if the view scrolled."""
@@ -259,7 +438,22 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh()
             return
         index = paragraph - 1
-        self.refresh_lines(self._layout.first_line[index], len(self._layout.starts[index]))
+        self._refresh_rows(index, 0, self._layout.count(index))
+
+    def _refresh_rows(self, index: int, row: int, count: int) -> None:
+        """Redraw ``count`` lines of paragraph ``index`` from ``row``, those on screen.
+
+        Only the lines on screen: Textual notes every line of a refreshed
+        region, 50,000 of them for a long paragraph (1 ms a refresh).
+        """
+        if self.size.height == 0:
+            self.refresh()
+            return
+        top = self._layout.top(index) + row
+        first = max(top, round(self.scroll_offset.y))
+        end = min(top + count, round(self.scroll_offset.y) + self.size.height)
+        if end > first:
+            self.refresh_lines(first, end - first)
 
     def _paragraph_at_offset(self, offset: int):
         index = bisect_right(self._starts, offset) - 1
@@ -288,18 +482,21 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         layout = self._ensure_layout(width)
         line = self.scroll_offset.y + y
         styles = self._styles()
-        index = bisect_right(layout.first_line, line) - 1
+        index = layout.paragraph_at(line)
         if index < 0 or line >= layout.total:
             return Strip.blank(width, styles.base)
-        starts = layout.starts[index]
-        row = line - layout.first_line[index]
-        if row >= len(starts):
+        count = layout.count(index)
+        row = line - layout.top(index)
+        if row >= count:
             if index == len(self._texts) - 1 and self._trailer:
-                return self._render_trailer(row - len(starts) - 1, layout, width, styles)
+                return self._render_trailer(row - count - 1, layout, width, styles)
             return Strip.blank(width, styles.base)
         current = index + 1 == self.paragraph
-        key = (index, row, width, self.ready, current and self.sentence,
-               self._revisions.get(index, 0))
+        # Only the lines the cursor's sentence is on depend on which
+        # sentence it is: the others of a long paragraph stay cached as
+        # the cursor moves through it.
+        cursor = self.sentence if current and self._cursor_on_row(row) else 0
+        key = (index, row, width, self.ready, current, cursor, self._revisions.get((index, row), 0))
         strip = self._line_cache.get(key)
         if strip is None:
             strip = self._render_paragraph_line(index, row, layout, width, styles, current)
@@ -317,52 +514,49 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_paragraph_line(self, index: int, row: int, layout: _Layout, width: int,
                                styles: _Styles, current: bool) -> Strip:
-        paragraph = self.article.paragraphs[index]
-        text = self._texts[index]
-        starts = layout.starts[index]
-        a = starts[row]
-        b = starts[row + 1] if row + 1 < len(starts) else len(text)
+        text = self._text(index)
+        a, b = layout.line_span(index, row, len(text))
         while b > a and text[b - 1] == " ":
             b -= 1
-        segments = self._gutter(paragraph, row, a, b, current, styles)
+        segments = self._gutter(index, row, a, b, current, styles)
         body_style = styles.current_paragraph if current else styles.base
-        segments.extend(self._text_segments(paragraph, text, a, b, body_style, styles))
+        segments.extend(self._text_segments(index, text, a, b, body_style, styles))
         return Strip(segments).extend_cell_length(width, styles.base).crop(0, width)
 
-    def _gutter(self, paragraph, row: int, a: int, b: int, current: bool,
+    def _gutter(self, index: int, row: int, a: int, b: int, current: bool,
                 styles: _Styles) -> list[Segment]:
-        number = f"{paragraph.index:>6} " if row == 0 else " " * 7
+        number = f"{index + 1:>6} " if row == 0 else " " * 7
         style = styles.gutter_current if current else styles.gutter
         mark, mark_style = " ", style
-        for sentence in paragraph.sentences if self.ready else ():
-            local_start, local_end = sentence.start - paragraph.start, sentence.end - paragraph.start
-            if local_end <= a or local_start >= max(b, a + 1):
-                continue
+        offset = self._starts[index]
+        for sentence in self._sentences_between(index, offset + a, offset + max(b, a + 1)):
             label = self.labels.get((sentence.start, sentence.end))
             if label:
-                definition = LABELS_BY_NAME[label]
-                mark = definition.mark
-                mark_style = style + Style(color=definition.colour, bold=True)
+                definition = LABELS_BY_NAME.get(label)
+                if definition is None:  # written by another client: shown, not guessed
+                    mark = UNKNOWN_MARK
+                    mark_style = style + Style(bold=True)
+                else:
+                    mark = definition.mark
+                    mark_style = style + Style(color=definition.colour, bold=True)
                 break
         bar = "▌" if current else " "
         return [Segment(number, style), Segment(mark, mark_style), Segment(bar, style)]
 
-    def _text_segments(self, paragraph, text: str, a: int, b: int,
+    def _text_segments(self, index: int, text: str, a: int, b: int,
                        body_style: Style, styles: _Styles) -> list[Segment]:
-        offset = paragraph.start
+        offset = self._starts[index]
         cuts = {a, b}
         spans = []
-        for sentence in paragraph.sentences if self.ready else ():
+        for sentence in self._sentences_between(index, offset + a, offset + b):
             s, e = sentence.start - offset, sentence.end - offset
-            if e <= a or s >= b:
-                continue
             cuts.update((max(a, s), min(b, e)))
             spans.append((s, e, sentence))
-        matches = [(s - offset, e - offset) for s, e in self.matches
-                   if s < offset + b and e > offset + a]
+        matches = [(s - offset, e - offset)
+                   for s, e in self._matches_between(offset + a, offset + b)]
         for s, e in matches:
             cuts.update((max(a, s), min(b, e)))
-        cursor = self.current_sentence if paragraph.index == self.paragraph else None
+        cursor = self.current_sentence if index + 1 == self.paragraph else None
         cursor_style, match_style = styles.cursor, styles.match
         ordered = sorted(cuts)
         segments = []
@@ -372,9 +566,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             style = body_style
             for s, e, sentence in spans:
                 if s <= start < e:
-                    label = self.labels.get((sentence.start, sentence.end))
-                    if label:
-                        style = style + Style(color=LABELS_BY_NAME[label].colour)
+                    definition = LABELS_BY_NAME.get(self.labels.get((sentence.start, sentence.end)))
+                    if definition is not None:  # an unknown label: no colour
+                        style = style + Style(color=definition.colour)
                     if sentence is cursor:
                         style = style + cursor_style
                     break
@@ -395,16 +589,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         """Body offset under screen cell (x, y) of this widget, if any."""
         layout = self._ensure_layout()
         line = self.scroll_offset.y + y
-        index = bisect_right(layout.first_line, line) - 1
+        index = layout.paragraph_at(line)
         if index < 0 or index >= len(self._texts):
             return None
-        starts = layout.starts[index]
-        row = line - layout.first_line[index]
-        if row >= len(starts):
+        row = line - layout.top(index)
+        if row >= layout.count(index):
             return None
-        text = self._texts[index]
-        a = starts[row]
-        b = starts[row + 1] if row + 1 < len(starts) else len(text)
+        text = self._text(index)
+        a, b = layout.line_span(index, row, len(text))
         column = max(0, x - GUTTER)
         widths = cell_widths(text[a:b])
         if widths is None:

@@ -48,10 +48,9 @@ def wrap(text: str, width: int) -> list[int]:
     is split. Spaces at a break are left at the end of the line above.
     """
     width = max(1, width)
-    widths = cell_widths(text)
-    if widths is None:
+    if text.isascii() or not _not_one_cell().search(text):
         return _wrap_one_cell(text, width)
-    return _wrap_cells(text, widths, width)
+    return _wrap_cells(text, width)
 
 
 def _wrap_one_cell(text: str, width: int) -> list[int]:
@@ -72,29 +71,70 @@ def _wrap_one_cell(text: str, width: int) -> list[int]:
     return starts
 
 
-def _wrap_cells(text: str, widths: list[int], width: int) -> list[int]:
+def _wrap_cells(text: str, width: int) -> list[int]:
+    """Greedy wrap by cell width, for text with some characters not one cell wide.
+
+    Line by line: a line whose first ``width + 1`` characters are all one
+    cell wide is broken as in :func:`_wrap_one_cell_line` (C-speed
+    searches); only a line with a wide, combining or zero-width character
+    in it is measured character by character. One emoji in a 5 MB
+    paragraph no longer means a Python loop over 5 million characters.
+    """
+    special = _not_one_cell()
     starts = [0]
+    start, length = 0, len(text)
+    while True:
+        next_start: int | None = -1
+        if special.search(text, start, start + width + 1) is None:
+            next_start = _one_cell_line(text, start, width, length, special)
+        if next_start == -1:
+            next_start = _cells_line(text, start, width, length)
+        if next_start is None:
+            return starts
+        starts.append(next_start)
+        start = next_start
+
+
+_NOT_SPACE = re.compile("[^ ]")
+
+
+def _one_cell_line(text: str, start: int, width: int, length: int,
+                   special: re.Pattern[str]) -> int | None:
+    """Where the line after the one at ``start`` begins, its characters being one cell.
+
+    None at the end of the text; -1 when the line must be measured by
+    :func:`_cells_line` after all (a character of no width after the
+    spaces that hang past the edge joins the line there).
+    """
+    edge = start + width  # the first character past the edge
+    if edge >= length:
+        return None
+    if text[edge] == " ":
+        after = _NOT_SPACE.search(text, edge)  # spaces hang past the edge
+        if after is None:
+            return None
+        if special.match(text, after.start()):
+            return -1
+        return after.start()
+    space = text.rfind(" ", start, edge)
+    return space + 1 if space >= start else edge
+
+
+def _cells_line(text: str, start: int, width: int, length: int) -> int | None:
+    """Where the line after the one at ``start`` begins (None at the end), by cells."""
     used = 0
     last_space = -1
-    start = 0
-    index = 0
-    length = len(text)
+    index = start
     while index < length:
-        cell = widths[index]
-        if text[index] == " ":
+        char = text[index]
+        cell = get_character_cell_size(char)
+        if char == " ":
             last_space = index
         if used + cell > width and index > start:
-            if text[index] == " ":
+            if char == " ":
                 index += 1
                 continue  # spaces may hang past the edge
-            if last_space >= start:
-                next_start = last_space + 1
-            else:
-                next_start = index
-            starts.append(next_start)
-            start, used, last_space = next_start, 0, -1
-            index = next_start
-            continue
+            return last_space + 1 if last_space >= start else index
         used += cell
         index += 1
-    return starts
+    return None

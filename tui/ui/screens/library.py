@@ -55,7 +55,7 @@ class LibraryScreen(Screen):
         self.entries: list[_Entry] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.from_markup("[b]Library[/b]  [dim]$folder[/dim]", folder=str(self.folder)),
+        yield Static(Content.from_markup("[b]Library[/b]  [dim]$folder[/dim]", folder=printable(str(self.folder))),
                      id="library-header")
         table: DataTable = DataTable(id="library", cursor_type="row", zebra_stripes=True)
         # The title is cut at a fixed width so that the file state and last
@@ -74,7 +74,9 @@ class LibraryScreen(Screen):
     def on_screen_resume(self) -> None:
         """Coming back from the reader: refresh the counts."""
         if self.entries:
-            self._refresh()
+            # After the reader's last writes have landed on the store thread.
+            self.app.store_calls.call(lambda: None, quiet=True, needs_store=False,
+                                      done=lambda _: self._refresh())
 
     @work(thread=True, exclusive=True, group="library-refresh")
     def _refresh(self) -> None:
@@ -148,7 +150,7 @@ class LibraryScreen(Screen):
         try:
             article = load_article(entry.path)
         except ArticleError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(printable(str(exc)), severity="error", markup=False)
             return
         self.app.open_reader(article)
 
