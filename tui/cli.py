@@ -337,7 +337,7 @@ def orphans(db_path) -> None:
 
 @main.command("status")
 @db_option
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=PATH)
 @click.option("--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table",
               show_default=True, help="An aligned table, tab-separated lines, or JSON.")
 def status_command(db_path, path: Path | None, fmt: str) -> None:
@@ -350,14 +350,35 @@ def status_command(db_path, path: Path | None, fmt: str) -> None:
     from .store import StoreError
     from .store.status import collect
 
-    if path is not None and not path.exists():
-        fail(f"{path}: no such file or folder")
+    if path is not None:
+        _check_status_path(path)
     store = open_store(db_path)
     try:
         rows = collect(store, path)
     except StoreError as exc:
         fail(str(exc))
     print_status(rows, fmt)
+
+
+def _check_status_path(path: Path) -> None:
+    """Exit with one line unless ``path`` is a folder we may list or an
+    article file we may read (no FIFO, device, oversized file, name too
+    long or folder we may not enter: the checks every other command makes)."""
+    from .text.paths import MAX_ARTICLE_BYTES, PathError, check_regular_file, is_missing, show_path
+
+    if is_missing(path):
+        fail(f"{path}: no such file or folder")
+    if _is_folder(path):
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as exc:
+            fail(f"{show_path(path)}: cannot open this folder ({exc.strerror or exc})")
+        return
+    try:
+        check_regular_file(path, "an article file", max_bytes=MAX_ARTICLE_BYTES)
+    except PathError as exc:
+        fail(str(exc))
 
 
 def _is_folder(path: Path) -> bool:

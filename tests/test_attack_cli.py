@@ -1,0 +1,106 @@
+"""Attacks on the installed `tui` from the shell (issues 8, 9 and 10), each once broken.
+
+Every case here was a traceback, a usage block, a silent success or raw
+terminal bytes on main; now it is one line and exit 2, or inert output.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+
+import pytest
+
+from tests.conftest import SEED, run_tui
+
+
+def _tagged_db(tmp_path):
+    """A database with every sentence of a copy of the seed tagged (via import)."""
+    article = tmp_path / "story.txt"
+    shutil.copy(SEED, article)
+    rows = ["article_path,paragraph,sentence,label,text"]
+    from tui.text import load_article
+
+    for paragraph in load_article(article).paragraphs:
+        for sentence in paragraph.sentences:
+            text = sentence.text.replace('"', '""')
+            rows.append(f'{article},{paragraph.index},{sentence.index},claim,"{text}"')
+    csv_file = tmp_path / "seed.csv"
+    csv_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    db = tmp_path / "a.db"
+    result = run_tui("import", str(csv_file), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    return db, article
+
+
+# -- tui status PATH: the path checks every other command has -------------
+
+
+def test_status_of_a_name_too_long_is_one_line(tmp_path):
+    db, _ = _tagged_db(tmp_path)
+    name = tmp_path / ("a" * 300 + ".txt")
+    result = run_tui("status", str(name), "--db", str(db))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.endswith(": name too long for the file system\n")
+
+
+def test_status_of_a_fifo_or_device_is_refused(tmp_path):
+    db, _ = _tagged_db(tmp_path)
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    result = run_tui("status", str(fifo), "--db", str(db))
+    assert (result.returncode, result.stderr) == (
+        2, f"tui: {fifo}: is a named pipe (FIFO), not an article file\n")
+    result = run_tui("status", "/dev/zero", "--db", str(db))
+    assert (result.returncode, result.stderr) == (
+        2, "tui: /dev/zero: is a character device, not an article file\n")
+
+
+def _without_dac_override(*args):
+    """Run tui as root but with file permissions enforced (no CAP_DAC_*)."""
+    from pathlib import Path
+    import sys
+
+    exe = Path(sys.executable).parent / "tui"
+    drop = "-dac_override,-dac_read_search"
+    return subprocess.run(["setpriv", "--bounding-set", drop, "--inh-caps", drop, str(exe), *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.skipif(shutil.which("setpriv") is None or os.geteuid() != 0,
+                    reason="needs root and setpriv to drop the permission override")
+def test_status_in_a_folder_one_may_not_enter_is_one_line(tmp_path):
+    db, _ = _tagged_db(tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "story.txt").write_text("x", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        result = _without_dac_override("status", str(locked / "story.txt"), "--db", str(db))
+        assert (result.returncode, result.stderr) == (
+            2, f"tui: {locked / 'story.txt'}: permission denied\n")
+        result = _without_dac_override("status", str(locked), "--db", str(db))
+        assert result.returncode == 2
+        assert result.stderr == f"tui: {locked}: cannot open this folder (Permission denied)\n"
+    finally:
+        locked.chmod(stat.S_IRWXU)
+
+
+def test_status_on_a_damaged_database_is_one_line(tmp_path):
+    db, article = _tagged_db(tmp_path)
+    conn = sqlite3.connect(db)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'annotations'").fetchone()[0]
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(db, "r+b") as handle:  # garbage over the annotations table's root page
+        handle.seek((root - 1) * page)
+        handle.write(b"\xa5" * page)
+    result = run_tui("status", str(article), "--db", str(db))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "damaged" in result.stderr
