@@ -23,7 +23,7 @@ from ..text import ArticleError, load_article
 from .database import write_transaction
 from .identity import file_state, resolve
 from .labels import LABELS
-from .preflight import StoreError
+from .preflight import StoreError, describe_error
 
 
 @dataclass
@@ -122,8 +122,16 @@ def collect(store, target: Path | None, progress=None) -> list[StatusRow]:
     """Rows for a folder (its .txt files, then missing articles recorded inside it),
     a single file, or (``target`` None) every article in the database.
 
-    ``progress(done, total)`` is called every 10 files of a folder.
+    ``progress(done, total)`` is called every 10 files of a folder. Database
+    trouble (a damaged file, a lock) is a one-line :class:`StoreError`.
     """
+    try:
+        return _collect(store, target, progress)
+    except sqlite3.Error as exc:  # the counts are read on the raw connection
+        raise StoreError(describe_error(exc, store.path, store.read_only)) from None
+
+
+def _collect(store, target: Path | None, progress=None) -> list[StatusRow]:
     conn = store.db.conn
     counts = tag_counts(conn)
     if target is not None and not target.is_dir():
