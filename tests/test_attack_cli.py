@@ -104,3 +104,20 @@ def test_status_on_a_damaged_database_is_one_line(tmp_path):
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
     assert "damaged" in result.stderr
+
+
+# -- terminal output carries no raw control character -----------------------
+
+
+def test_status_json_escapes_c1_and_bidi_controls(tmp_path):
+    import json
+
+    article = tmp_path / "odd.txt"
+    article.write_text("4 April 2014\nHead \u009b31m \u202eevil\u202c \x7f\nOutlet\n\nA body sentence here.\n",
+                       encoding="utf-8")
+    result = run_tui("status", str(article), "--db", str(tmp_path / "s.db"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    for char in "\u009b\u202e\u202c\x7f":
+        assert char not in result.stdout
+    assert "\\u009b31m \\u202eevil\\u202c \\u007f" in result.stdout
+    assert json.loads(result.stdout)[0]["title"] == "Head \u009b31m \u202eevil\u202c \x7f"

@@ -6,7 +6,6 @@ reaches the terminal (table and TSV); JSON escapes control characters itself.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 
 import click
@@ -49,7 +48,11 @@ def clip(text: str, limit: int) -> str:
 def print_status(rows, fmt: str) -> None:
     """Echo ``rows`` in ``fmt`` (table, tsv or json)."""
     if fmt == "json":
-        click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
+        # DEL, C1 and bidi controls escaped too (json.dumps leaves them raw),
+        # as `tui parse` does: the JSON is meant for a terminal as well.
+        from .cli import json_for_terminal
+
+        click.echo(json_for_terminal([row.as_dict() for row in rows]))
         return
     table = [[printable(cell) for cell in cells(row)] for row in rows]
     if fmt == "tsv":
