@@ -121,3 +121,48 @@ def test_status_json_escapes_c1_and_bidi_controls(tmp_path):
         assert char not in result.stdout
     assert "\\u009b31m \\u202eevil\\u202c \\u007f" in result.stdout
     assert json.loads(result.stdout)[0]["title"] == "Head \u009b31m \u202eevil\u202c \x7f"
+
+
+def _run_on_pty(*args) -> bytes:
+    """Run tui with standard output on a pseudo-terminal; return what it printed there."""
+    import pty
+    import sys
+    from pathlib import Path
+
+    master, slave = pty.openpty()
+    exe = Path(sys.executable).parent / "tui"
+    proc = subprocess.Popen([str(exe), *args], stdout=slave, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.wait(timeout=120) == 0, proc.stderr.read()
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_export_to_a_terminal_carries_no_raw_control_character(tmp_path, fmt):
+    article = tmp_path / "esc.txt"
+    article.write_text("4 April 2014\nHead \x1b]52;c;cHduZWQ=\x07 line\nOutlet \u009b31m\n\n"
+                       "Body \x1b]0;PWNED\x07 one. Second \u202eevil\u202c sentence.\n",
+                       encoding="utf-8")
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f"article_path,paragraph,sentence,label,text\n{article},1,1,claim,"
+                    "\"Body \x1b]0;PWNED\x07 one.\"\n", encoding="utf-8")
+    db = tmp_path / "e.db"
+    assert run_tui("import", str(rows), "--db", str(db)).returncode == 0
+    shown = _run_on_pty("export", "--db", str(db), "--format", fmt).decode("utf-8")
+    assert "PWNED" in shown and "cHduZWQ=" in shown
+    for char in "\x1b\x07\u009b\u202e\u202c\x7f":
+        assert char not in shown
+    # Into a pipe or a file the export stays byte-exact (data, not display).
+    piped = run_tui("export", "--db", str(db), "--format", fmt)
+    assert "Outlet \u009b31m" in piped.stdout

@@ -219,12 +219,15 @@ def _export(db: Path, fmt, article_file, label, output, excel, raw) -> None:
     if output == "-" and not stdout_is_utf8():
         warn([f"standard output expects {sys.stdout.encoding}; writing UTF-8, as exports always are"])
     shown = printable(str(output))
+    # On a terminal the cells are shown, not stored: the export goes to a
+    # temporary file, then to the screen with control characters inert.
+    screen = _terminal_copy() if output == "-" and sys.stdout.isatty() else None
     try:
         # A current database is read directly: no sqlite-utils import, no write.
         conn = connect_read_only(db)
         try:
             article_id = _article_id_for(conn, article_file) if article_file is not None else None
-            with atomic_text_output(output, bom=excel and fmt == "csv",
+            with atomic_text_output(screen.name if screen else output, bom=excel and fmt == "csv",
                                     protect=database_files(db)) as out:
                 if fmt == "csv":
                     count = write_csv_file(db, out, article_id, label, raw=raw)
@@ -232,6 +235,8 @@ def _export(db: Path, fmt, article_file, label, output, excel, raw) -> None:
                     count = write_jsonl(conn, out, article_id, label)
         finally:
             conn.close()
+        if screen is not None:
+            _show_on_terminal(screen, fmt)
     except BrokenPipeError:
         _quiet_broken_pipe()
     except OutputError as exc:
@@ -244,6 +249,31 @@ def _export(db: Path, fmt, article_file, label, output, excel, raw) -> None:
         fail(f"{printable(str(db))}: cannot read database ({exc})")
     if output != "-":
         click.echo(f"tui: exported {count} annotation(s) to {shown}", err=True)
+
+
+def _terminal_copy():
+    """A temporary file (deleted when closed) for an export bound for a terminal."""
+    import tempfile
+
+    return tempfile.NamedTemporaryFile(prefix="tui-export-screen-", suffix=".tmp")
+
+
+def _show_on_terminal(screen, fmt: str) -> None:
+    """Copy the export in ``screen`` to standard output, a terminal, line by line.
+
+    JSONL: DEL, C1 and bidi controls become ``\\uXXXX`` (json.dumps escaped
+    the rest), the same values. CSV: every control character is shown as a
+    visible symbol (printable()), line ends kept: an escape sequence in an
+    article must not retitle the window or write the clipboard.
+    """
+    with screen, open(screen.name, encoding="utf-8", newline="") as source:
+        for line in source:
+            body = line.rstrip("\r\n")
+            if fmt == "jsonl":
+                body = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", body)
+            else:
+                body = printable(body)
+            click.echo(body)
 
 
 def _quiet_broken_pipe() -> None:
