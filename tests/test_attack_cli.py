@@ -166,3 +166,17 @@ def test_export_to_a_terminal_carries_no_raw_control_character(tmp_path, fmt):
     # Into a pipe or a file the export stays byte-exact (data, not display).
     piped = run_tui("export", "--db", str(db), "--format", fmt)
     assert "Outlet \u009b31m" in piped.stdout
+
+
+# -- read-only commands never write ------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["export", "orphans"])
+def test_reading_an_empty_database_file_leaves_it_empty(tmp_path, command):
+    db = tmp_path / "touched.db"
+    db.touch()  # `touch annotations.db`: SQLite would take it for a new database
+    result = run_tui(command, "--db", str(db))
+    assert (result.returncode, result.stderr) == (
+        2, f"tui: {db}: an empty file, not a database yet (nothing has been tagged with it)\n")
+    assert db.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["touched.db"]

@@ -163,6 +163,10 @@ def existing_db(db_path: Path | None) -> Path:
         fail(str(exc))
     if is_missing(db):
         fail(f"{db}: no such database (nothing has been tagged with it yet)")
+    if os.path.getsize(db) == 0:
+        # SQLite takes an empty file for a new database: reading it would
+        # migrate it (write the whole schema) just to show nothing.
+        fail(f"{db}: an empty file, not a database yet (nothing has been tagged with it)")
     return db
 
 
