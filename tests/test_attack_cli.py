@@ -15,6 +15,7 @@ import subprocess
 import pytest
 
 from tests.conftest import SEED, run_tui
+from tests.helpers_mounts import require_root, tmpfs
 
 
 def _tagged_db(tmp_path):
@@ -71,9 +72,8 @@ def _without_dac_override(*args):
                           capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.skipif(shutil.which("setpriv") is None or os.geteuid() != 0,
-                    reason="needs root and setpriv to drop the permission override")
 def test_status_in_a_folder_one_may_not_enter_is_one_line(tmp_path):
+    require_root("setpriv")
     db, _ = _tagged_db(tmp_path)
     locked = tmp_path / "locked"
     locked.mkdir()
@@ -180,3 +180,25 @@ def test_reading_an_empty_database_file_leaves_it_empty(tmp_path, command):
         2, f"tui: {db}: an empty file, not a database yet (nothing has been tagged with it)\n")
     assert db.stat().st_size == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["touched.db"]
+
+
+# -- a failed import leaves no new database ---------------------------------
+
+
+def test_import_into_a_new_database_on_a_full_disk_leaves_no_file(tmp_path):
+    _, article = _tagged_db(tmp_path)
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f"article_path,label,text\n{article},claim,x\n", encoding="utf-8")
+    with tmpfs(tmp_path / "disk", size="256k") as disk:
+        fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+        try:  # fill it to the last byte
+            while os.write(fd, b"\0" * 4096):
+                pass
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+        result = run_tui("import", str(rows), "--db", str(disk / "new.db"))
+        assert (result.returncode, result.stderr) == (
+            2, f"tui: {disk / 'new.db'}: the disk is full; not saved\n")
+        assert sorted(p.name for p in disk.iterdir()) == ["filler"]

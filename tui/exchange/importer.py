@@ -391,7 +391,13 @@ def import_into(db_path: Path, source: Path | str) -> ImportReport:
     """
     check_source(source)
     created = not os.path.lexists(db_path)
-    store = AnnotationStore(db_path)
+    try:
+        store = AnnotationStore(db_path)
+    except StoreError:
+        # Failed while creating it (a full disk): what it left is ours, and empty.
+        if created and os.path.isfile(db_path) and os.path.getsize(db_path) == 0:
+            _remove_database(db_path)
+        raise
     ok = False
     try:
         report = import_file(store, source)
@@ -401,11 +407,16 @@ def import_into(db_path: Path, source: Path | str) -> ImportReport:
         empty = not ok and created and _is_empty(store)
         store.close()
         if empty:
-            for path in (db_path, *(Path(f"{db_path}{s}") for s in ("-wal", "-shm", "-journal"))):
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
+            _remove_database(db_path)
+
+
+def _remove_database(db_path: Path) -> None:
+    """Remove a database this import created, with its side files."""
+    for path in (db_path, *(Path(f"{db_path}{s}") for s in ("-wal", "-shm", "-journal"))):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 def _is_empty(store: AnnotationStore) -> bool:
