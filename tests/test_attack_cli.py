@@ -202,3 +202,22 @@ def test_import_into_a_new_database_on_a_full_disk_leaves_no_file(tmp_path):
         assert (result.returncode, result.stderr) == (
             2, f"tui: {disk / 'new.db'}: the disk is full; not saved\n")
         assert sorted(p.name for p in disk.iterdir()) == ["filler"]
+
+
+# -- tags whose article was deleted behind tui's back -----------------------
+
+
+def test_tags_of_a_deleted_article_are_not_dropped_silently(tmp_path):
+    db, _ = _tagged_db(tmp_path)
+    conn = sqlite3.connect(db)  # as the sqlite3 shell does: foreign keys off
+    conn.execute("DELETE FROM articles")
+    conn.commit()
+    conn.close()
+    export = run_tui("export", "--db", str(db))
+    assert export.returncode == 0
+    assert export.stdout.count("\n") == 1  # the header: they have no article to export with
+    assert export.stderr == ("tui: warning: 13 annotation(s) whose article is no longer in "
+                             "the database are not exported; `tui orphans` lists them\n")
+    orphans = run_tui("orphans", "--db", str(db))
+    assert orphans.stdout.splitlines()[0].startswith("(article deleted)\tclaim\tRussia is unfazed")
+    assert orphans.stderr.startswith("13 orphan(s)\n")

@@ -215,6 +215,7 @@ def _export(db: Path, fmt, article_file, label, output, excel, raw) -> None:
     from .exchange.files import OutputError, atomic_text_output, database_files, stdout_is_utf8
     from .store import StoreError
     from .store.preflight import is_current
+    from .store.dangling import count_dangling
     from .store.readonly import connect_read_only
 
     reuse_freed_memory()
@@ -237,6 +238,9 @@ def _export(db: Path, fmt, article_file, label, output, excel, raw) -> None:
                     count = write_csv_file(db, out, article_id, label, raw=raw)
                 else:
                     count = write_jsonl(conn, out, article_id, label)
+            # Tags whose article was deleted (sqlite3 shell, foreign keys
+            # off) have no article row to export with: say so, never skip silently.
+            dangling = count_dangling(conn) if article_id is None else 0
         finally:
             conn.close()
         if screen is not None:
@@ -253,6 +257,9 @@ def _export(db: Path, fmt, article_file, label, output, excel, raw) -> None:
         fail(f"{printable(str(db))}: cannot read database ({exc})")
     if output != "-":
         click.echo(f"tui: exported {count} annotation(s) to {shown}", err=True)
+    if dangling:
+        warn([f"{dangling} annotation(s) whose article is no longer in the database are not "
+              "exported; `tui orphans` lists them"])
 
 
 def _terminal_copy():
@@ -356,7 +363,8 @@ def orphans(db_path) -> None:
     for row in rows:
         # Cells from the database: no control character reaches the
         # terminal, and a tab inside a cell cannot shift the columns.
-        cells = (row["article_title"], row["label"], row["text"])
+        title = "(article deleted)" if row.get("article_missing") else row["article_title"]
+        cells = (title, row["label"], row["text"])
         click.echo("\t".join(printable(str(cell)) for cell in cells))
     click.echo(f"{len(rows)} orphan(s)", err=True)
     # Tags of articles whose file is gone: kept, and listed so none is forgotten.
