@@ -221,3 +221,19 @@ def test_tags_of_a_deleted_article_are_not_dropped_silently(tmp_path):
     orphans = run_tui("orphans", "--db", str(db))
     assert orphans.stdout.splitlines()[0].startswith("(article deleted)\tclaim\tRussia is unfazed")
     assert orphans.stderr.startswith("13 orphan(s)\n")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_export_of_a_damaged_database_says_damaged(tmp_path, fmt):
+    db, _ = _tagged_db(tmp_path)
+    conn = sqlite3.connect(db)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'annotations'").fetchone()[0]
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(db, "r+b") as handle:
+        handle.seek((root - 1) * page)
+        handle.write(b"\xa5" * page)
+    result = run_tui("export", "--db", str(db), "--format", fmt, "-o", str(tmp_path / "out"))
+    assert (result.returncode, result.stderr) == (
+        2, f"tui: {db}: the database file is damaged (database disk image is malformed)\n")
+    assert not (tmp_path / "out").exists()

@@ -253,8 +253,10 @@ def _export(db: Path, fmt, article_file, label, output, excel, raw) -> None:
         fail(f"{shown}: cannot write ({exc.strerror or exc})")
     except StoreError as exc:
         fail(str(exc))
-    except sqlite3.Error as exc:
-        fail(f"{printable(str(db))}: cannot read database ({exc})")
+    except sqlite3.Error as exc:  # e.g. a page damaged in the middle of the file
+        from .store.preflight import describe_error
+
+        fail(describe_error(exc, db))
     if output != "-":
         click.echo(f"tui: exported {count} annotation(s) to {shown}", err=True)
     if dangling:
