@@ -218,6 +218,10 @@ def test_tags_of_a_deleted_article_are_not_dropped_silently(tmp_path):
     assert export.stdout.count("\n") == 1  # the header: they have no article to export with
     assert export.stderr == ("tui: warning: 13 annotation(s) whose article is no longer in "
                              "the database are not exported; `tui orphans` lists them\n")
+    status = run_tui("status", "--db", str(db))
+    assert status.returncode == 0
+    assert status.stderr == ("0 article(s)\ntui: warning: 13 annotation(s) whose article is no "
+                             "longer in the database; `tui orphans` lists them\n")
     orphans = run_tui("orphans", "--db", str(db))
     assert orphans.stdout.splitlines()[0].startswith("(article deleted)\tclaim\tRussia is unfazed")
     assert orphans.stderr.startswith("13 orphan(s)\n")

@@ -402,6 +402,13 @@ def status_command(db_path, path: Path | None, fmt: str) -> None:
     except StoreError as exc:
         fail(str(exc))
     print_status(rows, fmt)
+    try:
+        dangling = store.dangling_count()  # no article row, so in no status row
+    except StoreError as exc:
+        fail(str(exc))
+    if dangling:
+        warn([f"{dangling} annotation(s) whose article is no longer in the database; "
+              "`tui orphans` lists them"])
 
 
 def _check_status_path(path: Path) -> None:
