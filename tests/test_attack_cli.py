@@ -241,3 +241,20 @@ def test_export_of_a_damaged_database_says_damaged(tmp_path, fmt):
     assert (result.returncode, result.stderr) == (
         2, f"tui: {db}: the database file is damaged (database disk image is malformed)\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_status_without_a_database_creates_none(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "story.txt")
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {"TUI_DB": ""}
+    result = run_tui("status", str(folder), "--format", "tsv", cwd=work, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].split("\t")[4:] == [
+        "13", "0", "0", "0", "0", "0", "new", "never"]
+    result = run_tui("status", cwd=work, env=env)
+    assert (result.returncode, result.stderr) == (
+        2, "tui: annotations.db: no such database (nothing has been tagged with it yet)\n")
+    assert list(work.iterdir()) == []

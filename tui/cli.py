@@ -390,13 +390,40 @@ def status_command(db_path, path: Path | None, fmt: str) -> None:
     Edited files are re-anchored first, so the counts are true; articles whose
     file is missing are listed with their tags.
     """
+    import contextlib
+    import tempfile
+
+    from .store import StoreError, check_database, default_db_path
+    from .text.paths import is_missing
+
+    if path is None:
+        db = existing_db(db_path)  # every article of the database: it must exist
+    else:
+        _check_status_path(path)
+        db = db_path or default_db_path()
+        try:
+            check_database(db)
+        except StoreError as exc:
+            fail(str(exc))
+    scratch = contextlib.ExitStack()
+    if is_missing(db):
+        # Nothing tagged yet, so every file is new: look without leaving an
+        # annotations.db behind (a throw-away database does the counting).
+        db = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="tui-status-"))) / "s.db"
+    with scratch:
+        store = open_store(db)
+        try:
+            _status(store, path, fmt)
+        finally:
+            store.close()
+
+
+def _status(store, path: Path | None, fmt: str) -> None:
+    """Print ``tui status`` rows from ``store``."""
     from .status_output import print_status
     from .store import StoreError
     from .store.status import collect
 
-    if path is not None:
-        _check_status_path(path)
-    store = open_store(db_path)
     try:
         rows = collect(store, path)
     except StoreError as exc:
