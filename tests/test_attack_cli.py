@@ -258,3 +258,20 @@ def test_status_without_a_database_creates_none(tmp_path):
     assert (result.returncode, result.stderr) == (
         2, "tui: annotations.db: no such database (nothing has been tagged with it yet)\n")
     assert list(work.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "tsv"])
+def test_status_counts_a_label_another_client_wrote(tmp_path, fmt):
+    db, article = _tagged_db(tmp_path)
+    conn = sqlite3.connect(db)  # another client, without our label trigger
+    conn.execute("DROP TRIGGER annotations_label_update")
+    conn.execute("UPDATE annotations SET label = 'opinion' WHERE id IN (1, 2)")
+    conn.commit()
+    conn.close()
+    result = run_tui("status", str(article), "--db", str(db), "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    header, row = result.stdout.splitlines()
+    cells = header.split("\t") if fmt == "tsv" else header.split()
+    values = row.split("\t")[4:] if fmt == "tsv" else row.split()[-10:-2]
+    assert cells[4:10] == ["sentences", "claim", "quote", "background", "opinion", "fuzzy"]
+    assert values[:5] == ["13", "11", "0", "0", "2"]
