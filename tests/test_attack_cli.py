@@ -275,3 +275,35 @@ def test_status_counts_a_label_another_client_wrote(tmp_path, fmt):
     values = row.split("\t")[4:] if fmt == "tsv" else row.split()[-10:-2]
     assert cells[4:10] == ["sentences", "claim", "quote", "background", "opinion", "fuzzy"]
     assert values[:5] == ["13", "11", "0", "0", "2"]
+
+
+# -- wire copies through a JSONL round trip -----------------------------------
+
+
+def test_jsonl_import_keeps_two_wire_copies_apart(tmp_path):
+    """Same body, other headline/outlet/date: two articles; JSONL rows carry
+    only the body's hash, so the importer must not put B's tags on A."""
+    db, first = _tagged_db(tmp_path)
+    lines = first.read_text(encoding="utf-8").split("\n")
+    lines[:3] = ["5 April 2014", "A Different Headline For The Same Story", "Other Wire Outlet"]
+    second = tmp_path / "copy.txt"
+    second.write_text("\n".join(lines), encoding="utf-8")
+    rows = tmp_path / "second.csv"
+    from tui.text import load_article
+
+    sentence = load_article(second).paragraphs[1].sentences[0]
+    rows.write_text(f'article_path,label,text\n{second},quote,"{sentence.text}"\n', encoding="utf-8")
+    assert run_tui("import", str(rows), "--db", str(db)).returncode == 0
+    export = tmp_path / "both.jsonl"
+    assert run_tui("export", "--db", str(db), "--format", "jsonl", "-o", str(export)).returncode == 0
+    fresh = tmp_path / "fresh.db"
+    result = run_tui("import", str(export), "--db", str(fresh))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "read 14, added 14, updated 0, unchanged 0, not placed 0\n"
+    conn = sqlite3.connect(fresh)
+    got = conn.execute("SELECT ar.title, ar.source, a.label, count(*) FROM annotations a "
+                       "JOIN articles ar ON ar.id = a.article_id GROUP BY 1, 2, 3 ORDER BY 1").fetchall()
+    conn.close()
+    assert got == [("A Different Headline For The Same Story", "Other Wire Outlet", "quote", 1),
+                   ("Russia Unfazed By Suspension of Antimissile Talks with U.S.",
+                    "Global Security Newswire", "claim", 13)]

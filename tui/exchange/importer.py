@@ -515,7 +515,8 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
                 # a second connection while batches are written; any other
                 # needs the store's own connection (this transaction's
                 # articles), so the batches in flight are waited for.
-                found = None if path in opened else _article_in(side, content_hash, path)
+                found = None if path in opened else _article_in(side, content_hash, path,
+                                                                  hash_alone=False)
                 if found is None or found.article_id in opened:
                     writer.drain()
                     found = _find_article(store, content_hash, path, report)
@@ -581,15 +582,24 @@ _ARTICLE = ("SELECT ar.id, ar.path, ar.title, ar.date, ar.source, b.body FROM ar
             "JOIN article_bodies b ON b.article_id = ar.id ")
 _BY_HASH = _ARTICLE + "WHERE ar.content_hash = ? LIMIT 1"
 _BY_PATH = _ARTICLE + "WHERE ar.path = ? ORDER BY ar.last_opened DESC LIMIT 1"
+_BY_HASH_AND_PATH = _ARTICLE + "WHERE ar.content_hash = ? AND ar.path = ? LIMIT 1"
 
 
-def _article_in(conn: Any, content_hash: str, path: str) -> _ArticlePlaces | None:
-    """The article with this body hash, else at this path, as ``conn`` sees it."""
+def _article_in(conn: Any, content_hash: str, path: str,
+                hash_alone: bool = True) -> _ArticlePlaces | None:
+    """The article with this body hash at this path, else at this path, else
+    (``hash_alone``) any with this body hash, as ``conn`` sees it.
+
+    The body hash alone is the last resort: two wire copies (same body, other
+    headline, outlet or date) are two articles sharing it.
+    """
     row = None
-    if content_hash:
-        row = conn.execute(_BY_HASH, [content_hash]).fetchone()
+    if content_hash and path:
+        row = conn.execute(_BY_HASH_AND_PATH, [content_hash, path]).fetchone()
     if row is None and path:
         row = conn.execute(_BY_PATH, [path]).fetchone()
+    if row is None and content_hash and hash_alone:
+        row = conn.execute(_BY_HASH, [content_hash]).fetchone()
     if row is None:
         return None
     article_id, stored_path, title, date, source, body = row
@@ -602,17 +612,26 @@ def _find_article(store: AnnotationStore, content_hash: str, path: str,
 
     Returns the reason as text when there is none.
     """
-    found = _article_in(store.db.conn, content_hash, path)
+    found = _article_in(store.db.conn, content_hash, path, hash_alone=False)
     if found is not None:
         return found
     if not path:
-        return f"article {content_hash[:12]!r} not found"
+        found = _article_in(store.db.conn, content_hash, path)
+        return found if found is not None else f"article {content_hash[:12]!r} not found"
     try:
         # Only a regular file within the size limit is read (a FIFO would
         # block forever, a device never ends): the text layer checks it.
         article = load_article(path)
     except ArticleError as exc:
-        return f"article file not read: {exc}"
+        article, reason = None, f"article file not read: {exc}"
+    if article is None or (content_hash and article.content_hash != content_hash):
+        # The file is gone or now holds another text: the article with the
+        # row's body, wherever it is now (a moved file), else the reason.
+        found = _article_in(store.db.conn, content_hash, "") if content_hash else None
+        if found is not None:
+            return found
+        if article is None:
+            return reason
     report.files_read.append(path)
     report.warnings.extend(article.warnings)
     if not article.paragraphs:
