@@ -307,3 +307,15 @@ def test_jsonl_import_keeps_two_wire_copies_apart(tmp_path):
     assert got == [("A Different Headline For The Same Story", "Other Wire Outlet", "quote", 1),
                    ("Russia Unfazed By Suspension of Antimissile Talks with U.S.",
                     "Global Security Newswire", "claim", 13)]
+
+
+def test_csv_with_a_column_named_twice_is_refused(tmp_path):
+    db, article = _tagged_db(tmp_path)
+    before = db.read_bytes()
+    rows = tmp_path / "twice.csv"
+    rows.write_text(f'article_path,label,text,label\n{article},claim,"Poland is set",quote\n',
+                    encoding="utf-8")
+    result = run_tui("import", str(rows), "--db", str(db))
+    assert (result.returncode, result.stderr) == (
+        2, f"tui: {rows}: column 'label' appears twice; which one holds the data?\n")
+    assert db.read_bytes() == before

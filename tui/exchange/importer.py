@@ -312,6 +312,11 @@ def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
     try:
         header = next(csv.reader([header_line], delimiter=delimiter), [])
         columns = {column.strip(): i for i, column in enumerate(header)}
+        names = [column.strip() for column in header if column.strip()]
+        if len(names) != len(set(names)):  # the last would win, silently
+            twice = next(n for n in names if names.count(n) > 1)
+            raise ImportFormatError(f"{name}: column {twice!r} appears twice; "
+                                    "which one holds the data?")
         if not set(_NEEDED) <= set(columns):
             raise ImportFormatError(
                 f"{name}: not a tui export (needs columns {', '.join(sorted(_NEEDED))})")
