@@ -319,3 +319,23 @@ def test_csv_with_a_column_named_twice_is_refused(tmp_path):
     assert (result.returncode, result.stderr) == (
         2, f"tui: {rows}: column 'label' appears twice; which one holds the data?\n")
     assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_line_too_long_to_be_an_export_row_is_refused_early(tmp_path, suffix):
+    """Read up to a bounded length, not whole: a multi-gigabyte line must not
+    be loaded into memory (MemoryError) before a cell limit says no."""
+    from tui.exchange.importer import MAX_LINE_CHARS
+
+    source = tmp_path / f"one-line{suffix}"
+    header = "" if suffix == ".jsonl" else "article_path,label,text\n"
+    with open(source, "w", encoding="utf-8") as out:
+        out.write(header + '{"text": "' if suffix == ".jsonl" else header + "x,claim,")
+        chunk = "a" * (1024 * 1024)
+        for _ in range(MAX_LINE_CHARS // len(chunk) + 2):
+            out.write(chunk)
+    result = run_tui("import", str(source), "--db", str(tmp_path / "n.db"))
+    line = 1 if suffix == ".jsonl" else 2
+    assert (result.returncode, result.stderr) == (
+        2, f"tui: {source}:{line}: a line over 48 M characters; not an export\n")
+    assert not (tmp_path / "n.db").exists()

@@ -62,6 +62,9 @@ SAMPLE_BYTES = 1 << 16
 # The longest CSV cell read (csv's own default is 131,072 characters; an
 # exported sentence of a huge paragraph can be longer).
 MAX_CELL_CHARS = 16 * 1024 * 1024
+# No line of an export is longer than a few of its cells: a longer one is
+# refused once this much is read, before a multi-gigabyte line fills memory.
+MAX_LINE_CHARS = 3 * MAX_CELL_CHARS
 # An offset is a character position in an article: far below this.
 _MAX_OFFSET = 10**15
 # "not placed" lines kept for the report; the rest are only counted.
@@ -169,15 +172,39 @@ def read_rows(source: Path | str, warnings: list[str] | None = None,
             binary = io.BufferedReader(_Prefixed(first, handle), SAMPLE_BYTES)  # type: ignore[arg-type]
         # Decoded in C, a chunk at a time; a bad byte is located afterwards.
         stream = io.TextIOWrapper(binary, encoding=encoding, errors=errors, newline="")
+        lines = _BoundedLines(stream, name)
         try:
             if jsonl:
-                yield from _jsonl_rows(stream, name)
+                yield from _jsonl_rows(lines, name)  # type: ignore[arg-type]
             else:
-                yield from _csv_rows(stream, name, raw)
+                yield from _csv_rows(lines, name, raw)  # type: ignore[arg-type]
         except UnicodeDecodeError:
             raise ImportFormatError(_not_utf8(source, name)) from None
         finally:
             stream.detach()
+
+
+class _BoundedLines:
+    """The lines of ``stream``, each read to at most MAX_LINE_CHARS characters.
+
+    ``readline`` and iteration, as the CSV and JSONL readers use them; a
+    longer line is an :class:`ImportFormatError` naming its line number.
+    """
+
+    def __init__(self, stream: TextIO, name: str) -> None:
+        self.stream, self.name, self.number = stream, name, 0
+
+    def readline(self) -> str:
+        line = self.stream.readline(MAX_LINE_CHARS + 1)
+        self.number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise ImportFormatError(f"{self.name}:{self.number}: a line over "
+                                    f"{MAX_LINE_CHARS // (1024 * 1024)} M characters; not an export")
+        return line
+
+    def __iter__(self) -> Iterator[str]:
+        while line := self.readline():
+            yield line
 
 
 class _Prefixed(io.RawIOBase):
