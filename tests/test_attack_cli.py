@@ -339,3 +339,15 @@ def test_a_line_too_long_to_be_an_export_row_is_refused_early(tmp_path, suffix):
     assert (result.returncode, result.stderr) == (
         2, f"tui: {source}:{line}: a line over 48 M characters; not an export\n")
     assert not (tmp_path / "n.db").exists()
+
+
+def test_an_import_that_places_nothing_leaves_no_new_database(tmp_path):
+    rows = tmp_path / "nowhere.csv"
+    rows.write_text(f"article_path,label,text\n{tmp_path / 'gone.txt'},claim,Some text.\n",
+                    encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    result = run_tui("import", str(rows), cwd=work, env={"TUI_DB": ""})
+    assert result.returncode == 1
+    assert result.stdout == "read 1, added 0, updated 0, unchanged 0, not placed 1\n"
+    assert list(work.iterdir()) == []

@@ -433,9 +433,11 @@ def import_into(db_path: Path, source: Path | str) -> ImportReport:
     ok = False
     try:
         report = import_file(store, source)
-        ok = True
+        ok = report.added > 0 or report.updated > 0
         return report
     finally:
+        # Failed, or nothing placed (every row refused): a database this run
+        # created that holds nothing is not left behind.
         empty = not ok and created and _is_empty(store)
         store.close()
         if empty:
