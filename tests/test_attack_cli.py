@@ -351,3 +351,23 @@ def test_an_import_that_places_nothing_leaves_no_new_database(tmp_path):
     assert result.returncode == 1
     assert result.stdout == "read 1, added 0, updated 0, unchanged 0, not placed 1\n"
     assert list(work.iterdir()) == []
+
+
+def test_status_of_an_unchanged_file_does_not_wait_for_a_held_write_lock(tmp_path):
+    """A sync tool holding the write lock: nothing to write for a file that is
+    as recorded, so status reads the counts instead of waiting the busy timeout
+    out and reporting 'not re-anchored'."""
+    import json
+
+    db, article = _tagged_db(tmp_path)
+    assert run_tui("status", str(article), "--db", str(db)).returncode == 0  # counted once
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = run_tui("status", str(article), "--db", str(db), "--format", "json")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert (row["state"], row["tagged"]["claim"], row["error"]) == ("ok", 13, "")

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..text import ArticleError, load_article
 from .database import write_transaction
-from .identity import file_state, resolve
+from .identity import Resolved, _row, file_hash, file_state, resolve
 from .labels import LABELS
 from .preflight import StoreError, describe_error
 
@@ -89,22 +89,31 @@ def file_status(store, path: Path, counts: dict[int, dict[str, Any]] | None = No
         return StatusRow(path.name, "", "", str(path), None, state=state, error=str(exc))
     resolved_path = str(path.resolve())
     note = ""
-    try:
-        with write_transaction(store.db):
-            found = resolve(conn, article, "", create=False, renamed=renamed)
-            if found.row is not None:
-                conn.execute("UPDATE articles SET sentence_count = ? WHERE id = ?",
-                             [total, found.row["id"]])
-    except (sqlite3.Error, StoreError) as exc:  # read-only or locked: counts as last stored
-        from .anchor_actions import has_column
-        from .identity import Resolved, _row, file_hash
+    from .anchor_actions import has_column
 
-        if has_column(conn, "articles", "file_hash"):
-            record = _row(conn, "SELECT * FROM articles WHERE file_hash = ?", [file_hash(article)])
-        else:
-            record = None
-        found = Resolved(record, "known")
-        note = f"not re-anchored: {exc}"
+    known = None
+    if has_column(conn, "articles", "file_hash"):
+        known = _row(conn, "SELECT * FROM articles WHERE file_hash = ? AND path = ?",
+                     [file_hash(article), resolved_path])
+    if known is not None and known["sentence_count"] == total:
+        # As recorded: nothing to write, so no write lock to wait for (a
+        # sync tool holding it must not stall a read of the counts).
+        found = Resolved(known, "known")
+    else:
+        try:
+            with write_transaction(store.db):
+                found = resolve(conn, article, "", create=False, renamed=renamed)
+                if found.row is not None:
+                    conn.execute("UPDATE articles SET sentence_count = ? WHERE id = ?",
+                                 [total, found.row["id"]])
+        except (sqlite3.Error, StoreError) as exc:  # read-only or locked: counts as last stored
+            if has_column(conn, "articles", "file_hash"):
+                record = _row(conn, "SELECT * FROM articles WHERE file_hash = ?",
+                              [file_hash(article)])
+            else:
+                record = None
+            found = Resolved(record, "known")
+            note = f"not re-anchored: {exc}"
     if found.row is None:
         blank = {"id": -1, "title": article.title, "source": article.source,
                  "date": article.date, "last_opened": ""}
