@@ -280,7 +280,8 @@ def test_status_counts_a_label_another_client_wrote(tmp_path, fmt):
 # -- wire copies through a JSONL round trip -----------------------------------
 
 
-def test_jsonl_import_keeps_two_wire_copies_apart(tmp_path):
+@pytest.mark.parametrize("edited", [False, True])
+def test_jsonl_import_keeps_two_wire_copies_apart(tmp_path, edited):
     """Same body, other headline/outlet/date: two articles; JSONL rows carry
     only the body's hash, so the importer must not put B's tags on A."""
     db, first = _tagged_db(tmp_path)
@@ -296,6 +297,9 @@ def test_jsonl_import_keeps_two_wire_copies_apart(tmp_path):
     assert run_tui("import", str(rows), "--db", str(db)).returncode == 0
     export = tmp_path / "both.jsonl"
     assert run_tui("export", "--db", str(db), "--format", "jsonl", "-o", str(export)).returncode == 0
+    if edited:  # B's file changed after the export (not the quoted sentence)
+        second.write_text(second.read_text(encoding="utf-8").replace("unfazed", "unfased"),
+                          encoding="utf-8")
     fresh = tmp_path / "fresh.db"
     result = run_tui("import", str(export), "--db", str(fresh))
     assert result.returncode == 0, result.stderr

@@ -657,15 +657,11 @@ def _find_article(store: AnnotationStore, content_hash: str, path: str,
         # block forever, a device never ends): the text layer checks it.
         article = load_article(path)
     except ArticleError as exc:
-        article, reason = None, f"article file not read: {exc}"
-    if article is None or (content_hash and article.content_hash != content_hash):
-        # The file is gone or now holds another text: the article with the
-        # row's body, wherever it is now (a moved file), else the reason.
+        # The file is gone: the article with the row's body, wherever it is
+        # now (a moved file). A file still there is the row's article, even
+        # edited; a wire copy of it elsewhere is another article.
         found = _article_in(store.db.conn, content_hash, "") if content_hash else None
-        if found is not None:
-            return found
-        if article is None:
-            return reason
+        return found if found is not None else f"article file not read: {exc}"
     report.files_read.append(path)
     report.warnings.extend(article.warnings)
     if not article.paragraphs:
