@@ -375,3 +375,17 @@ def test_status_of_an_unchanged_file_does_not_wait_for_a_held_write_lock(tmp_pat
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(result.stdout)
     assert (row["state"], row["tagged"]["claim"], row["error"]) == ("ok", 13, "")
+
+
+def test_export_of_a_read_only_database_file_leaves_no_side_files(tmp_path):
+    """0444 file in a folder we may write: mode=ro makes -wal/-shm there that
+    a read-write connection cannot tidy; nobody may write the file, so it is
+    read as immutable and none are made."""
+    require_root("setpriv")
+    db, _ = _tagged_db(tmp_path)
+    db.chmod(0o444)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = _without_dac_override("export", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 14
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
