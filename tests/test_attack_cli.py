@@ -389,3 +389,24 @@ def test_export_of_a_read_only_database_file_leaves_no_side_files(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("\n") == 14
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# -- a file name that is not UTF-8 (an old zip, a Latin-1 disk) ---------------
+
+
+def test_a_file_name_that_is_not_utf8_is_one_line_not_a_traceback(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "good.txt")
+    bad = os.fsdecode(bytes(folder) + b"/caf\xe9.txt")  # Latin-1 e-acute
+    shutil.copy(SEED, bad)
+    db = tmp_path / "a.db"
+    result = run_tui("status", str(folder), "--db", str(db), "--format", "tsv")
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("\t") for line in result.stdout.splitlines()[1:]]
+    assert [(row[3], row[10]) for row in rows] == [
+        (f"{folder}/caf\\udce9.txt", "unreadable"), (f"{folder}/good.txt", "new")]
+    result = run_tui("read", bad, "--db", str(db))
+    assert result.returncode == 2
+    assert result.stderr == (f"tui: {folder}/caf\\udce9.txt: the file name is not valid UTF-8; "
+                             "rename the file to read it\n")

@@ -86,7 +86,10 @@ def file_status(store, path: Path, counts: dict[int, dict[str, Any]] | None = No
         total = article.sentence_count()
     except ArticleError as exc:  # unreadable, or gone since the folder was scanned
         state = "missing" if not path.exists() else "unreadable"
-        return StatusRow(path.name, "", "", str(path), None, state=state, error=str(exc))
+        # A name that is not UTF-8 is shown with \x escapes, never output raw.
+        name, where = (str(p).encode("utf-8", "backslashreplace").decode("utf-8")
+                       for p in (path.name, path))
+        return StatusRow(name, "", "", where, None, state=state, error=str(exc))
     resolved_path = str(path.resolve())
     note = ""
     from .anchor_actions import has_column
