@@ -410,3 +410,15 @@ def test_a_file_name_that_is_not_utf8_is_one_line_not_a_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr == (f"tui: {folder}/caf\\udce9.txt: the file name is not valid UTF-8; "
                              "rename the file to read it\n")
+
+
+def test_export_from_a_database_in_a_folder_whose_name_is_not_utf8(tmp_path):
+    db, _ = _tagged_db(tmp_path)
+    folder = os.fsdecode(bytes(tmp_path) + b"/donn\xe9es")
+    os.mkdir(folder)
+    moved = os.path.join(folder, "a.db")
+    shutil.move(db, moved)
+    result = run_tui("export", "--db", moved)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.count("\n") == 14
+    assert os.listdir(folder) == ["a.db"]

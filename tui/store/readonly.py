@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from urllib.parse import quote
 
 from .preflight import StoreError
 from .preflight import connect_read_only as _connect
@@ -76,7 +75,9 @@ def tidy_side_files(path: str | Path) -> None:
     if not os.access(path, os.W_OK):
         return  # mode=rw would fall back to read-only and make the very files to tidy
     try:
-        conn = sqlite3.connect(f"file:{quote(str(Path(path).resolve()), safe='/')}?mode=rw",
+        # as_uri() quotes the file system's bytes: a folder name that is
+        # not UTF-8 cannot go through str quoting.
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw",
                                uri=True, timeout=0.1)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
