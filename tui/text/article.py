@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .dates import looks_like_date, normalise_date
-from .decode import read_text
+from .decode import ArticleError, read_text
 from .segment import split_cached, split_sentences, splitter_warning
 
 # Horizontal white space other than the plain space, folded to a space.
@@ -117,6 +117,15 @@ def load_article(path: str | Path) -> Article:
     a missing, empty, binary or unreadable file.
     """
     path = Path(path)
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        # Bytes of another encoding in the name (an old zip, a Latin-1 disk):
+        # Python keeps them as lone surrogates, which no UTF-8 text (the
+        # database, the terminal, JSON) can hold.
+        shown = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+        raise ArticleError(f"{shown}: the file name is not valid UTF-8; "
+                           "rename the file to read it") from None
     text, warnings = read_text(path)
     blocks = _blocks(text)
     del text  # the text need not outlive its lines (a 50 MB file: peak 334 -> 230 MB)
