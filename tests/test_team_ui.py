@@ -42,13 +42,14 @@ async def test_the_reader_is_blind_and_c_compares(tmp_path, seed_path):
         assert "others" not in status_of(app)
 
 
-async def test_a_solo_reader_does_not_show_a_coder(tmp_path, seed_path):
+async def test_the_status_line_always_names_the_coder(tmp_path, seed_path):
+    """Issue 13: the coder is named in the status line, also when alone."""
     store = AnnotationStore(tmp_path / "a.db", annotator="ana")
     app = AnnotateApp(store, article=load_article(seed_path), exports=tmp_path / "exports")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("c")
-        assert "coder" not in status_of(app)
+        assert status_of(app).endswith("   coder ana")
 
 
 def test_the_installed_reader_codes_as_the_annotator_given(tmp_path, seed_path, xdisplay):

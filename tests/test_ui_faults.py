@@ -275,7 +275,7 @@ async def test_a_read_only_database_shows_a_banner_and_refuses_writes(small_disk
         assert messages(app)[-1] == f"Tags can't be saved: {db} is on a read-only disk"
         await press(pilot, "j", "j", "x", "u")  # moves work; writes say why, nothing crashes
         assert view_of(app).paragraph == 3
-        assert status_of(app).endswith("read-only")
+        assert status_of(app).endswith("read-only   coder tester")
         await press(pilot, "e")  # reading works: the export too
         assert messages(app)[-1].startswith("Exported 1 annotation(s) to ")
     assert db.read_bytes() == before
