@@ -56,3 +56,72 @@ def test_jsonl_round_trip_keeps_placed_fuzzy_and_orphaned_tags(tmp_path, seed_pa
     assert run_tui("export", "--db", str(fresh), "--format", "jsonl",
                    "-o", str(second)).returncode == 0
     assert _load(second) == _load(export)
+
+
+BODY = "The first sentence is here. The second one follows.\n\nA second paragraph.\n"
+
+
+def test_a_wire_copy_whose_file_is_gone_does_not_merge_into_the_other(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(f"Headline A\n\n{BODY}")
+    b.write_text(f"Headline B\n\n{BODY}")
+    store = AnnotationStore(tmp_path / "one.db", annotator="tester")
+    doc_a = store.open_article(load_article(a))
+    doc_b = store.open_article(load_article(b))
+    assert doc_a.id != doc_b.id and doc_a.article.content_hash == doc_b.article.content_hash
+    store.tag(doc_a, 1, doc_a.article.paragraphs[0].sentences[0], "claim")
+    store.tag(doc_b, 1, doc_b.article.paragraphs[0].sentences[1], "quote")
+    store.close()
+    b.unlink()
+    export = tmp_path / "one.jsonl"
+    assert run_tui("export", "--db", str(tmp_path / "one.db"), "--format", "jsonl",
+                   "-o", str(export)).returncode == 0
+    assert all(r["file_hash"] for r in _load(export))
+    fresh = tmp_path / "fresh.db"
+    result = run_tui("import", "--db", str(fresh), str(export))
+    # B's tag is reported, not put on A (exit 1: a row not placed).
+    assert result.returncode == 1
+    assert "added 1," in result.stdout and "not placed 1" in result.stdout, result.stdout
+    assert "line 2: article file not read" in result.stderr, result.stderr
+    again = tmp_path / "fresh.jsonl"
+    run_tui("export", "--db", str(fresh), "--format", "jsonl", "-o", str(again))
+    assert [(r["article_title"], r["label"], r["text"]) for r in _load(again)] == [
+        ("Headline A", "claim", "The first sentence is here.")]
+
+
+def test_an_older_export_without_file_hash_still_finds_a_moved_article(tmp_path):
+    """Without file_hash (exports before it), the body hash is the last resort."""
+    a = tmp_path / "a.txt"
+    a.write_text(f"Headline A\n\n{BODY}")
+    store = AnnotationStore(tmp_path / "one.db", annotator="tester")
+    store.open_article(load_article(a))
+    store.close()
+    row = {"text": "A second paragraph.", "label": "claim", "paragraph": 2, "sentence": 1,
+           "start": 53, "end": 72, "article_path": str(tmp_path / "gone.txt"),
+           "article_hash": load_article(a).content_hash}
+    export = tmp_path / "old.jsonl"
+    export.write_text(json.dumps(row) + "\n")
+    result = run_tui("import", "--db", str(tmp_path / "one.db"), str(export))
+    assert result.returncode == 0 and "added 1," in result.stdout, (result.stdout, result.stderr)
+
+
+def test_two_rows_for_one_sentence_warn_and_the_last_wins(tmp_path, seed_path):
+    store = AnnotationStore(tmp_path / "one.db", annotator="tester")
+    doc = store.open_article(load_article(seed_path))
+    store.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
+    store.close()
+    export = tmp_path / "one.jsonl"
+    run_tui("export", "--db", str(tmp_path / "one.db"), "--format", "jsonl", "-o", str(export))
+    row = json.loads(export.read_text(encoding="utf-8"))
+    later = {**row, "label": "quote"}
+    twice = tmp_path / "twice.jsonl"
+    twice.write_text(json.dumps(row) + "\n" + json.dumps(later) + "\n", encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    result = run_tui("import", "--db", str(fresh), str(twice))
+    assert result.returncode == 0, result.stderr
+    assert "added 1, updated 1" in result.stdout
+    assert (f"{twice}:2: same sentence as line 1 (same article and coder); the later row wins"
+            in result.stderr), result.stderr
+    again = tmp_path / "fresh.jsonl"
+    run_tui("export", "--db", str(fresh), "--format", "jsonl", "-o", str(again))
+    assert [r["label"] for r in _load(again)] == ["quote"]
