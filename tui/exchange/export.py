@@ -38,14 +38,18 @@ CSV_COLUMNS = (
     # last, so earlier columns keep their positions.
     "anchor",
 )
-# JSONL carries everything, so an import can re-find article and sentence.
+# JSONL carries everything, so an import can re-find article and sentence,
+# and restore a fuzzy or orphaned tag as it was (old_text, old_position);
+# file_hash (header and body) tells two wire copies sharing a body apart.
+# New keys are appended, so older readers see the keys they knew.
 JSONL_COLUMNS = (
     *CSV_COLUMNS, "context_before", "context_after", "article_hash", "annotation_id",
+    "old_text", "old_position", "file_hash",
 )
 _SQL = {
     "annotation_id": "a.id", "article_id": "ar.id", "article_title": "ar.title",
     "article_date": "ar.date", "article_source": "ar.source", "article_path": "ar.path",
-    "article_hash": "ar.content_hash", "end": 'a."end"',
+    "article_hash": "ar.content_hash", "end": 'a."end"', "file_hash": "ar.file_hash",
 }
 # Only text cells can carry a formula; numbers and ids are left alone.
 _TEXT_COLUMNS = frozenset(

@@ -75,7 +75,11 @@ _MAX_OFFSET = 10**15
 MAX_LISTED = 1_000
 _NEEDED = ("text", "label", "article_path")
 _STRING_FIELDS = ("text", "label", "note", "annotator", "article_path", "article_hash",
-                  "created_at", "updated_at")
+                  "created_at", "updated_at", "file_hash", "anchor", "old_text", "old_position",
+                  "context_before", "context_after")
+# A placed row keeps its anchor state from a JSONL export; any other value
+# (an orphan's, a foreign file's) reads as exact.
+_PLACED_ANCHORS = frozenset(("exact", "moved", "fuzzy"))
 _FORMULA_FIRST = frozenset(FORMULA_PREFIXES) | frozenset(" \x00\n\x0b\x0c\xa0\u3000")
 
 
@@ -95,6 +99,7 @@ class ImportReport:
     not_placed: int = 0
     warnings: list[str] = field(default_factory=list)
     files_read: list[str] = field(default_factory=list)
+    duplicates: int = 0  # rows for a sentence an earlier row of the file had
 
     def refuse(self, message: str) -> None:
         """Count a row not placed; keep its message (the first MAX_LISTED)."""
@@ -139,7 +144,9 @@ class _ArticlePlaces:
 # A row as read: ("row" or "line", its number, text, label, note, annotator,
 # article_hash, article_path, created_at, updated_at, start or None, (text,
 # note) as written in the file, and (paragraph, sentence, start, end) when
-# the row has all four). Tuples: a million of them go by.
+# the row has all four), then file_hash (JSONL; '' if absent) and JSONL's
+# extras: (anchor, old_text, old_position, (start, end) of an orphan or None,
+# context_before, context_after), None for CSV. Tuples: a million go by.
 _Row = tuple
 
 
@@ -326,11 +333,19 @@ def _jsonl_rows(lines: TextIO, name: str) -> Iterator[_Row]:
         spot = tuple(_offset(value.get(key), where, key)
                      for key in ("paragraph", "sentence", "start", "end"))
         note = value.get("note") or ""
+        # An orphan, as tui exports it: paragraph null, offsets kept. It is
+        # stored as an orphan again, not placed by its text (issue: JSONL
+        # export -> import is the identity).
+        orphan = ((spot[2], spot[3]) if "paragraph" in value and spot[0] is None
+                  and spot[2] is not None and spot[3] is not None else None)
+        extras = (value.get("anchor") or "exact", value.get("old_text") or "",
+                  value.get("old_position") or "", orphan,
+                  value.get("context_before"), value.get("context_after"))
         yield ("line", number, text, value["label"].strip(), note,
                value.get("annotator"), value.get("article_hash") or "",
                value.get("article_path") or "", value.get("created_at") or "",
                value.get("updated_at") or "", spot[2], (text, note),
-               None if None in spot else spot)
+               None if None in spot else spot, value.get("file_hash") or "", extras)
 
 
 def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
@@ -396,7 +411,8 @@ def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
                              zip((paragraph, sentence, start, end),
                                  ("paragraph", "sentence", "start", "end")))
             yield ("row", row_number, text, label.strip(), note, annotator, content_hash,
-                   path, created, updated, spot[2], written, None if None in spot else spot)
+                   path, created, updated, spot[2], written, None if None in spot else spot,
+                   "", None)
     except csv.Error as exc:
         raise ImportFormatError(f"{name}:{reader.line_num + 1}: not valid CSV ({exc})") from None
 
@@ -470,13 +486,24 @@ def _is_empty(store: AnnotationStore) -> bool:
 
 
 _COLUMNS = """article_id, paragraph, sentence, start, "end", text, context_before,
-    context_after, label, note, annotator, created_at, updated_at"""
+    context_after, label, note, annotator, created_at, updated_at, anchor, old_text,
+    old_position"""
 # A batch is staged in a TEMP table (no index, no trigger: cheap per row),
 # then merged in one statement (see batch_writer). Untyped columns keep
 # each value as bound. Created and dropped inside the import's transaction:
 # a failed import leaves nothing of it.
 _STAGE_CREATE = f"CREATE TEMP TABLE tui_import_stage ({_COLUMNS})"
-_STAGE_INSERT = "INSERT INTO temp.tui_import_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_STAGE_INSERT = ("INSERT INTO temp.tui_import_stage VALUES "
+                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+# An orphan (JSONL) is added unless its article already has a tag with the
+# same coder, offsets, text and label: importing twice adds nothing. Orphans
+# are outside the unique index (paragraph NULL), hence no upsert.
+_ORPHAN_INSERT = f"""
+INSERT INTO annotations ({_COLUMNS})
+SELECT ?1, NULL, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'orphan', ?12, ?13
+WHERE NOT EXISTS (SELECT 1 FROM annotations WHERE article_id = ?1 AND annotator = ?9
+                  AND start = ?2 AND "end" = ?3 AND text = ?4 AND label = ?7)
+"""
 _STAGE_CLEAR = "DELETE FROM temp.tui_import_stage"
 _STAGE_DROP = "DROP TABLE temp.tui_import_stage"
 # In the file's order (a row repeated later in the file updates the first);
@@ -522,26 +549,31 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
     writer = BatchWriter(conn, _STAGE_INSERT, merge=_MERGE, clear=_STAGE_CLEAR)
     # What was committed before this import (our write lock keeps it so).
     side = connect_read_only(store.path)
+    orphans: list[tuple[Any, ...]] = []
     try:
-        read = _place_rows(store, source, report, writer, side)
+        read = _place_rows(store, source, report, writer, side, orphans)
         writer.drain()
     finally:
         writer.close()  # before the caller's COMMIT or ROLLBACK
         side.close()
     conn.execute(_STAGE_DROP)
+    before = conn.total_changes
+    conn.executemany(_ORPHAN_INSERT, orphans)
+    orphans_added = conn.total_changes - before
     report.read = read
     report.added = conn.execute("SELECT count(*) FROM annotations WHERE id > ?",
                                 [max_before]).fetchone()[0]
-    report.updated = writer.changed - report.added
-    report.unchanged = read - report.not_placed - writer.changed
+    report.updated = writer.changed - (report.added - orphans_added)
+    report.unchanged = read - report.not_placed - writer.changed - orphans_added
 
 
 def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport,
-                writer: BatchWriter, side: Any) -> int:
+                writer: BatchWriter, side: Any, orphans: list[tuple[Any, ...]]) -> int:
     """Place each row and hand batches to ``writer``; returns rows read.
 
     ``side`` is a read-only connection that sees the database as it was
-    before the import.
+    before the import. JSONL orphans are appended to ``orphans`` (few), to
+    be inserted after the batches.
     """
     # Ids and paths of articles looked up in the transaction (it may have
     # added or changed them): never taken from ``side`` again.
@@ -550,8 +582,11 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
     context = CONTEXT_CHARS
     coder = _coders(store.annotator)
     labels = LABELS_BY_NAME
-    articles: OrderedDict[tuple[str, str], _ArticlePlaces | str] = OrderedDict()
-    last_hash = last_path = None
+    articles: OrderedDict[tuple[str, str, str], _ArticlePlaces | str] = OrderedDict()
+    last_hash = last_path = last_file_hash = None
+    # (coder, paragraph, sentence) -> line, for the article's run of rows:
+    # a second row for a sentence wins, with a warning (see _duplicate).
+    seen: dict[tuple[str, int, int], int] = {}
     target: _ArticlePlaces | str = ""
     refusal: str | None = None
     body, article_id = "", 0
@@ -561,14 +596,15 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
     read = 0
     raw = [False]
     for (kind, number, text, label, note, row_annotator, content_hash, path, created, updated,
-         old_start, written, spot) in read_rows(source, report.warnings, raw):
+         old_start, written, spot, file_hash, extras) in read_rows(source, report.warnings, raw):
         read += 1
         if label not in labels:
             valid = ", ".join(labels)
             report.refuse(f"{kind} {number}: unknown label {label!r} (expected one of: {valid})")
             continue
-        if content_hash != last_hash or path != last_path:
-            key = last_hash, last_path = content_hash, path
+        if content_hash != last_hash or path != last_path or file_hash != last_file_hash:
+            key = last_hash, last_path, last_file_hash = content_hash, path, file_hash
+            seen = {}
             if key in articles:
                 articles.move_to_end(key)
             else:
@@ -577,10 +613,11 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
                 # needs the store's own connection (this transaction's
                 # articles), so the batches in flight are waited for.
                 found = None if path in opened else _article_in(side, content_hash, path,
-                                                                  hash_alone=False)
+                                                                  hash_alone=False,
+                                                                  file_hash=file_hash)
                 if found is None or found.article_id in opened:
                     writer.drain()
-                    found = _find_article(store, content_hash, path, report)
+                    found = _find_article(store, content_hash, path, report, file_hash)
                     opened.add(path)
                     if not isinstance(found, str):
                         opened.add(found.article_id)
@@ -595,6 +632,12 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
                 spans = target.paragraphs
         if refusal is not None:
             report.refuse(f"{kind} {number}: {refusal}")
+            continue
+        if extras is not None and extras[3] is not None:
+            start, end = extras[3]
+            orphans.append((article_id, start, end, text, extras[4] or "", extras[5] or "",
+                            label, note, coder(row_annotator, kind, number), created or stamp,
+                            updated or stamp, extras[1], extras[2]))
             continue
         place = None
         if spot is not None:
@@ -616,17 +659,36 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
                 report.refuse(f"{kind} {number}: text matches no sentence: {text[:60]!r}")
                 continue
         paragraph, sentence, start, end = place
+        name = coder(row_annotator, kind, number)
+        first = seen.setdefault((name, paragraph, sentence), number)
+        if first != number:
+            _duplicate(report, source, kind, number, first)
+        if extras is None or extras[0] not in _PLACED_ANCHORS:
+            anchor, old_text, old_position = "exact", "", ""
+        else:
+            anchor, old_text, old_position = extras[:3]
         # context_around(body, start, end), inlined.
         append((article_id, paragraph, sentence, start, end, text,
                 body[start - context if start > context else 0:start], body[end:end + context],
-                label, note, coder(row_annotator, kind, number), created or stamp,
-                updated or stamp))
+                label, note, name, created or stamp, updated or stamp, anchor, old_text,
+                old_position))
         if len(batch) >= BATCH:
             writer.put(batch)
             batch = []
             append = batch.append
     writer.put(batch)
     return read
+
+
+def _duplicate(report: ImportReport, source: Path | str, kind: str, number: int,
+               first: int) -> None:
+    """Warn of a second row for a sentence (same article and coder): the
+    later row wins, as it always did, but no longer silently."""
+    name = "standard input" if str(source) == "-" else str(source)
+    report.duplicates += 1
+    if report.duplicates <= MAX_LISTED:
+        report.warnings.append(f"{name}:{number}: same sentence as {kind} {first} "
+                               "(same article and coder); the later row wins")
 
 
 def _coders(importer: str):
@@ -668,20 +730,27 @@ def _by_text(target: _ArticlePlaces, text: str, old_start: int | None
 _ARTICLE = ("SELECT ar.id, ar.path, ar.title, ar.date, ar.source, b.body FROM articles ar "
             "JOIN article_bodies b ON b.article_id = ar.id ")
 _BY_HASH = _ARTICLE + "WHERE ar.content_hash = ? LIMIT 1"
+_BY_FILE_HASH = _ARTICLE + "WHERE ar.file_hash = ? LIMIT 1"
 _BY_PATH = _ARTICLE + "WHERE ar.path = ? ORDER BY ar.last_opened DESC LIMIT 1"
 _BY_HASH_AND_PATH = _ARTICLE + "WHERE ar.content_hash = ? AND ar.path = ? LIMIT 1"
 
 
 def _article_in(conn: Any, content_hash: str, path: str,
-                hash_alone: bool = True) -> _ArticlePlaces | None:
-    """The article with this body hash at this path, else at this path, else
-    (``hash_alone``) any with this body hash, as ``conn`` sees it.
+                hash_alone: bool = True, file_hash: str = "") -> _ArticlePlaces | None:
+    """The article with this file hash (header and body), else this body hash
+    at this path, else at this path, else (``hash_alone``, and only for a row
+    without a file hash: an older export) any with this body hash, as ``conn``
+    sees it.
 
     The body hash alone is the last resort: two wire copies (same body, other
-    headline, outlet or date) are two articles sharing it.
+    headline, outlet or date) are two articles sharing it, and a row that
+    names its file hash is never put on another wire copy.
     """
     row = None
-    if content_hash and path:
+    if file_hash:
+        row = conn.execute(_BY_FILE_HASH, [file_hash]).fetchone()
+        hash_alone = False
+    if row is None and content_hash and path:
         row = conn.execute(_BY_HASH_AND_PATH, [content_hash, path]).fetchone()
     if row is None and path:
         row = conn.execute(_BY_PATH, [path]).fetchone()
@@ -694,16 +763,17 @@ def _article_in(conn: Any, content_hash: str, path: str,
 
 
 def _find_article(store: AnnotationStore, content_hash: str, path: str,
-                  report: ImportReport) -> _ArticlePlaces | str:
+                  report: ImportReport, file_hash: str = "") -> _ArticlePlaces | str:
     """The article a row belongs to: by hash, by path, or read from its file.
 
     Returns the reason as text when there is none.
     """
-    found = _article_in(store.db.conn, content_hash, path, hash_alone=False)
+    found = _article_in(store.db.conn, content_hash, path, hash_alone=False,
+                        file_hash=file_hash)
     if found is not None:
         return found
     if not path:
-        found = _article_in(store.db.conn, content_hash, path)
+        found = _article_in(store.db.conn, content_hash, path, file_hash=file_hash)
         return found if found is not None else f"article {content_hash[:12]!r} not found"
     try:
         # Only a regular file within the size limit is read (a FIFO would
@@ -713,7 +783,10 @@ def _find_article(store: AnnotationStore, content_hash: str, path: str,
         # The file is gone: the article with the row's body, wherever it is
         # now (a moved file). A file still there is the row's article, even
         # edited; a wire copy of it elsewhere is another article.
-        found = _article_in(store.db.conn, content_hash, "") if content_hash else None
+        # A row with a file hash (JSONL) is not put on a wire copy: the
+        # lookup by file hash above would have found its own article.
+        found = (_article_in(store.db.conn, content_hash, "", file_hash=file_hash)
+                 if content_hash else None)
         return found if found is not None else f"article file not read: {exc}"
     report.files_read.append(path)
     report.warnings.extend(article.warnings)
