@@ -199,12 +199,16 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._match_longest = 0
         # Per paragraph index: its sentences' offsets, once it is split.
         self._bounds: dict[int, _Bounds] = {}
-        # Paragraph texts as shown (control characters made visible), made
-        # on first use: visible() returns the text itself when it is clean.
-        self._texts: list[str | None] = [None] * len(article.paragraphs)
-        self._lengths = [p.end - p.start for p in article.paragraphs]
-        # Paragraph start offsets, for offset -> paragraph lookups by bisection.
-        self._starts = [p.start for p in article.paragraphs]
+        # The view keeps no text of its own: each line drawn is sliced from
+        # the article's body and made visible (one character for one, so
+        # offsets hold); wrapping slices a paragraph for as long as it takes.
+        self._body = article.body
+        self._count = len(article.paragraphs)
+        # Paragraph start offsets (for offset -> paragraph lookups by
+        # bisection) and lengths, without making a Paragraph per paragraph.
+        self._starts = article.paragraphs.starts
+        ends = article.paragraphs.ends
+        self._lengths = [ends[i] - self._starts[i] for i in range(self._count)]
         self._trailer = visible(article.trailer)
         self._layout: _Layout | None = None
         # Rendered lines, keyed by everything that shapes them, so a key
@@ -368,10 +372,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return self._layout
 
     def _text(self, index: int) -> str:
-        text = self._texts[index]
-        if text is None:
-            text = self._texts[index] = visible(self.article.paragraphs[index].text)
-        return text
+        """Paragraph ``index`` as shown, sliced now (for wrapping; not kept)."""
+        start = self._starts[index]
+        return visible(self._body[start:start + self._lengths[index]])
+
+    def _line_text(self, index: int, a: int, b: int) -> str:
+        """Characters ``a``..``b`` of paragraph ``index`` as shown."""
+        start = self._starts[index]
+        return visible(self._body[start + a:start + b])
 
     def _update_virtual_size(self) -> None:
         layout = self._layout
@@ -488,7 +496,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         count = layout.count(index)
         row = line - layout.top(index)
         if row >= count:
-            if index == len(self._texts) - 1 and self._trailer:
+            if index == self._count - 1 and self._trailer:
                 return self._render_trailer(row - count - 1, layout, width, styles)
             return Strip.blank(width, styles.base)
         current = index + 1 == self.paragraph
@@ -514,13 +522,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_paragraph_line(self, index: int, row: int, layout: _Layout, width: int,
                                styles: _Styles, current: bool) -> Strip:
-        text = self._text(index)
-        a, b = layout.line_span(index, row, len(text))
-        while b > a and text[b - 1] == " ":
+        a, b = layout.line_span(index, row, self._lengths[index])
+        offset, body = self._starts[index], self._body
+        while b > a and body[offset + b - 1] == " ":  # visible() keeps spaces as they are
             b -= 1
         segments = self._gutter(index, row, a, b, current, styles)
         body_style = styles.current_paragraph if current else styles.base
-        segments.extend(self._text_segments(index, text, a, b, body_style, styles))
+        line = self._line_text(index, a, b)
+        segments.extend(self._text_segments(index, line, a, b, body_style, styles))
         return Strip(segments).extend_cell_length(width, styles.base).crop(0, width)
 
     def _gutter(self, index: int, row: int, a: int, b: int, current: bool,
@@ -543,8 +552,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         bar = "▌" if current else " "
         return [Segment(number, style), Segment(mark, mark_style), Segment(bar, style)]
 
-    def _text_segments(self, index: int, text: str, a: int, b: int,
+    def _text_segments(self, index: int, line: str, a: int, b: int,
                        body_style: Style, styles: _Styles) -> list[Segment]:
+        """Styled pieces of ``line``, characters ``a``..``b`` of paragraph ``index``."""
         offset = self._starts[index]
         cuts = {a, b}
         spans = []
@@ -574,7 +584,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                     break
             if any(s <= start < e for s, e in matches):
                 style = style + match_style
-            segments.append(Segment(text[start:end], style))
+            segments.append(Segment(line[start - a:end - a], style))
         return segments
 
     # -- mouse ------------------------------------------------------------
@@ -590,15 +600,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         layout = self._ensure_layout()
         line = self.scroll_offset.y + y
         index = layout.paragraph_at(line)
-        if index < 0 or index >= len(self._texts):
+        if index < 0 or index >= self._count:
             return None
         row = line - layout.top(index)
         if row >= layout.count(index):
             return None
-        text = self._text(index)
-        a, b = layout.line_span(index, row, len(text))
+        a, b = layout.line_span(index, row, self._lengths[index])
         column = max(0, x - GUTTER)
-        widths = cell_widths(text[a:b])
+        widths = cell_widths(self._line_text(index, a, b))
         if widths is None:
             local = min(a + column, max(a, b - 1))
         else:
@@ -609,4 +618,4 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 used += w
                 local = a + i + 1
             local = min(local, max(a, b - 1))
-        return self.article.paragraphs[index].start + local
+        return self._starts[index] + local
