@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.worker import active_worker
 
 from ..store import StoreError
-from ..text import Article, SplitCancelled, split_sentences
+from ..text import Article, SplitCancelled
 from .screens.reader import ReaderScreen
 
 # Paragraphs split before the reader comes alive (the rest split on demand).
@@ -82,7 +82,9 @@ class AnnotateApp(App):
             # while the text is being painted.
             self.call_after_refresh(self._open_in_background, screen, article)
 
-    @work(thread=True, exclusive=True, group="open")
+    # description=: Textual would otherwise build it from repr() of the
+    # arguments, the whole article, on the screen thread.
+    @work(thread=True, exclusive=True, group="open", description="open article")
     def _open_in_background(self, screen: ReaderScreen, article: Article) -> None:
         try:
             prepared = self._prepare(article)
@@ -100,8 +102,8 @@ class AnnotateApp(App):
         worker = active_worker.get(None)  # cancelled when the app quits
         stop = (lambda: worker.is_cancelled) if worker is not None else None
         for item in article.paragraphs[max(0, paragraph - 10):paragraph + PRESPLIT_PARAGRAPHS]:
-            split_sentences(item.text, should_stop=stop)  # now, off the UI thread
-            item.sentences  # noqa: B018  (from the cache just filled)
+            item.spans(should_stop=stop)  # now, off the UI thread
+            item.sentences  # noqa: B018  (from the spans just split)
         return store, doc, store.annotations(doc)
 
     def _attach(self, screen: ReaderScreen, store, doc, annotations) -> None:
