@@ -88,7 +88,7 @@ def test_paragraphs_and_sentences_are_slices_of_the_body():
     assert paragraph.body is article.body
     assert paragraph.text == "Four \U0001f600 five."
     paragraph.sentences  # noqa: B018  (split: spans and sentences kept, no text)
-    assert [v for v in vars(paragraph).values() if isinstance(v, str)] == []
+    assert [k for k, v in vars(paragraph).items() if isinstance(v, str)] == ["body"]
     sentence = article.paragraphs[0].sentences[1]
     assert sentence.body is article.body and not hasattr(sentence, "__dict__")
     assert sentence.text == "Two\u2014three."
