@@ -165,3 +165,29 @@ def test_the_stored_body_reads_back_identical_and_is_text(tmp_path):
     conn.close()
     assert rows == [("text", "Caf\u00e9 na\u00efve \u2014 \u201cquoted\u201d \u4e2d\u6587 "
                              "\U0001f600 \U00010348.\n\nZweite paragraph, e\u0301 combining.")]
+
+
+async def test_the_view_keeps_no_text_of_its_own(tmp_path, monkeypatch):
+    from textual.message_pump import MessagePump
+
+    from tui.ui.app import AnnotateApp
+    from tui.ui.article_view import ArticleView
+
+    monkeypatch.chdir(tmp_path)
+    long = " ".join(f"Sentence {i}\u2014here." for i in range(20_000))
+    article = parse_article(f"Title\n\n{long}\n\nA short one.\n")
+    store = AnnotationStore(tmp_path / "a.db", annotator="t")
+    app = AnnotateApp(store, article=article, exports=tmp_path / "exports")
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        view.move_to(1, 19_000)
+        await pilot.pause()
+        lines = [view.render_line(y).text for y in range(view.size.height)]
+        assert any("Sentence 18999\u2014here." in line for line in lines)
+        view.move_to(2, 1)
+        await pilot.pause()
+        # Everything the view holds, not following into Textual's widgets
+        # and app: the only long string is the article's body itself.
+        _, big = _deep_size(vars(view), stop=(MessagePump,))
+        assert big and all(s is article.body for s in big)
+    store.close()
