@@ -99,9 +99,9 @@ class Paragraph:
         return hash((self.index, self.start, self.end))
 
     @property
-    def is_split(self) -> bool:
-        """True once this paragraph object holds its sentence spans."""
-        return "_spans" in self.__dict__
+    def has_sentences(self) -> bool:
+        """True once this paragraph object holds its sentences (reading them is free)."""
+        return "_sentences" in self.__dict__
 
     def spans(self, should_stop: Callable[[], bool] | None = None) -> tuple[Span, ...]:
         """Sentence offsets relative to the paragraph, split once and kept.
