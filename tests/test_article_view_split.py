@@ -67,6 +67,7 @@ async def test_a_far_long_paragraph_is_split_off_the_screen_thread(
     app = AnnotateApp(store, article=article, exports=tmp_path / "exports")
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.screen.query_one(ArticleView)
+        await _wait_for(pilot, lambda: view.ready)  # the reader is alive
         view.move_to(LONG_INDEX, 2500)
         await pilot.pause()
         # The cursor is on the paragraph at once, without a sentence yet.
@@ -101,6 +102,7 @@ async def test_a_click_in_a_long_paragraph_lands_on_its_sentence_once_split(
     app = AnnotateApp(store, article=article, exports=tmp_path / "exports")
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.screen.query_one(ArticleView)
+        await _wait_for(pilot, lambda: view.ready)  # the reader is alive
         paragraph = article.paragraphs[LONG_INDEX - 1]
         offset = article.body.index("Long sentence 1234 is here.")
         assert paragraph.start < offset < paragraph.end

@@ -360,14 +360,15 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             return False
         if index in self._bounds or self._lengths[index] <= SPLIT_IN_WORKER_CHARS:
             return True
+        if index in self._splitting:  # until _split_done, even if the worker is through
+            return False
         paragraph = self.article.paragraphs[index]
         if paragraph.has_sentences:
             return True
-        if index not in self._splitting:
-            self._splitting.add(index)
-            self.run_worker(partial(self._split_worker, paragraph), thread=True,
-                            group="split", description="split a long paragraph",
-                            exit_on_error=False)
+        self._splitting.add(index)
+        self.run_worker(partial(self._split_worker, paragraph), thread=True,
+                        group="split", description="split a long paragraph",
+                        exit_on_error=False)
         return False
 
     def _split_worker(self, paragraph) -> None:
