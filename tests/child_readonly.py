@@ -26,7 +26,7 @@ def attempt(call):
 def main() -> None:
     db, article_path = sys.argv[1:]
     try:
-        store = AnnotationStore(db, annotator="child")
+        store = AnnotationStore(db, annotator="me")  # the coder who tagged
     except StoreError as exc:
         print(json.dumps({"open": str(exc)}))
         return

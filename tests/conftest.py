@@ -35,6 +35,23 @@ def run_tui(*args: str, cwd: Path | None = None, env: dict | None = None, input:
     )
 
 
+@pytest.fixture(autouse=True)
+def isolated_clipboard(monkeypatch):
+    """No test touches the developer's clipboard, and none inherits another's.
+
+    DISPLAY and WAYLAND_DISPLAY are unset (the ``xdisplay`` fixture sets its
+    own Xvfb), and pyperclip forgets the mechanism it chose: it caches its
+    choice per process, so a test that copied without a display would leave
+    "no clipboard" behind for a later test that has one.
+    """
+    import pyperclip
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr(pyperclip, "copy", pyperclip.lazy_load_stub_copy)
+    monkeypatch.setattr(pyperclip, "paste", pyperclip.lazy_load_stub_paste)
+
+
 @pytest.fixture
 def xdisplay(tmp_path, monkeypatch):
     """A running Xvfb; DISPLAY points at it for this test."""

@@ -47,9 +47,25 @@ def start_xvfb(tmp_path: Path) -> tuple[subprocess.Popen, str]:
     pytest.fail("could not start Xvfb")
 
 
-def xclip_read(display: str) -> str:
-    """Read the CLIPBOARD selection with xclip."""
-    return subprocess.run(
-        ["xclip", "-o", "-selection", "clipboard"],
-        env={**os.environ, "DISPLAY": display}, capture_output=True, check=True, timeout=10,
-    ).stdout.decode("utf-8")
+def xclip_read(display: str, expected: str | None = None, timeout: float = 10) -> str:
+    """Read the CLIPBOARD selection with xclip.
+
+    The copying xclip forks and takes the selection in the background, so a
+    read right after a copy may find no owner yet (or, with ``expected``,
+    an older owner): poll until the selection is owned (and equals
+    ``expected``) or ``timeout`` seconds pass, then return what was read.
+    """
+    deadline = time.monotonic() + timeout
+    text = ""
+    while True:
+        result = subprocess.run(
+            ["xclip", "-o", "-selection", "clipboard"],
+            env={**os.environ, "DISPLAY": display}, capture_output=True, timeout=10,
+        )
+        if result.returncode == 0:
+            text = result.stdout.decode("utf-8")
+            if expected is None or text == expected:
+                return text
+        if time.monotonic() > deadline:
+            return text
+        time.sleep(0.05)

@@ -8,6 +8,7 @@ tests put the cursor, tags and search matches deep inside one paragraph.
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -37,6 +38,13 @@ def app_on_huge(tmp_path, huge_article, monkeypatch):
     return AnnotateApp(store, article=huge_article, exports=tmp_path / "exports")
 
 
+async def _attached(pilot) -> None:
+    """Wait for the database: the store thread attaches it after the first frame."""
+    from tests.test_ui_reader import settle
+
+    await settle(pilot)
+
+
 def _screen_lines(view: ArticleView) -> list[str]:
     return [view.render_line(y).text for y in range(view.size.height)]
 
@@ -55,6 +63,7 @@ def test_the_paragraph_has_50000_sentences(huge_article):
 async def test_lines_deep_in_the_paragraph_show_their_sentences(app_on_huge):
     app = app_on_huge
     async with app.run_test(size=SIZE) as pilot:
+        await _attached(pilot)
         view = app.screen.query_one(ArticleView)
         view.move_to(1, 40_000)
         await pilot.pause()
@@ -77,6 +86,7 @@ async def test_lines_deep_in_the_paragraph_show_their_sentences(app_on_huge):
 async def test_l_moves_through_the_long_paragraph_and_out_of_it(app_on_huge):
     app = app_on_huge
     async with app.run_test(size=SIZE) as pilot:
+        await _attached(pilot)
         view = app.screen.query_one(ArticleView)
         view.move_to(1, 49_990)
         await pilot.pause()
@@ -100,6 +110,7 @@ async def test_l_moves_through_the_long_paragraph_and_out_of_it(app_on_huge):
 async def test_offsets_tags_and_matches_deep_in_the_paragraph(app_on_huge):
     app = app_on_huge
     async with app.run_test(size=SIZE) as pilot:
+        await _attached(pilot)
         view = app.screen.query_one(ArticleView)
         target = view.article.paragraphs[0].sentences[44_999]
         assert target.text == "Sentence 45000 ends here."
@@ -110,7 +121,7 @@ async def test_offsets_tags_and_matches_deep_in_the_paragraph(app_on_huge):
         assert view.sentence == 45_001
         view.move_to_offset(target.start)
         await pilot.press("c")
-        await pilot.pause()
+        await _attached(pilot)  # the tag is drawn once the store thread has saved it
         row = _cursor_row(view)
         assert view.render_line(row).text[:9] == "       C▌"
         # Only the line that holds the tagged sentence carries its mark.
@@ -189,13 +200,14 @@ async def test_a_tag_made_at_another_width_shows_on_every_line_of_its_sentence(t
     store = AnnotationStore(tmp_path / "a.db", annotator="tester")
     app = AnnotateApp(store, article=load_article(seed_path), exports=tmp_path / "exports")
     async with app.run_test(size=(60, 40)) as pilot:
-        await pilot.pause()
+        await _attached(pilot)
         view = app.screen.query_one(ArticleView)
         # The first sentence (156 characters) on 4 lines of 49 cells: drawn, cached.
         assert [view.render_line(y).text[7] for y in range(5)] == [" ", " ", " ", " ", " "]
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         await pilot.press("q")  # tagged where the sentence takes 2 lines
+        await _attached(pilot)  # saved, then drawn
         await pilot.resize_terminal(60, 40)
         await pilot.pause()
         assert [view.render_line(y).text[7] for y in range(5)] == ["Q", "Q", "Q", "Q", " "]
@@ -215,6 +227,12 @@ async def test_quitting_abandons_the_background_sentence_count(tmp_path, monkeyp
     count = Article.sentence_count
 
     def watched_count(self, should_stop=None):  # records how the count ended
+        # However fast the machine splits, the count is still running when
+        # the quit lands: it waits (at most 30 s) for its should_stop to turn
+        # true, which only the app's quit can do.
+        deadline = time.monotonic() + 30
+        while should_stop is not None and not should_stop() and time.monotonic() < deadline:
+            time.sleep(0.01)
         try:
             total = count(self, should_stop=should_stop)
             outcome.append("counted")
@@ -228,6 +246,7 @@ async def test_quitting_abandons_the_background_sentence_count(tmp_path, monkeyp
     monkeypatch.setattr(Article, "sentence_count", watched_count)
     app = AnnotateApp(store, article=article, exports=tmp_path / "exports")
     async with app.run_test(size=SIZE) as pilot:
+        await _attached(pilot)  # the count starts once the reader has its database
         await pilot.press("ctrl+q")
     assert finished.wait(120)  # the worker thread has ended, one way or the other
     assert outcome == ["cancelled"]

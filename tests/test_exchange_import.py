@@ -282,7 +282,8 @@ def test_unknown_label_is_refused_per_row_and_not_stored(tmp_path, tagged_db, se
     path = tmp_path / "labels.jsonl"
     path.write_text(json.dumps(_seed_row(seed_path, label="opinion")) + "\n"
                     + json.dumps(_seed_row(seed_path, label="quote")) + "\n")
-    result = run_tui("import", "--db", str(tagged_db), str(path))
+    # Rows without a coder are the importing coder's: tester's, who tagged it.
+    result = run_tui("--annotator", "tester", "import", "--db", str(tagged_db), str(path))
     assert result.returncode == 1
     assert ("not placed: line 1: unknown label 'opinion' (expected one of: claim, quote, background)"
             in result.stderr)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import shutil
 
 from textual.widgets import DataTable
+
+from tui.ui.library_table import LibraryTable
 
 from tests.conftest import run_tui
 from tests.test_identity import LEAD, MAYOR, REPAIR, SCHOOLS, TOLL, write
@@ -21,9 +25,22 @@ SIZE = (120, 40)
 
 
 async def settle(pilot) -> None:
+    """Until workers, store calls and the library's scan are done."""
+    for _ in range(500):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        calls = getattr(pilot.app, "store_calls", None)
+        if calls is not None:
+            await calls.idle()
+        if not getattr(pilot.app.screen, "scanning", False) and not pilot.app.workers._workers:
+            break
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+
+
+@pytest.fixture(autouse=True)
+def _one_coder(monkeypatch):
+    """Tags are per coder (issue 13): every store and command here is coder "t"."""
+    monkeypatch.setenv("TUI_ANNOTATOR", "t")
 
 
 def tagged_library(tmp_path):
@@ -87,7 +104,7 @@ async def test_library_shows_true_counts_before_opening_and_missing_articles(tmp
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(LibraryTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         assert [r[3:6] for r in rows] == [["2/5", "1/1", "edited"], ["1/?", "", "missing"]]
         table.move_cursor(row=1)
@@ -204,7 +221,7 @@ async def test_library_open_of_a_file_deleted_after_the_scan(tmp_path):
     app = AnnotateApp(AnnotationStore(db), folder=folder)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(LibraryTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         # Two byte-identical files: one article; the second says it is a copy.
         assert [(r[0], r[5]) for r in rows] == [

@@ -180,6 +180,10 @@ async def test_the_view_keeps_no_text_of_its_own(tmp_path, monkeypatch):
     app = AnnotateApp(store, article=article, exports=tmp_path / "exports")
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.screen.query_one(ArticleView)
+        for _ in range(200):  # the store thread attaches the database
+            if view.ready:
+                break
+            await pilot.pause(0.02)
         view.move_to(1, 19_000)
         await pilot.pause()
         lines = [view.render_line(y).text for y in range(view.size.height)]

@@ -16,7 +16,12 @@ SIZE = (120, 40)
 
 
 async def settle(pilot) -> None:
+    """Workers done, the reader attached, every store call landed."""
+    from tests.test_ui_reader import settle as store_settled
+
     await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await store_settled(pilot)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

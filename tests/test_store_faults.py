@@ -35,7 +35,7 @@ def sentence(doc, p, s):
 
 def make_tagged(path: Path, seed_path: Path) -> None:
     """A closed database with a claim on 1.1 and a quote on 4.1."""
-    store = AnnotationStore(path, annotator="maker")
+    store = AnnotationStore(path, annotator="me")
     doc = store.open_article(load_article(seed_path))
     store.tag(doc, 1, sentence(doc, 1, 1), "claim")
     store.tag(doc, 4, sentence(doc, 4, 1), "quote")

@@ -30,18 +30,25 @@ def upgraded(tmp_path, seed_path):
 
 def test_known_migrations_match_the_schema():
     assert KNOWN_MIGRATIONS == tuple(m.name for m in MIGRATIONS._migrations)
-    assert KNOWN_MIGRATIONS[:2] == ("m001_initial", "m002_history_by_sentence")
+    assert KNOWN_MIGRATIONS == ("m001_initial", "m002_history_by_sentence",
+                                "m003_identity_anchor", "m004_tags_per_coder", "m005_library")
 
 
 def test_the_upgrade_keeps_every_tag_and_fills_the_history(upgraded):
     store, doc = upgraded
-    assert [(a.id, a.paragraph, a.sentence, a.label, a.note, a.annotator)
-            for a in sorted(store.annotations(doc).values(), key=lambda a: a.id)] == [
+    assert store.db.execute(
+        "SELECT id, paragraph, sentence, label, note, annotator FROM annotations ORDER BY id"
+    ).fetchall() == [
         (1, 1, 1, "claim", "", "v1user"),
         (2, 4, 1, "quote", "said on Thursday", "v1user"),
         (3, 6, 2, "background", "", "v1user"),
         (4, 5, 1, "opinion", "from another client", "otherclient"),
     ]
+    # Blind by default (m004, issue 13): each coder reads their own tags.
+    assert [(a.id, a.label) for a in sorted(store.annotations(doc).values(),
+                                            key=lambda a: a.id)] == [
+        (1, "claim"), (2, "quote"), (3, "background")]
+    assert store.other_coders_labels(doc) == {(1091, 1417): {"otherclient": "opinion"}}  # 5.1
     assert store.db.execute(
         'SELECT id, action, annotator, start, "end", undone, skipped FROM history ORDER BY id'
     ).fetchall() == [
@@ -61,13 +68,17 @@ def test_the_old_history_undoes_although_the_old_row_id_is_taken(upgraded):
     assert store.undo(doc).annotation is None  # and the tag before it
     assert store.undo(doc).annotation is None  # background 6.2 gone
     assert store.undo(doc).annotation.note == ""  # the note on 4.1
-    assert sorted(a.label for a in store.annotations(doc).values()) == ["claim", "opinion", "quote"]
+    assert sorted(a.label for a in store.annotations(doc).values()) == ["claim", "quote"]
 
 
 def test_a_label_the_app_does_not_know_is_read_counted_and_exported(upgraded):
     store, doc = upgraded
-    assert store.counts(doc) == {"background": 1, "claim": 1, "opinion": 1, "quote": 1}
-    assert store.article_summaries()[doc.article.content_hash]["tagged"] == 4
+    assert store.counts(doc) == {"background": 1, "claim": 1, "quote": 1}
+    assert store.article_summaries()[doc.article.content_hash]["tagged"] == 3
+    other = AnnotationStore(store.path, annotator="otherclient")
+    assert other.counts(doc) == {"opinion": 1}
+    assert other.article_summaries()[doc.article.content_hash]["tagged"] == 1
+    other.close()
     # Another note on it works: the row keeps its label.
     store.db.execute("UPDATE annotations SET note = 'edited' WHERE label = 'opinion'")
     result = run_tui("export", "--db", str(store.path), "--format", "jsonl")
@@ -77,17 +88,21 @@ def test_a_label_the_app_does_not_know_is_read_counted_and_exported(upgraded):
 
 
 def test_a_tag_over_an_unknown_label_replaces_it_and_undo_moves_on(upgraded):
-    store, doc = upgraded
+    v1, doc = upgraded
+    store = AnnotationStore(v1.path, annotator="otherclient")  # the coder of `opinion`
     other = doc.article.paragraphs[4].sentences[0]
     result = store.tag(doc, 5, other, "claim")
     assert (result.annotation.label, result.message) == ("claim", "replaced opinion set elsewhere")
     # Undo cannot put the unknown label back (the table refuses it now):
-    # the step is skipped for good, and the older steps still undo.
+    # the step is skipped for good, and nothing else is this coder's to undo.
     change = store.undo(doc)
     assert (change.annotation.label, change.message, change.skipped) == (
         "claim", "can't restore the unknown label opinion; skipped", True)
-    assert store.undo(doc).annotation.label == "claim"  # the v1 untag of 2.1, undone
-    assert store.counts(doc) == {"background": 1, "claim": 3, "quote": 1}
+    assert store.undo(doc) is None
+    assert store.counts(doc) == {"claim": 1}
+    assert v1.undo(doc).annotation.label == "claim"  # the v1 untag of 2.1, undone
+    assert v1.counts(doc) == {"background": 1, "claim": 2, "quote": 1}
+    store.close()
 
 
 def test_new_rows_must_carry_a_known_label(tmp_path, seed_path):

@@ -17,7 +17,7 @@ def sentence(doc, p, s):
 def test_pressing_the_shown_label_on_a_tag_removed_elsewhere_adds_nothing(tmp_path, seed_path):
     article = load_article(seed_path)
     mine = AnnotationStore(tmp_path / "a.db", annotator="me")
-    other = AnnotationStore(tmp_path / "a.db", annotator="other")
+    other = AnnotationStore(tmp_path / "a.db", annotator="me")  # a second window
     doc, their_doc = mine.open_article(article), other.open_article(article)
     target = sentence(doc, 3, 1)
     mine.tag(doc, 3, target, "claim", shown=None)
@@ -33,7 +33,7 @@ def test_pressing_the_shown_label_on_a_tag_removed_elsewhere_adds_nothing(tmp_pa
 def test_data_version_changes_when_another_connection_commits(tmp_path, seed_path):
     article = load_article(seed_path)
     mine = AnnotationStore(tmp_path / "a.db", annotator="me")
-    other = AnnotationStore(tmp_path / "a.db", annotator="other")
+    other = AnnotationStore(tmp_path / "a.db", annotator="me")  # a second window
     doc = mine.open_article(article)
     their_doc = other.open_article(article)
     seen = mine.data_version()
@@ -89,3 +89,33 @@ def test_a_failed_statement_in_a_write_rolls_the_whole_write_back(tmp_path, seed
     store.tag(doc, 2, sentence(doc, 2, 1), "quote")  # the connection works, and commits
     assert outside.execute("SELECT paragraph, label FROM annotations").fetchall() == [(2, "quote")]
     assert outside.execute("SELECT count(*) FROM history").fetchone() == (1,)
+
+
+def test_two_windows_of_one_coder_undo_only_their_own_steps(tmp_path, seed_path):
+    """A laptop window and an SSH window of one coder: each u undoes what that
+    window did; a restarted window undoes the steps from before it started."""
+    article = load_article(seed_path)
+    laptop = AnnotationStore(tmp_path / "a.db", annotator="me")
+    ssh = AnnotationStore(tmp_path / "a.db", annotator="me")
+    doc, ssh_doc = laptop.open_article(article), ssh.open_article(article)
+    laptop.tag(doc, 1, sentence(doc, 1, 1), "claim")
+    ssh.tag(ssh_doc, 2, sentence(ssh_doc, 2, 1), "quote")
+    laptop.tag(doc, 3, sentence(doc, 3, 1), "background")
+    # The SSH window's newest step is its quote, not the laptop's background.
+    change = ssh.undo(ssh_doc)
+    assert (change.start, change.end, change.annotation) == (
+        sentence(doc, 2, 1).start, sentence(doc, 2, 1).end, None)
+    assert ssh.undo(ssh_doc) is None  # the laptop's two tags are not its own
+    assert sorted(a.label for a in laptop.annotations(doc).values()) == ["background", "claim"]
+    # The laptop's undo takes its own newest step; its redo stack survives the
+    # SSH window's new step.
+    assert laptop.undo(doc).start == sentence(doc, 3, 1).start
+    ssh.tag(ssh_doc, 4, sentence(ssh_doc, 4, 1), "claim")
+    assert laptop.redo(doc).annotation.label == "background"
+    laptop.close()
+    ssh.close()
+    # After a restart, the steps from before it are this window's to undo.
+    again = AnnotationStore(tmp_path / "a.db", annotator="me")
+    doc = again.open_article(article)
+    assert again.undo(doc).start == sentence(doc, 4, 1).start  # the SSH window's claim
+    assert again.undo(doc).start == sentence(doc, 3, 1).start  # the redone background

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from textual.widgets import DataTable
+from tui.ui.library_table import LibraryTable
 
 from tui.store import AnnotationStore
 from tui.ui.app import AnnotateApp
@@ -26,8 +26,15 @@ def make_library(tmp_path: Path, seed_path: Path) -> Path:
 
 
 async def wait_loaded(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    """Until workers, store calls and the library's scan are done."""
+    for _ in range(500):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        calls = getattr(pilot.app, "store_calls", None)
+        if calls is not None:
+            await calls.idle()
+        if not getattr(pilot.app.screen, "scanning", False) and not pilot.app.workers._workers:
+            break
     await pilot.pause()
 
 
@@ -37,7 +44,7 @@ async def test_library_lists_articles_and_opens_one(tmp_path, seed_path):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         assert isinstance(app.screen, LibraryScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(LibraryTable)
         assert table.row_count == 3
         titles = [str(table.get_row_at(i)[0]) for i in range(3)]
         assert titles == ["broken.txt", "A Plain [Story]", "Russia Unfazed By Suspension of Antimissile Talks with U.S."]
@@ -49,7 +56,7 @@ async def test_library_lists_articles_and_opens_one(tmp_path, seed_path):
         await pilot.press("c", "escape")
         await wait_loaded(pilot)
         assert isinstance(app.screen, LibraryScreen)
-        assert str(app.screen.query_one(DataTable).get_row_at(2)[3]) == "1/13"
+        assert str(app.screen.query_one(LibraryTable).get_row_at(2)[3]) == "1/13"
 
 
 async def test_single_article_folder_opens_straight_in_the_reader(tmp_path, seed_path):
@@ -62,3 +69,30 @@ async def test_single_article_folder_opens_straight_in_the_reader(tmp_path, seed
         assert isinstance(app.screen, ReaderScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_library_rows_follow_another_windows_tags(tmp_path, seed_path, monkeypatch):
+    """Issue 9 §1: another instance tags; within about a second the row's
+    count changes here without a key."""
+    import asyncio
+
+    from tui.text import load_article
+    from tui.ui.screens import library
+
+    monkeypatch.setattr(library, "POLL_EVERY_S", 0.1)
+    folder = make_library(tmp_path, seed_path)
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="me"), folder=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        table = app.screen.query_one(LibraryTable)
+        assert str(table.get_row_at(2)[3]) == "0/13"
+        other = AnnotationStore(tmp_path / "a.db", annotator="me")  # a second window
+        doc = other.open_article(load_article(folder / "seed.txt"))
+        other.tag(doc, 1, doc.article.paragraphs[0].sentences[0], "claim")
+        other.close()
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            await wait_loaded(pilot)
+            if str(table.get_row_at(2)[3]) == "1/13":
+                break
+        assert str(table.get_row_at(2)[3]) == "1/13"

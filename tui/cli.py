@@ -76,12 +76,13 @@ class _Group(DefaultGroup):
 
 
 def _only_db_options(args: list[str]) -> bool:
-    """True if ``args`` is nothing but `--db VALUE` / `--db=VALUE` pairs."""
+    """True if ``args`` is nothing but `--db VALUE` / `--db=VALUE` pairs
+    (and `--annotator NAME` ones)."""
     index = 0
     while index < len(args):
-        if args[index] == "--db" and index + 1 < len(args):
+        if args[index] in ("--db", "--annotator") and index + 1 < len(args):
             index += 2
-        elif args[index].startswith("--db="):
+        elif args[index].startswith(("--db=", "--annotator=")):
             index += 1
         else:
             return False
@@ -93,14 +94,24 @@ def _only_db_options(args: list[str]) -> bool:
 @click.option("--db", "db_path", type=PATH, default=None,
               help="Annotation database for every command (default: $TUI_DB or "
                    "./annotations.db); a command's own --db wins.")
+@click.option("--annotator", "annotator", default=None, metavar="NAME",
+              help="Who is coding: tags are kept per coder (default: $TUI_ANNOTATOR, "
+                   "else your user name).")
 @click.version_option(package_name="tui-annotate", prog_name="tui")
 @click.pass_context
-def main(ctx: click.Context, db_path: Path | None) -> None:
+def main(ctx: click.Context, db_path: Path | None, annotator: str | None) -> None:
     """Read news articles and tag each sentence as claim, quote or background.
 
     With no command, `tui [PATH]` opens the reader (same as `tui read`).
     """
-    ctx.obj = {"db": db_path}
+    if annotator is not None:  # checked at once, whichever command follows
+        from .store.coders import CoderNameError, check_coder_name
+
+        try:
+            annotator = check_coder_name(annotator, "--annotator")
+        except CoderNameError as exc:
+            fail(str(exc))
+    ctx.obj = {"db": db_path, "annotator": annotator}
 
 
 @main.command()
@@ -166,12 +177,26 @@ def existing_db(db_path: Path | None) -> Path:
     return db
 
 
+def coder() -> str:
+    """The coder of this run: --annotator, else $TUI_ANNOTATOR, else the OS
+    user (tui/store/coders.py); a bad name is one line and exit 2."""
+    from .store.coders import CoderNameError, current_coder
+
+    ctx = click.get_current_context(silent=True)
+    given = ((ctx.find_root().obj or {}) if ctx else {}).get("annotator")
+    try:
+        return current_coder(given)
+    except CoderNameError as exc:
+        fail(str(exc))
+
+
 def open_store(db_path: Path | None):
-    """Open the store or exit with a one-line message."""
+    """Open the store (as this run's coder) or exit with a one-line message."""
     from .store import AnnotationStore, StoreError, default_db_path
 
+    name = coder()
     try:
-        return AnnotationStore(db_path or default_db_path())
+        return AnnotationStore(db_path or default_db_path(), annotator=name)
     except StoreError as exc:
         fail(str(exc))
 
@@ -188,7 +213,9 @@ def open_store(db_path: Path | None):
               help="Output file, or - for standard output.")
 @click.option("--excel", is_flag=True, help="Start the CSV with a BOM so Excel reads accents.")
 @click.option("--raw", is_flag=True, help="Do not neutralise spreadsheet formulas in cells.")
-def export_command(db_path, fmt, article_file, label, output, excel, raw) -> None:
+@click.option("--annotator", "only_coder", default=None, metavar="NAME",
+              help="Only this coder's tags (default: every coder's, one row each).")
+def export_command(db_path, fmt, article_file, label, output, excel, raw, only_coder) -> None:
     """Export annotations as CSV (default) or JSONL, ordered by article and position."""
     from .store.readonly import side_files, tidy_side_files
 
@@ -196,6 +223,13 @@ def export_command(db_path, fmt, article_file, label, output, excel, raw) -> Non
     # Read-only connections create -wal/-shm they cannot remove: tidy them
     # at the end if they were not there before.
     had_side_files = any(p.exists() for p in side_files(db))
+    if only_coder is not None:
+        from .store.coders import CoderNameError, check_coder_name
+
+        try:
+            label = (label, check_coder_name(only_coder, "--annotator"))
+        except CoderNameError as exc:
+            fail(str(exc))
     try:
         _export(db, fmt, article_file, label, output, excel, raw)
     finally:
@@ -291,7 +325,7 @@ def import_command(db_path, file: Path) -> None:
 
     db = db_path or default_db_path()
     try:
-        report = import_into(db, file)
+        report = import_into(db, file, annotator=coder())
     except (ImportFormatError, StoreError) as exc:
         fail(printable(str(exc)))
     for line in report.warnings:
@@ -372,7 +406,12 @@ def _is_folder(path: Path) -> bool:
 @main.command()
 @db_option
 @click.argument("path", required=False, type=PATH)
-def read(db_path, path: Path | None) -> None:
+@click.option("--adjudicate", is_flag=True,
+              help="Step through the sentences where coders disagree (d / D) and record "
+                   "the settled label as the coder --gold.")
+@click.option("--gold", default="gold", show_default=True, metavar="NAME",
+              help="The coder adjudication records as.")
+def read(db_path, path: Path | None, adjudicate: bool, gold: str) -> None:
     """Open PATH in the reader: a file opens the article, a folder the library.
 
     With no PATH, opens the bundled seeds/ (straight into the reader when
@@ -384,7 +423,7 @@ def read(db_path, path: Path | None) -> None:
     target = path or bundled_seeds()
     article = folder = None
     if _is_folder(target):
-        from .ui.screens.library import find_articles
+        from .ui.screens.library import has_articles
 
         try:
             with os.scandir(target):
@@ -392,7 +431,7 @@ def read(db_path, path: Path | None) -> None:
         except OSError as exc:
             fail(f"{target}: cannot open this folder ({exc.strerror or exc})")
 
-        if not find_articles(target):
+        if not has_articles(target):
             fail(f"{target}: no .txt articles in this folder")
         folder = target
     else:
@@ -407,14 +446,30 @@ def read(db_path, path: Path | None) -> None:
         check_database(db)  # a bad --db fails here, before any screen
     except StoreError as exc:
         fail(str(exc))
+    name = coder()  # a bad --annotator / $TUI_ANNOTATOR too
+    if adjudicate:
+        from .store.coders import CoderNameError, check_coder_name
+
+        try:
+            name = check_coder_name(gold, "--gold")
+        except CoderNameError as exc:
+            fail(str(exc))
     if not all(stream.isatty() for stream in (sys.stdin, sys.stdout, sys.stderr)):
         # Textual would draw into a file or a pipe and wait for keys that
         # never come, until killed.
         fail("the reader needs a terminal (standard input, output and error are not "
              "all one); for scripts use `tui parse`, `tui export` or `tui orphans`")
+    from .store.coders import ENV_VAR
     from .ui.app import AnnotateApp
 
+    # The reader's store resolves its coder from the environment (as every
+    # store does without a name): --annotator reaches it that way.
+    os.environ[ENV_VAR] = name
     app = AnnotateApp(db_path=db, article=article, folder=folder)
+    if adjudicate:
+        from .ui.screens.adjudicate import AdjudicateScreen
+
+        app.reader_class = AdjudicateScreen
     # Everything loaded so far lives as long as the app: keep it out of the
     # collector's full passes, which otherwise walk it all (20-50 ms pauses
     # at the first paint and on keys), then collect as usual.
@@ -422,3 +477,131 @@ def read(db_path, path: Path | None) -> None:
     gc.enable()
     app.run()
     sys.exit(app.return_code or 0)
+
+
+@main.command("merge")
+@db_option
+@click.argument("others", nargs=-1, required=True, type=PATH)
+def merge_command(db_path, others: tuple[Path, ...]) -> None:
+    """Bring every coder's tags, notes and articles from OTHERS into this database.
+
+    Idempotent; a different coder's tag is never overwritten; when the same
+    coder has two versions of one tag, the newer wins and is listed. All in
+    one transaction: a refused database changes nothing.
+    """
+    from .store import StoreError
+    from .store.merge import check_source, merge_databases
+    from .store.preflight import default_db_path
+
+    target = db_path or default_db_path()
+    try:
+        for other in others:  # before the target is created or migrated
+            check_source(other, target)
+    except StoreError as exc:
+        fail(str(exc))
+    store = open_store(target)
+    try:
+        reports = merge_databases(store, list(others))
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    for report in reports:
+        coders = ", ".join(report.coders) or "no coders"
+        click.echo(printable(
+            f"{report.source}: added {report.articles_added} article(s), "
+            f"{report.tags_added} tag(s), {report.orphans_added} orphan(s); "
+            f"{report.tags_updated} replaced by a newer version, "
+            f"{report.kept_newer_here} kept (newer here), {report.tags_unchanged} unchanged "
+            f"({coders})"))
+        for item in report.replaced:
+            verb = "kept" if item.here_newer else "newer"
+            click.echo(printable(
+                f"  {verb}: {item.coder} on {item.article} {item.place}: "
+                f"{item.new} (was {item.old})" if not item.here_newer else
+                f"  {verb}: {item.coder} on {item.article} {item.place}: "
+                f"{item.new} here is newer than {item.old}"))
+        if report.unknown_labels:
+            click.echo(printable(f"  not merged: {report.unknown_labels} tag(s) with a label "
+                                 "tui does not know"), err=True)
+
+
+@main.command("agreement")
+@db_option
+@click.argument("path", required=False, type=PATH)
+@click.option("--annotators", default=None, metavar="A,B,...",
+              help="Only these coders (default: every coder with tags but gold).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True)
+@click.option("--untagged", type=click.Choice(["none", "missing"]), default="none",
+              show_default=True,
+              help="An untagged sentence of an article a coder has coded: the category "
+                   "`none`, or a missing value.")
+def agreement_command(db_path, path: Path | None, annotators: str | None, fmt: str,
+                      untagged: str) -> None:
+    """Inter-coder agreement over the sentences of PATH's articles (or every article).
+
+    Every coder but `gold` (adjudication) unless --annotators names them.
+
+    Units are sentences; a sentence counts for a coder when the coder has
+    coded its article (tagged at least one sentence in it). Reports
+    Krippendorff's alpha (nominal), and per pair Cohen's kappa, percent
+    agreement and Gwet's AC1, and per label a coder x coder confusion.
+    """
+    import csv as csv_module
+
+    from .exchange.agreement import AgreementError, as_rows, as_text, compute
+    from .exchange.csv_safety import neutralise
+    from .store.agreement import coded_units
+    from .store.coders import GOLD, CoderNameError, check_coder_name
+
+    coders = None
+    if annotators is not None:
+        try:
+            coders = list(dict.fromkeys(check_coder_name(name, "--annotators name")
+                                        for name in annotators.split(",")))
+        except CoderNameError as exc:
+            fail(str(exc))
+    store = open_store(existing_db(db_path))
+    try:
+        article_ids = _article_ids_in(store, path) if path is not None else None
+        known = set(store.coders())
+        for name in coders or []:
+            if name not in known:
+                fail(f"no tags by coder {name!r} in {store.path}")
+        if coders is None:  # the adjudicator's settled labels are not a coding
+            coders = sorted(known - {GOLD})
+        units = coded_units(store.db.conn, coders, article_ids, untagged)
+        report = compute(units)
+    except AgreementError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(json_for_terminal(report))
+    elif fmt == "csv":
+        writer = csv_module.writer(sys.stdout, lineterminator="\n")
+        for row in as_rows(report):
+            writer.writerow([neutralise(cell) for cell in row])
+    else:
+        for line in as_text(report):
+            click.echo(printable(line.replace("\t", "  ")))
+
+
+def _article_ids_in(store, path: Path) -> list[int]:
+    """The database ids of the articles in PATH (a file, or the .txt files of
+    a folder), matched by their text's content hash."""
+    files = sorted(p for p in path.rglob("*.txt") if p.is_file()) if _is_folder(path) else [path]
+    hashes = []
+    for file in files:
+        try:
+            hashes.append(load_article(file).content_hash)
+        except ArticleError as exc:
+            if len(files) == 1:
+                fail(str(exc))
+            warn([f"{exc}; skipped"])
+    ids = [article_id for h in hashes for (article_id,) in store.db.conn.execute(
+        "SELECT id FROM articles WHERE content_hash = ?", [h])]
+    if not ids:
+        fail(f"{path}: none of its articles is in the database")
+    return ids

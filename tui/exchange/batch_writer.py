@@ -6,6 +6,12 @@ thread that writes one batch while the caller prepares the next uses both
 cores. The caller owns the transaction and must not use the connection
 itself while batches are in flight: :meth:`BatchWriter.drain` waits for
 them first. At most ``depth`` batches wait, so memory stays flat.
+
+With ``merge`` (staging): ``sql`` fills a staging table (a plain table:
+no index, no trigger, no conflict check) and ``merge`` then moves the batch
+into place set-based, in one statement that runs inside SQLite without
+the GIL. ``changed`` counts only what ``merge`` changes; ``clear`` empties
+the staging table after.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ from typing import Any
 class BatchWriter:
     """``executemany(sql, batch)`` for each batch put, in order, on a thread."""
 
-    def __init__(self, conn: sqlite3.Connection, sql: str, depth: int = 2) -> None:
-        self.conn, self.sql = conn, sql
+    def __init__(self, conn: sqlite3.Connection, sql: str, depth: int = 2,
+                 merge: str | None = None, clear: str | None = None) -> None:
+        self.conn, self.sql, self.merge, self.clear = conn, sql, merge, clear
         self.changed = 0  # rows the batches added or changed
         self._queue: queue.Queue[list[Any] | None] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
@@ -48,6 +55,20 @@ class BatchWriter:
         if self._error is not None:
             raise self._error
 
+    def _write(self, batch: list[Any]) -> None:
+        conn = self.conn
+        if self.merge is None:
+            before = conn.total_changes
+            conn.executemany(self.sql, batch)
+            self.changed += conn.total_changes - before
+            return
+        conn.executemany(self.sql, batch)
+        before = conn.total_changes
+        conn.execute(self.merge)
+        self.changed += conn.total_changes - before
+        if self.clear is not None:
+            conn.execute(self.clear)
+
     def _run(self) -> None:
         while True:
             batch = self._queue.get()
@@ -55,9 +76,7 @@ class BatchWriter:
                 if batch is None:
                     return
                 if self._error is None:  # after an error, the rest is dropped
-                    before = self.conn.total_changes
-                    self.conn.executemany(self.sql, batch)
-                    self.changed += self.conn.total_changes - before
+                    self._write(batch)
             except BaseException as exc:  # handed to the caller's thread
                 self._error = exc
             finally:

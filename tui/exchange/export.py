@@ -70,6 +70,18 @@ _CSV_ROW_SQL = ", ".join(
 _CSV_ROW_TEXT = frozenset(i for i, name in enumerate(_CSV_ROW) if name in _TEXT_COLUMNS)
 
 
+def _where(label: str | None | tuple[str | None, str | None]) -> tuple[str, list[str]]:
+    """The SQL condition for the rows wanted: ``label`` is a label name, or
+    (label or None, coder or None) for `tui export --annotator` (issue 13)."""
+    name, coder = label if isinstance(label, tuple) else (label, None)
+    sql, params = "", []
+    if name:
+        sql, params = "AND a.label = ?", [name]
+    if coder is not None:
+        sql, params = f"{sql} AND a.annotator = ?", [*params, coder]
+    return sql, params
+
+
 def _cursors(conn: sqlite3.Connection, select: str, article_id: int | None | list[int],
              label: str | None):
     """Yield (article id, cursor) per article and placed|orphans, in order.
@@ -78,7 +90,7 @@ def _cursors(conn: sqlite3.Connection, select: str, article_id: int | None | lis
     reading order with no temporary sort of a million rows.
     """
     join = "JOIN articles ar ON ar.id = a.article_id" if "ar." in select else ""
-    label_sql, label_params = ("AND a.label = ?", [label]) if label else ("", [])
+    label_sql, label_params = _where(label)
     if article_id is None:
         ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY id")]
     elif isinstance(article_id, list):
@@ -249,7 +261,8 @@ def _row_count(conn: sqlite3.Connection, label: str | None) -> int:
     # Without a condition SQLite counts b-tree pages, not rows: ~10 ms.
     if label is None:
         return conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
-    return conn.execute("SELECT count(*) FROM annotations WHERE label = ?", [label]).fetchone()[0]
+    sql, params = _where(label)
+    return conn.execute(f"SELECT count(*) FROM annotations a WHERE 1 {sql}", params).fetchone()[0]
 
 
 def _split_evenly(ids: list[int], parts: int) -> list[list[int]]:

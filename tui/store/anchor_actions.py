@@ -21,7 +21,7 @@ from .database import write_transaction
 _STATE = "CASE WHEN paragraph IS NULL THEN 'orphan' ELSE anchor END"
 _UNSETTLED = (
     f'SELECT id, {_STATE}, label, note, text, old_text, old_position, paragraph, sentence, start, '
-    '"end", annotator FROM annotations WHERE article_id = ? '
+    '"end", annotator FROM annotations WHERE article_id = ? AND annotator = ? '
     "AND (paragraph IS NULL OR anchor = 'fuzzy') "
     "ORDER BY paragraph IS NULL, paragraph, sentence, start, id"
 )
@@ -64,17 +64,20 @@ class AnchorActions:
     """Store methods about anchor states (mixed into AnnotationStore)."""
 
     def anchor_counts(self, doc) -> dict[str, int]:
-        """How many of the article's tags are fuzzy and orphaned (for the status line)."""
+        """How many of this coder's tags of the article are fuzzy and orphaned (status line)."""
         rows = self.db.conn.execute(
             f"SELECT {_STATE} AS state, count(*) FROM annotations WHERE article_id = ? "
-            "AND (paragraph IS NULL OR anchor = 'fuzzy') GROUP BY state", [doc.id]).fetchall()
+            "AND annotator = ? AND (paragraph IS NULL OR anchor = 'fuzzy') GROUP BY state",
+            [doc.id, self.annotator]).fetchall()
         counts = {"fuzzy": 0, "orphan": 0}
         counts.update(dict(rows))
         return counts
 
     def unsettled(self, doc) -> list[Unsettled]:
-        """The article's fuzzy tags, then its orphans."""
-        return [Unsettled(*row) for row in self.db.conn.execute(_UNSETTLED, [doc.id])]
+        """This coder's fuzzy tags of the article, then their orphans."""
+        # This coder's only: tags are per coder (issue 13).
+        return [Unsettled(*row) for row in self.db.conn.execute(_UNSETTLED,
+                                                                 [doc.id, self.annotator])]
 
     def accept_anchor(self, doc, annotation_id: int) -> bool:
         """Confirm a fuzzy placement: the tag becomes exact. False if it is not fuzzy."""
@@ -161,8 +164,9 @@ class AnchorActions:
         if left is not None:  # an orphan -> on a sentence again, or deleted again
             found = conn.execute(
                 'SELECT id FROM annotations WHERE article_id = ? AND paragraph IS NULL AND start = ? '
-                'AND "end" = ? AND text = ? AND label = ? LIMIT 1',
-                [doc.id, left["start"], left["end"], left["text"], left["label"]]).fetchone()
+                'AND "end" = ? AND text = ? AND label = ? AND annotator = ? LIMIT 1',
+                [doc.id, left["start"], left["end"], left["text"], left["label"],
+                 self.annotator]).fetchone()
             if found is None:
                 return skip(left["start"], left["end"], None, True)
             if target is None:

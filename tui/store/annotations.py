@@ -12,8 +12,8 @@ only :class:`StoreError` (one line for the user) for database trouble.
 from __future__ import annotations
 
 import functools
-import getpass
 import json
+import secrets
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -25,6 +25,7 @@ from ..text import Article, Sentence
 from .anchor_actions import AnchorActions, has_column, is_orphan
 from .anchoring import context_around
 from .dangling import count_dangling
+from .coders import CoderNameError, current_coder, os_user
 from .database import StoreDatabase, open_database, write_transaction
 from .identity import file_hash, resolve
 from .labels import LABELS_BY_NAME, get_label
@@ -38,10 +39,7 @@ def now() -> str:
 
 def default_annotator() -> str:
     """The OS user name, or 'unknown' where there is none."""
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers
-        return "unknown"
+    return os_user()
 
 
 @dataclass(frozen=True)
@@ -82,6 +80,10 @@ _INSERT = (f"INSERT INTO annotations ({', '.join(_COLUMNS[1:])}) "
            f"VALUES ({', '.join('?' * len(_COLUMNS[1:]))})")
 
 CHANGED_ELSEWHERE = "changed elsewhere; skipped"
+
+# The undo steps that are this instance's to replay: this coder's, taken in
+# this window or before it started (see AnnotationStore.__init__).
+_MINE = "annotator = ? AND (session = ? OR id <= ?)"
 
 
 @dataclass(frozen=True)
@@ -135,11 +137,26 @@ class AnnotationStore(AnchorActions):
     def __init__(self, path: str | Path, annotator: str | None = None,
                  busy_timeout: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)
-        self.annotator = annotator or default_annotator()
+        # --annotator, else $TUI_ANNOTATOR, else the OS user (tui/store/coders.py).
+        try:
+            self.annotator = current_coder(annotator)
+        except CoderNameError as exc:
+            raise StoreError(str(exc)) from None
         try:
             self.db: StoreDatabase = open_database(self.path, busy_timeout)
         except OSError as exc:
             raise StoreError(f"{self.path}: {exc.strerror or exc}") from None
+        # Undo is per window as well as per coder: the same coder may have the
+        # article open twice (a laptop and an SSH session). This instance
+        # undoes its own steps, and the steps taken before it started (so
+        # undo still works after a restart), never another live window's.
+        self.session = secrets.token_hex(8)
+        try:
+            (self._history_mark,) = self.db.conn.execute(
+                "SELECT ifnull(max(id), 0) FROM history").fetchone()
+        except sqlite3.Error as exc:
+            self.db.conn.close()
+            raise StoreError(describe_error(exc, self.path, None)) from None
 
     @property
     def read_only(self) -> str | None:
@@ -208,19 +225,25 @@ class AnnotationStore(AnchorActions):
         rows = self.db.execute_returning_dicts(
             "SELECT ar.id, ar.content_hash, ar.sentence_count, ar.last_opened, "
             "(SELECT count(*) FROM annotations a WHERE a.article_id = ar.id "
-            " AND a.paragraph IS NOT NULL) AS tagged FROM articles ar"
+            " AND a.paragraph IS NOT NULL AND a.annotator = ?) AS tagged FROM articles ar",
+            [self.annotator],
         )
         return {row["content_hash"]: row for row in rows}
 
     # -- annotations ------------------------------------------------------
 
     def annotations(self, doc: OpenArticle) -> dict[tuple[int, int], Annotation]:
-        """The article's placed annotations, keyed by (start, end)."""
-        rows = self._annotations("article_id = ? AND paragraph IS NOT NULL", [doc.id])
+        """This coder's placed annotations of the article, keyed by (start, end).
+
+        Blind by default: other coders' tags are not here (see
+        :meth:`other_coders_labels`).
+        """
+        rows = self._annotations("article_id = ? AND annotator = ? AND paragraph IS NOT NULL",
+                                 [doc.id, self.annotator])
         return {(a.start, a.end): a for a in rows}
 
     def annotation_at(self, doc: OpenArticle, sentence: Sentence) -> Annotation | None:
-        """The annotation on ``sentence``, if any."""
+        """This coder's annotation on ``sentence``, if any."""
         return self._annotation_on(doc, sentence.start, sentence.end)
 
     def tag(self, doc: OpenArticle, paragraph: int, sentence: Sentence, label: str,
@@ -317,13 +340,57 @@ class AnnotationStore(AnchorActions):
         return self._replay(doc, undo=False)
 
     def counts(self, doc: OpenArticle) -> dict[str, int]:
-        """Placed annotations per label (foreign labels included as they are)."""
+        """This coder's placed annotations per label (foreign labels as they are)."""
         rows = self.db.execute(
-            "SELECT label, count(*) FROM annotations WHERE article_id = ? "
+            "SELECT label, count(*) FROM annotations WHERE article_id = ? AND annotator = ? "
             "AND paragraph IS NOT NULL GROUP BY label",
-            [doc.id],
+            [doc.id, self.annotator],
         ).fetchall()
         return dict(rows)
+
+    def other_coders_labels(self, doc: OpenArticle) -> dict[tuple[int, int], dict[str, str]]:
+        """The other coders' labels on this article: {(start, end): {coder: label}}.
+
+        For a compare view; :meth:`annotations` stays blind to them.
+        """
+        found: dict[tuple[int, int], dict[str, str]] = {}
+        for start, end, coder, label in self.db.conn.execute(
+                'SELECT start, "end", annotator, label FROM annotations WHERE article_id = ? '
+                "AND annotator != ? AND paragraph IS NOT NULL ORDER BY start, annotator",
+                [doc.id, self.annotator]):
+            found.setdefault((start, end), {})[coder] = label
+        return found
+
+    def disagreements(self, doc: OpenArticle,
+                      exclude: tuple[str, ...] = ()) -> dict[tuple[int, int], dict[str, tuple[str, str]]]:
+        """Sentences where the coders (but those in ``exclude``, e.g. the
+        adjudicator) disagree: {(start, end): {coder: (label, note)}}.
+
+        A coder who tagged any sentence of the article has coded it: their
+        untagged sentences count as ``("none", "")``, as in `tui agreement`.
+        """
+        tags: dict[tuple[int, int], dict[str, tuple[str, str]]] = {}
+        for start, end, coder, label, note in self.db.conn.execute(
+                'SELECT start, "end", annotator, label, note FROM annotations '
+                "WHERE article_id = ? AND paragraph IS NOT NULL", [doc.id]):
+            if coder not in exclude:
+                tags.setdefault((start, end), {})[coder] = (label, note)
+        coders = {coder for values in tags.values() for coder in values}
+        if len(coders) < 2:
+            return {}
+        found = {}
+        for paragraph in doc.article.paragraphs:
+            for sentence in paragraph.sentences:
+                here = tags.get((sentence.start, sentence.end), {})
+                values = {coder: here.get(coder, ("none", "")) for coder in sorted(coders)}
+                if len({label for label, _ in values.values()}) > 1:
+                    found[(sentence.start, sentence.end)] = values
+        return found
+
+    def coders(self) -> list[str]:
+        """Every coder with a tag in the database, sorted."""
+        return [name for (name,) in self.db.conn.execute(
+            "SELECT DISTINCT annotator FROM annotations ORDER BY annotator")]
 
     def orphans(self) -> list[dict[str, Any]]:
         """Annotations not on a sentence of their article's current text.
@@ -379,8 +446,8 @@ class AnnotationStore(AnchorActions):
         return [Annotation(*row) for row in self.db.conn.execute(f"{_SELECT} WHERE {where}", params)]
 
     def _annotation_on(self, doc: OpenArticle, start: int, end: int) -> Annotation | None:
-        rows = self._annotations('article_id = ? AND start = ? AND "end" = ? AND paragraph IS NOT NULL',
-                                 [doc.id, start, end])
+        rows = self._annotations('article_id = ? AND annotator = ? AND start = ? AND "end" = ? '
+                                 "AND paragraph IS NOT NULL", [doc.id, self.annotator, start, end])
         return rows[0] if rows else None
 
     def _insert(self, doc: OpenArticle, paragraph: int, sentence: Sentence, label: str,
@@ -396,17 +463,21 @@ class AnnotationStore(AnchorActions):
 
     def _record(self, doc: OpenArticle, action: str, before: Annotation | None,
                 after: Annotation | None) -> None:
-        # A new step forgets what this annotator had undone (their redo
-        # stack); other annotators' steps are theirs to keep.
-        self.db.execute("DELETE FROM history WHERE article_id = ? AND annotator = ? AND undone = 1",
-                        [doc.id, self.annotator])
+        # A new step forgets what this window had undone (its redo stack);
+        # other coders' and other windows' steps are theirs to keep.
+        self.db.execute(f"DELETE FROM history WHERE article_id = ? AND {_MINE} AND undone = 1",
+                        [doc.id, *self._mine()])
         where = after or before
         self.db.execute(
-            'INSERT INTO history (article_id, action, before, after, created_at, annotator, start, "end") '
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            'INSERT INTO history (article_id, action, before, after, created_at, annotator, start, "end", '
+            "session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.id, action, _dump(before), _dump(after), now(), self.annotator,
-             where.start, where.end],
+             where.start, where.end, self.session],
         )
+
+    def _mine(self) -> list[Any]:
+        """Parameters of :data:`_MINE`: this coder, this window, steps before it."""
+        return [self.annotator, self.session, self._history_mark]
 
     def _replay(self, doc: OpenArticle, undo: bool) -> Change | None:
         self._check_writable()
@@ -414,9 +485,9 @@ class AnnotationStore(AnchorActions):
             # Undo takes this annotator's newest done step; redo the step it
             # undid last, which is the oldest one still undone.
             step = self._one(
-                "SELECT * FROM history WHERE article_id = ? AND annotator = ? AND undone = ? "
+                f"SELECT * FROM history WHERE article_id = ? AND {_MINE} AND undone = ? "
                 f"AND skipped = 0 ORDER BY id {'DESC' if undo else 'ASC'} LIMIT 1",
-                [doc.id, self.annotator, 0 if undo else 1],
+                [doc.id, *self._mine(), 0 if undo else 1],
             )
             if step is None:
                 return None
@@ -449,7 +520,8 @@ class AnnotationStore(AnchorActions):
 
         Never by the stored row id: SQLite gives a deleted row's id to the
         next insert, maybe another article's tag. A restored tag is a new
-        row; a changed one keeps its current row.
+        row; a changed one keeps its current row. Always this coder's row
+        (tags are per coder; a step from before m004 may name another).
         """
         if target is None:
             if current is not None:
@@ -459,17 +531,17 @@ class AnnotationStore(AnchorActions):
         if current is None:
             values = [doc.id, target["paragraph"], target["sentence"], start, end, target["text"],
                       target["context_before"], target["context_after"], target["label"],
-                      target["note"], target["annotator"], target["created_at"], stamp]
+                      target["note"], self.annotator, target["created_at"], stamp]
             row_id = self.db.conn.execute(_INSERT, values).lastrowid
             return Annotation(row_id, *values)
         self.db.execute(
             "UPDATE annotations SET label = ?, note = ?, annotator = ?, created_at = ?, "
             "updated_at = ? WHERE id = ?",
-            [target["label"], target["note"], target["annotator"], target["created_at"], stamp,
+            [target["label"], target["note"], self.annotator, target["created_at"], stamp,
              current.id],
         )
         return replace(current, label=target["label"], note=target["note"],
-                       annotator=target["annotator"], created_at=target["created_at"],
+                       annotator=self.annotator, created_at=target["created_at"],
                        updated_at=stamp)
 
 

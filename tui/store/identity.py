@@ -31,6 +31,7 @@ from rapidfuzz import fuzz
 
 from ..text import Article
 from ..text.article import hash_text
+from .status_row import file_state as file_state  # noqa: PLC0414  (moved; callers import it here)
 
 # Bodies this similar (rapidfuzz ratio, 0-100) are one article renamed and
 # edited. 80 keeps a story with a few sentences rewritten or added (the bench's
@@ -92,13 +93,18 @@ def body_similarity(old: str, new: str) -> float:
 def find_renamed(conn, body: str) -> int | None:
     """The id of an article whose file is gone and whose body is clearly ``body``'s."""
     best, best_id = RENAME_SIMILARITY, None
-    rows = conn.execute("SELECT ar.id, ar.path, length(b.body) FROM articles ar "
+    rows = conn.execute("SELECT ar.id, ar.path FROM articles ar "
                         "JOIN article_bodies b ON b.article_id = ar.id").fetchall()
-    for row_id, path, length in rows:
+    for row_id, path in rows:
+        # An article whose file is there was not renamed. Checked first:
+        # length() of a TEXT reads the whole body, and a big import adds
+        # articles one by one (quadratic: 100 articles of 1 MB took 5 s).
+        if path and os.path.exists(path):
+            continue
+        (length,) = conn.execute("SELECT length(body) FROM article_bodies WHERE article_id = ?",
+                                 [row_id]).fetchone()
         # The ratio cannot exceed 200*min/(sum of lengths): skip hopeless ones cheaply.
         if not length or 200 * min(length, len(body)) / (length + len(body)) < best:
-            continue
-        if path and os.path.exists(path):
             continue
         (old,) = conn.execute("SELECT body FROM article_bodies WHERE article_id = ?",
                               [row_id]).fetchone()
@@ -106,19 +112,6 @@ def find_renamed(conn, body: str) -> int | None:
         if score >= best:
             best, best_id = score, row_id
     return best_id
-
-
-def file_state(row: dict[str, Any], found_at: str | None) -> str:
-    """ok, edited, moved, moved+edited or missing, for the library and ``tui status``.
-
-    Compared with what the reader last showed: *edited* when the text changed
-    since the article was last opened, *moved* when its file is elsewhere.
-    """
-    if found_at is None:
-        return "missing"
-    edited = bool(row.get("opened_hash")) and row["opened_hash"] != row["file_hash"]
-    moved = bool(row.get("opened_path")) and row["opened_path"] != found_at
-    return "moved+edited" if edited and moved else "edited" if edited else "moved" if moved else "ok"
 
 
 def _holds(path: str, digest: str) -> bool:

@@ -198,6 +198,71 @@ def m003_identity_anchor(db: Database) -> None:
     conn.execute("UPDATE annotations SET anchor = 'orphan' WHERE paragraph IS NULL")
 
 
+
+@MIGRATIONS()
+def m004_tags_per_coder(db: Database) -> None:
+    """One tag per sentence per coder (issue 13), every existing tag kept.
+
+    The unique index said one label per placed sentence, whoever set it, so
+    a second coder's tag (or an import of their export) replaced the first
+    one's. It now includes ``annotator``. Existing rows already satisfy the
+    new index (one per sentence), so nothing is copied or lost. Runs after
+    m003, which may rebuild ``annotations`` with the old index. ``history``
+    gains ``session``, the window that took each step: two windows of one
+    coder undo only their own steps (and those from before they started).
+    """
+    db.execute("DROP INDEX IF EXISTS annotations_sentence")
+    db.execute(
+        "CREATE UNIQUE INDEX annotations_sentence ON annotations"
+        '(article_id, annotator, start, "end") WHERE paragraph IS NOT NULL'
+    )
+    # Comparing coders (agreement, merge) reads a coder's tags of an article.
+    db.execute("CREATE INDEX IF NOT EXISTS annotations_coder ON annotations(annotator, article_id)")
+    # Undo per window: the same coder may have one article open in two
+    # windows; each undoes its own steps (and those from before it started).
+    db.execute("ALTER TABLE history ADD COLUMN session TEXT NOT NULL DEFAULT ''")
+
+
+@MIGRATIONS()
+def m005_library(db: Database) -> None:
+    """The library as a work queue: a done mark, a file cache, remembered views.
+
+    ``articles.done_at`` is when the article was marked done (NULL: not
+    done). ``library_files`` caches what a folder scan learns from a file
+    (header, sentence count, identity hash), keyed by path and checked
+    against the file's size and modification time, so that a second launch
+    parses only new or changed files. ``library_views`` remembers, per
+    folder, the sort, the state filter and the selected file.
+    """
+    conn = db.conn
+    conn.execute("ALTER TABLE articles ADD COLUMN done_at TEXT")
+    conn.execute(
+        """
+        CREATE TABLE library_files (
+            path TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            file_hash TEXT,
+            title TEXT NOT NULL,
+            outlet TEXT NOT NULL DEFAULT '',
+            date TEXT NOT NULL DEFAULT '',
+            sentences INTEGER,
+            error TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE library_views (
+            folder TEXT PRIMARY KEY,
+            sort TEXT NOT NULL DEFAULT 'path',
+            descending INTEGER NOT NULL DEFAULT 0,
+            show TEXT NOT NULL DEFAULT 'all',
+            selected TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+
 def _drop_unique_content_hash(db: Database) -> None:
     """Rebuild ``articles`` without UNIQUE on content_hash, keeping every row.
 

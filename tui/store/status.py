@@ -15,46 +15,28 @@ is elsewhere); ``missing`` (no file: its tags are still listed here);
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..text import ArticleError, SplitCancelled, load_article
 from ..text.segment import StopCheck
 from .database import write_transaction
-from .identity import file_state, resolve
+from .identity import resolve
 from .labels import LABELS
 from .preflight import StoreError
+from .status_row import StatusRow, file_state
 
 
-@dataclass
-class StatusRow:
-    """One article as the library and ``tui status`` show it."""
+def tag_counts(conn: sqlite3.Connection, annotator: str | None = None) -> dict[int, dict[str, Any]]:
+    """Per article id: placed tags per label, fuzzy and orphaned counts.
 
-    title: str
-    outlet: str
-    date: str
-    path: str
-    sentences: int | None
-    tagged: dict[str, int] = field(default_factory=dict)
-    fuzzy: int = 0
-    orphans: int = 0
-    state: str = "ok"
-    last_opened: str = ""
-    article_id: int | None = None
-    error: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain values for JSON."""
-        return asdict(self)
-
-
-def tag_counts(conn: sqlite3.Connection) -> dict[int, dict[str, Any]]:
-    """Per article id: placed tags per label, fuzzy and orphaned counts."""
+    ``annotator``: that coder's tags only (tags are per coder, issue 13).
+    """
     counts: dict[int, dict[str, Any]] = {}
+    where, params = ("WHERE annotator = ? ", [annotator]) if annotator is not None else ("", [])
     for article_id, label, anchor, number in conn.execute(
             "SELECT article_id, label, CASE WHEN paragraph IS NULL THEN 'orphan' ELSE anchor END "
-            "AS state, count(*) FROM annotations GROUP BY article_id, label, state"):
+            f"AS state, count(*) FROM annotations {where}GROUP BY article_id, label, state", params):
         entry = counts.setdefault(article_id, {"tagged": {}, "fuzzy": 0, "orphans": 0})
         if anchor == "orphan":
             entry["orphans"] += number
@@ -71,21 +53,25 @@ def _from_row(row: dict[str, Any], counts: dict[int, dict[str, Any]], path: str,
     return StatusRow(row["title"], row["source"], row["date"], path, sentences,
                      {label.name: entry["tagged"].get(label.name, 0) for label in LABELS}
                      | {k: v for k, v in entry["tagged"].items()},
-                     entry["fuzzy"], entry["orphans"], state, row["last_opened"] or "", row["id"])
+                     entry["fuzzy"], entry["orphans"], state, row["last_opened"] or "", row["id"],
+                     done=bool(row.get("done_at")))
 
 
 def file_status(store, path: Path, counts: dict[int, dict[str, Any]] | None = None,
-                renamed: bool = True, should_stop: StopCheck = None) -> StatusRow:
+                renamed: bool = True, article=None, should_stop: StopCheck = None) -> StatusRow:
     """The row for one article file; re-anchors its tags if the file was edited.
 
     With ``renamed`` False a file that matches no article by content or path
-    is reported as ``new`` without looking for a renamed one. ``should_stop``
-    (a worker's ``lambda: worker.is_cancelled``) is polled while the file's
-    sentences are counted: the count then raises ``SplitCancelled``.
+    is reported as ``new`` without looking for a renamed one. ``article``:
+    the file already parsed (the library's scan), else it is read here.
+    ``should_stop`` (a worker's ``lambda: worker.is_cancelled``) is polled
+    while the file's sentences are counted: the count then raises
+    ``SplitCancelled``.
     """
     conn = store.db.conn
     try:
-        article = load_article(path)
+        if article is None:
+            article = load_article(path)
         total = article.sentence_count(should_stop)
     except ArticleError as exc:  # unreadable, or gone since the folder was scanned
         state = "missing" if not path.exists() else "unreadable"
@@ -116,7 +102,7 @@ def file_status(store, path: Path, counts: dict[int, dict[str, Any]] | None = No
         return row
     state = "copy" if found.how == "copy" else file_state(found.row, resolved_path)
     row = _from_row(found.row, counts if counts is not None and found.how in ("known", "copy", "moved")
-                    else tag_counts(conn), resolved_path, state, total)
+                    else tag_counts(conn, store.annotator), resolved_path, state, total)
     row.error = note
     return row
 
@@ -137,7 +123,7 @@ def collect(store, target: Path | None, progress=None,
         return file_status(store, path, counts, renamed=renamed, should_stop=should_stop)
 
     conn = store.db.conn
-    counts = tag_counts(conn)
+    counts = tag_counts(conn, store.annotator)
     if target is not None and not target.is_dir():
         return [status(target)]
     if target is not None:
@@ -184,7 +170,7 @@ def _articles(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 def refresh(store, rows: list[StatusRow]) -> None:
     """Update the rows' counts from the database (after the reader changed tags)."""
-    counts = tag_counts(store.db.conn)
+    counts = tag_counts(store.db.conn, store.annotator)
     for row in rows:
         if row.article_id is None:
             continue
@@ -195,6 +181,7 @@ def refresh(store, rows: list[StatusRow]) -> None:
         found = conn_row(store, row.article_id)
         if found is not None:
             row.last_opened = found["last_opened"] or ""
+            row.done = bool(found.get("done_at"))
             if row.state != "missing" and row.state != "copy":
                 row.state = file_state(found, row.path)
 

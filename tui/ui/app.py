@@ -1,30 +1,44 @@
 """The Textual application: a library of articles and the reader.
 
 The first paint does not wait for the database: the reader shows the text
-at once while a worker thread loads sqlite-utils, opens and migrates the
-database, registers the article and splits the sentences around the saved
-position; then tags, the cursor and the keys that write come alive.
+at once while the store thread (:mod:`tui.ui.store_calls`) loads
+sqlite-utils, opens and migrates the database, registers the article and
+splits the sentences around the saved position; then tags, the cursor and
+the keys that write come alive. Keys typed meanwhile are kept (see
+:mod:`tui.ui.screens.reader`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import active_worker
 
-from ..store import StoreError
 from ..text import Article, SplitCancelled
 from .screens.reader import ReaderScreen
+from .store_calls import StoreCalls
 
 # Paragraphs split before the reader comes alive (the rest split on demand).
 PRESPLIT_PARAGRAPHS = 80
+# On quit, how long queued writes (a tag waiting for another program's lock)
+# may take to finish: SQLite's busy timeout (15 s) and a margin; the user is
+# told and may quit at once. Then the store thread gets QUIT_WAIT_S to save
+# the reading position.
+WRITE_WAIT_S = 17.0
+QUIT_WAIT_S = 2.0
+
+
+def open_store(path: Path):
+    """Open the annotation store at ``path`` (the default opener)."""
+    from ..store import AnnotationStore
+
+    return AnnotationStore(path)
 
 
 class AnnotateApp(App):
@@ -33,19 +47,27 @@ class AnnotateApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "tui"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    # The reader's screen; `tui read --adjudicate` sets AdjudicateScreen (issue 13).
+    reader_class = ReaderScreen
 
     def __init__(self, store=None, *, db_path: Path | None = None, article: Article | None = None,
-                 folder: Path | None = None, exports: Path | None = None) -> None:
-        """Pass an open ``store`` (tests), or a ``db_path`` to open in a worker."""
+                 folder: Path | None = None, exports: Path | None = None,
+                 opener: Callable[[Path], object] = open_store) -> None:
+        """Pass an open ``store`` (tests), or a ``db_path`` that ``opener`` opens
+        on the store thread."""
         super().__init__()
         self._store = store
         self._db_path = db_path
+        self._opener = opener
         self._store_lock = threading.Lock()
         self._article = article
         self._folder = folder
         self.exports = exports or Path("exports")
         # A folder with a single article goes straight into the reader.
         self.open_single = folder is not None
+        # Every store call of the UI goes through this one thread.
+        self.store_calls = StoreCalls(self)
+        self._quitting = False
 
     @property
     def store(self):
@@ -53,16 +75,15 @@ class AnnotateApp(App):
         return self._store
 
     def get_store(self):
-        """The annotation store, opened on first use (call from a worker)."""
+        """The annotation store, opened on first use (call off the UI thread)."""
         with self._store_lock:
             if self._store is None:
-                from ..store import AnnotationStore
-
-                self._store = AnnotationStore(self._db_path)
+                self._store = self._opener(self._db_path)
             return self._store
 
     def on_mount(self) -> None:
         """Show the library for a folder, the reader for a file."""
+        self.store_calls.start()
         if self._folder is not None:
             # Imported here: its DataTable would slow the reader's first paint.
             from .screens.library import LibraryScreen
@@ -71,43 +92,61 @@ class AnnotateApp(App):
         elif self._article is not None:
             self.open_reader(self._article)
 
+    async def action_quit(self) -> None:
+        """Quit; a change still waiting for the database is saved first (ctrl+q
+        again quits without waiting)."""
+        calls = self.store_calls
+        if not calls.writes_pending or self._quitting:
+            self._quitting = True
+            self.exit()
+            return
+        self._quitting = True
+        self.notify("Saving before quitting… (ctrl+q again quits without waiting)",
+                    markup=False)
+        self.run_worker(self._quit_when_saved(), name="quit", exclusive=True)
+
+    async def _quit_when_saved(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + WRITE_WAIT_S
+        while self.store_calls.writes_pending and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+        self.exit()
+
+    async def on_unmount(self) -> None:
+        """Let the store thread finish the position save (briefly), then stop it."""
+        await asyncio.to_thread(self.store_calls.stop, QUIT_WAIT_S)
+
     def open_reader(self, article: Article) -> None:
         """Show the reader on ``article`` now; attach the store when it is open."""
-        screen = ReaderScreen(article, self.exports)
+        screen = self.reader_class(article, self.exports)
         self.push_screen(screen)
-        if self._store is not None:
-            self._attach(screen, *self._prepare(article))
-        else:
-            # After the first frame: the worker's imports would hold the GIL
-            # while the text is being painted.
-            self.call_after_refresh(self._open_in_background, screen, article)
+        # After the first frame: the store thread's imports would hold the GIL
+        # while the text is being painted.
+        self.call_after_refresh(self._open_for, screen)
 
-    # description=: Textual would otherwise build it from repr() of the
-    # arguments, the whole article, on the screen thread.
-    @work(thread=True, exclusive=True, group="open", description="open article")
-    def _open_in_background(self, screen: ReaderScreen, article: Article) -> None:
-        try:
-            prepared = self._prepare(article)
-        except StoreError as exc:
-            self.call_from_thread(self.exit, 2, f"tui: {exc}")
-            return
-        except SplitCancelled:
-            return  # the app is quitting: do not make it wait for the split
-        self.call_from_thread(self._attach, screen, *prepared)
+    def _open_for(self, screen: ReaderScreen) -> None:
+        # The article is not a worker argument: nothing repr()s it (50 MB).
+        self.store_calls.call(self._prepare, screen.article, needs_store=False,
+                              done=partial(self._attach, screen),
+                              failed=screen.database_failed, quiet=True)
 
     def _prepare(self, article: Article):
+        """On the store thread: open the store and the article, split around the position."""
         store = self.get_store()
         doc = store.open_article(article)
         paragraph = doc.position[0]
-        worker = active_worker.get(None)  # cancelled when the app quits
-        stop = (lambda: worker.is_cancelled) if worker is not None else None
-        for item in article.paragraphs[max(0, paragraph - 10):paragraph + PRESPLIT_PARAGRAPHS]:
-            item.spans(should_stop=stop)  # now, off the UI thread
-            item.sentences  # noqa: B018  (from the spans just split)
-        return store, doc, store.annotations(doc)
+        stop = self.store_calls.stopping.is_set  # set when the app quits
+        try:
+            for item in article.paragraphs[max(0, paragraph - 10):paragraph + PRESPLIT_PARAGRAPHS]:
+                item.spans(should_stop=stop)  # now, off the UI thread (cancellable)
+                item.sentences  # noqa: B018  (from the spans just split)
+        except SplitCancelled:
+            return None  # the app is quitting: do not make it wait for the split
+        return store, doc, store.annotations(doc), store.data_version()
 
-    def _attach(self, screen: ReaderScreen, store, doc, annotations) -> None:
-        screen.attach(store, doc, annotations)
+    def _attach(self, screen: ReaderScreen, prepared) -> None:
+        if prepared is not None:  # None: given up because the app is quitting
+            screen.attach(*prepared)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every reader action in the command palette, beside the system ones."""
@@ -117,3 +156,4 @@ class AnnotateApp(App):
                 key = binding.key.split(",")[0]
                 yield SystemCommand(binding.description, f"Key: {key}",
                                     partial(screen.run_action, binding.action))
+

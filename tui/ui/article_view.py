@@ -201,6 +201,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         # the cursor: until then paragraphs are drawn without sentences.
         self.ready = True
         self.labels: dict[tuple[int, int], str] = {}
+        # Tags re-attached fuzzily after an edit (not yet accepted): their
+        # gutter letter is lower case and their text underlined, so they
+        # read as "check me" with or without colour.
+        self.fuzzy: frozenset[tuple[int, int]] = frozenset()
         self.matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []  # sorted, parallel to matches
         self._match_longest = 0
@@ -253,6 +257,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.labels = labels
         self._line_cache.clear()
         self.refresh()
+
+    def set_fuzzy(self, spans) -> None:
+        """Mark the (start, end) sentences whose tags were placed fuzzily."""
+        spans = frozenset(spans)
+        if spans != self.fuzzy:
+            self.fuzzy = spans
+            self._line_cache.clear()
+            self.refresh()
 
     def set_label(self, start: int, end: int, label: str | None) -> None:
         """Show or clear one sentence's label (after the store committed it)."""
@@ -624,6 +636,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 else:
                     mark = definition.mark
                     mark_style = style + Style(color=definition.colour, bold=True)
+                if (sentence.start, sentence.end) in self.fuzzy:
+                    mark = mark.lower()
+                    mark_style += Style(italic=True, underline=True)
                 break
         bar = "▌" if current else " "
         return [Segment(number, style), Segment(mark, mark_style), Segment(bar, style)]
@@ -655,6 +670,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                     definition = LABELS_BY_NAME.get(self.labels.get((sentence.start, sentence.end)))
                     if definition is not None:  # an unknown label: no colour
                         style = style + Style(color=definition.colour)
+                    if definition is not None and (sentence.start, sentence.end) in self.fuzzy:
+                        style = style + Style(underline=True)
                     if sentence is cursor:
                         style = style + cursor_style
                     break

@@ -62,10 +62,11 @@ class AnchorsScreen(Screen):
 
     def _load(self) -> None:
         try:
-            self.items = self.reader.store.unsettled(self.reader.doc)
+            with self.app.store_calls.lock:  # the store thread is not using it
+                self.items = self.reader.store.unsettled(self.reader.doc)
         except ERRORS as exc:
             self.items = []
-            self.notify(f"Cannot read the tags: {exc}", severity="error", markup=False)
+            self.notify(printable(f"Cannot read the tags: {exc}"), severity="error", markup=False)
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -101,9 +102,10 @@ class AnchorsScreen(Screen):
                         markup=False)
             return
         try:
-            self.reader.store.accept_anchor(self.reader.doc, item.id)
+            with self.app.store_calls.lock:
+                self.reader.store.accept_anchor(self.reader.doc, item.id)
         except ERRORS as exc:
-            self.notify(f"Not saved: {exc}", severity="error", markup=False)
+            self.notify(printable(f"Not saved: {exc}"), severity="error", markup=False)
             return
         self.notify("Placement accepted.", markup=False)
         self._load()
@@ -123,9 +125,11 @@ class AnchorsScreen(Screen):
             self.notify("No sentence under the reader's cursor.", markup=False)
             return
         try:
-            problem = self.reader.store.reattach(self.reader.doc, item.id, view.paragraph, sentence)
+            with self.app.store_calls.lock:
+                problem = self.reader.store.reattach(self.reader.doc, item.id, view.paragraph,
+                                                     sentence)
         except ERRORS as exc:
-            self.notify(f"Not saved: {exc}", severity="error", markup=False)
+            self.notify(printable(f"Not saved: {exc}"), severity="error", markup=False)
             return
         if problem:
             self.notify(f"Not re-attached: {problem}.", severity="warning", markup=False)
@@ -140,9 +144,10 @@ class AnchorsScreen(Screen):
         if item is None:
             return
         try:
-            self.reader.store.delete_unsettled(self.reader.doc, item.id)
+            with self.app.store_calls.lock:
+                self.reader.store.delete_unsettled(self.reader.doc, item.id)
         except ERRORS as exc:
-            self.notify(f"Not saved: {exc}", severity="error", markup=False)
+            self.notify(printable(f"Not saved: {exc}"), severity="error", markup=False)
             return
         if item.paragraph is not None:
             self.reader.view.set_label(item.start, item.end, None)

@@ -1,42 +1,114 @@
-"""The library: the articles of a folder, with their tagging progress.
+"""The library: a folder's articles as a work queue.
 
-Rows come from tui/store/status.py, the same code as ``tui status``: edited
-files are re-anchored while the folder is scanned, so tagged counts are true
-before an article is opened; articles recorded in this folder whose file is
-gone are listed too (state "missing", their tags kept).
+Rows come from :mod:`tui.store.library` (a cached scan on top of
+tui/store/status.py, the same rows as ``tui status``): files the cache
+vouches for show at once, new or changed ones are read in short steps on
+the store thread while the list is already usable, with a progress bar.
+
+Keys: Enter opens; ``/`` filters on title and outlet; ``f`` cycles the
+state filter (all, untouched, in progress, done); ``s`` cycles the sort
+(path, title, date, outlet, progress, last opened), ``S`` reverses it;
+``d`` marks the article done (or not); ``i`` / ``I`` summarise the article /
+the library. The sort, the filters and the selected file are remembered per
+folder in the database (``library_views``), so they follow the database
+(``--db``) rather than the machine. Untouched: no tag and not done; in
+progress: tagged, not done; done: marked done.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 
-from ...store.status import StatusRow, collect, file_status, refresh
-from ...store.status import find_articles as find_articles  # noqa: PLC0414  (cli imports it here)
+from ...store import LABELS, StoreError
 from ...text import ArticleError, load_article
 from ...text.safe import printable
+from ..library_table import Line, LibraryTable
+
+if TYPE_CHECKING:  # the store's modules load sqlite-utils: not before the first paint
+    from ...store.status_row import StatusRow
+
+SORTS = ("path", "title", "date", "outlet", "progress", "opened")
+SORT_NAMES = {"path": "File", "title": "Title", "date": "Date", "outlet": "Outlet",
+              "progress": "Progress", "opened": "Last opened"}
+SHOWS = ("all", "untouched", "in progress", "done")
+# Rows are re-sorted and redrawn at most this often while a scan runs (seconds).
+REDRAW_EVERY = 0.3
+_fallback_lock = threading.Lock()
 
 
-TITLE_WIDTH = 44
+def find_articles(folder: Path) -> list[Path]:
+    """The ``.txt`` files below ``folder``, sorted by path."""
+    from ...store.status import find_articles as found
+
+    return found(folder)
 
 
-@dataclass
-class _Entry:
-    path: Path
-    row: StatusRow
+def has_articles(folder: Path) -> bool:
+    """True if ``folder`` holds at least one ``.txt`` file (stops at the first)."""
+    return any(p.is_file() for p in folder.rglob("*.txt"))
 
-    @property
-    def openable(self) -> bool:
-        """True if the entry has a readable file."""
-        return self.row.state not in ("missing", "unreadable")
+
+def work_state(row: StatusRow) -> str:
+    """untouched, in progress or done."""
+    if row.done:
+        return "done"
+    return "in progress" if sum(row.tagged.values()) else "untouched"
+
+
+# How often the list asks whether another window wrote (seconds).
+POLL_EVERY_S = 1.0
+
+
+def store_call(app, job: Callable[..., Any], *args: Any, done: Callable[[Any], None] | None = None,
+               what: str = "Library", failed: Callable[[Exception], None] | None = None) -> None:
+    """Run ``job(store, *args)`` off the UI thread, one store call at a time; ``done(result)`` on it.
+
+    Through the app's store thread when it has one (``app.store_calls``),
+    else a thread worker serialised by a lock. A StoreError becomes one
+    notification line.
+    """
+    calls = getattr(app, "store_calls", None)
+    if calls is not None:
+        calls.call(lambda *a: job(app.get_store(), *a), *args, done=done, what=what,
+                   needs_store=False, failed=failed)
+        return
+
+    def run() -> None:
+        with _fallback_lock:
+            try:
+                result = job(app.get_store(), *args)
+            except StoreError as exc:
+                app.call_from_thread(app.notify, printable(f"{what}: {exc}"), severity="error",
+                                     markup=False)
+                if failed is not None:
+                    app.call_from_thread(failed, exc)
+                return
+        if done is not None:
+            app.call_from_thread(done, result)
+
+    app.run_worker(run, thread=True, group="library-store")
+
+
+def _store_api(name: str) -> Callable[..., Any]:
+    """``tui.store.library.<name>``, imported when called (on the store's thread)."""
+
+    def call(store, *args: Any) -> Any:
+        from ...store import library
+
+        return getattr(library, name)(store, *args)
+
+    return call
 
 
 class LibraryScreen(Screen):
@@ -44,121 +116,549 @@ class LibraryScreen(Screen):
 
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True),
-        Binding("r", "reload", "Reload"),
+        Binding("slash", "filter", "Filter"),
+        Binding("f", "show", "State filter"),
+        Binding("s", "sort", "Sort"),
+        Binding("S", "reverse", "Reverse", show=False),
+        Binding("d", "done", "Done"),
+        Binding("i", "summary", "Summary"),
+        Binding("I", "library_summary", "Library summary", show=False),
+        Binding("r", "reload", "Reload", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("question_mark", "help", "Help"),
     ]
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
-        self.store = None  # opened by the scanning worker
         self.folder = folder
-        self.entries: list[_Entry] = []
+        self.rows: list[StatusRow] = []
+        self.shown: list[StatusRow] = []
+        self.sort, self.descending, self.show, self.text_filter = "path", False, "all", ""
+        self.selected = ""  # path of the selected row (remembered)
+        self.scanning = True  # until the first scan has finished (it starts at mount)
+        self._scan_running = False  # a scan is under way
+        self.parsed = 0
+        self._scan = None
+        self._drawn_at = 0.0
+        self._draw_cost = 0.0
+        self._save_timer = None
+        self._view_loaded = False
+        self._listed = False  # the first scan has finished
+        # Rows shown from the cache before the store opened, by path: the scan
+        # replaces them one by one (see _peeked).
+        self._early: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.from_markup("[b]Library[/b]  [dim]$folder[/dim]", folder=str(self.folder)),
+        yield Static(Content.from_markup("[b]Library[/b]  [dim]$folder[/dim]",
+                                         folder=printable(str(self.folder))),
                      id="library-header")
-        table: DataTable = DataTable(id="library", cursor_type="row", zebra_stripes=True)
-        # The title is cut at a fixed width so that the file state and last
-        # opened columns stay in view on an 80-120 column terminal.
-        table.add_column("Title", width=TITLE_WIDTH)
-        table.add_columns("Date", "Source", "Tagged", "Fuzzy/orphans", "File", "Last opened")
-        yield table
+        yield LibraryTable(id="library")
         yield Static(Content("Loading articles…"), id="library-status")
-        yield Footer()
+        # The filter box, the progress bar and the Footer come after the first
+        # frame (as in the reader): the list's first paint does not wait for them.
+        yield Static(id="footer-slot")
+
+    async def _mount_later(self) -> None:
+        await self.mount(Input(placeholder="filter title or outlet (Enter keeps, Escape clears)",
+                               id="library-filter", compact=True),
+                         ProgressBar(id="library-progress", show_eta=False),
+                         before=self.query_one("#library-status"))
+        self.query_one("#library-filter").display = False
+        self.query_one("#library-progress").display = self._scan is not None and self.scanning \
+            and self._scan.parsed > 0
+        slot = self.query_one("#footer-slot")
+        await self.mount(Footer(), before=slot)
+        await slot.remove()
+        self.refresh_bindings()
+
+    @property
+    def table(self) -> LibraryTable:
+        """The list widget."""
+        return self.query_one(LibraryTable)
 
     def on_mount(self) -> None:
         """Scan the folder without blocking the screen."""
-        self.query_one(DataTable).focus()
-        self._scan()
+        self.table.focus()
+        self.call_after_refresh(self._mount_later)
+        # Another window (or `tui import`) may write meanwhile: the rows follow
+        # within about a second (SQLite's data_version, as the reader does).
+        self._polling = False
+        self._data_version: int | None = None
+        self.set_interval(POLL_EVERY_S, self._poll_data_version)
+        db_path = getattr(self.app, "_db_path", None)
+        if self.app.store is None and db_path is not None:
+            # The cached rows first; the scan starts once they are drawn (its
+            # imports would compete with them for the GIL).
+            self.run_worker(lambda: self._peek(db_path), thread=True, group="library-peek")
+        else:
+            # After the first frame: the store's imports (sqlite-utils) would
+            # hold the GIL while the screen is being painted.
+            self.call_after_refresh(self.start_scan)
+
+    # -- scanning ------------------------------------------------------------
+
+    def start_scan(self) -> None:
+        """Read the remembered view, then scan the folder in steps."""
+        if self._scan_running:
+            return
+        self._scan_running = self.scanning = True
+        folder = self.folder
+
+        def begin(store):
+            # Imported here, on the store's thread: sqlite-utils takes a few
+            # tenths of a second to load, which the screen need not wait for.
+            from ...store.library import FolderScan, load_view
+
+            scan = FolderScan(folder)
+            view = load_view(store, folder)
+            scan.begin(store)
+            return scan, view
+
+        store_call(self.app, begin, done=self._begun, failed=self._scan_failed)
+
+    def _scan_failed(self, _exc: Exception) -> None:
+        """The database could not be read: the list stays as it is; r tries again."""
+        self._scan_running = self.scanning = False
+        self.redraw()
+
+    def _peek(self, db_path: Path) -> None:
+        from ...store.library_peek import peek
+
+        try:
+            rows, view = peek(db_path, self.folder)
+        except Exception:  # noqa: BLE001  (only a head start: the scan will list them)
+            rows, view = [], None
+        self.app.call_from_thread(self._peeked, rows, view)
+
+    def _peeked(self, rows: list[StatusRow], view: dict[str, Any] | None) -> None:
+        """Rows from the cache, shown until the scan has checked each file; then the scan."""
+        self.call_after_refresh(self.start_scan)
+        if not rows or self.rows or self._listed:
+            return
+        if view is not None and view["sort"] in SORTS and view["show"] in SHOWS:
+            self._apply_view(view)
+        self.rows = list(rows)
+        self._early = {row.path: index for index, row in enumerate(self.rows)}
+        self.redraw()
+
+    def _apply_view(self, view: dict[str, Any]) -> None:
+        self.sort, self.descending = view["sort"], view["descending"]
+        self.show, self.selected = view["show"], view["selected"]
+        self._view_loaded = True
+
+    def _begun(self, begun) -> None:
+        self._scan, view = begun
+        if not self._view_loaded:  # a reload keeps the user's current view
+            self._apply_view(view)
+        if self.rows and not self._early:
+            # A reload: the list stays, each row replaced as its file is checked.
+            self._early = {row.path: index for index, row in enumerate(self.rows)}
+        self._step()
+
+    def _step(self) -> None:
+        # The first step is short: the first rows show as soon as possible.
+        seconds = 0.05 if not self.rows else 0.15
+        store_call(self.app, lambda store: self._scan.step(store, seconds), done=self._stepped,
+                   failed=self._scan_failed)
+
+    def _stepped(self, found: list[StatusRow]) -> None:
+        scan = self._scan
+        if self._early:
+            for row in found:
+                index = self._early.get(row.path)
+                if index is None:
+                    self._early[row.path] = len(self.rows)
+                    self.rows.append(row)
+                else:
+                    self.rows[index] = row
+        else:
+            self.rows.extend(found)
+        for bar in self.query("#library-progress").results(ProgressBar):
+            bar.update(total=max(1, scan.total), progress=scan.position)
+            # The bar shows only while files are being read (a cached launch is instant).
+            bar.display = scan.parsed > 0 and not scan.finished
+        # Redrawing sorts and formats every row (~0.1 s for 10,000): not so
+        # often that it slows the scan down.
+        if (time.perf_counter() - self._drawn_at > max(REDRAW_EVERY, 4 * self._draw_cost)
+                or scan.finished):
+            self.redraw()
+        if scan.finished:
+            store_call(self.app, lambda store: scan.finish(store), done=self._finished,
+                       failed=self._scan_failed)
+        else:
+            self._step()
+
+    def _finished(self, rows: list[StatusRow]) -> None:
+        self.rows = list(rows)
+        self._early = {}
+        self._listed = True
+        self._scan_running = False
+        self.parsed = self._scan.parsed
+        self.scanning = False
+        for bar in self.query("#library-progress"):
+            bar.display = False
+        self.redraw()
+        if self.app.open_single and len(self.rows) == 1 and self._openable(self.rows[0]):
+            self.app.open_single = False
+            self.open_row(self.rows[0])
+
+    def _poll_data_version(self) -> None:
+        """About once a second: another window or program wrote? Refresh the rows."""
+        if self._polling or self.scanning or not self.rows or not self.is_current:
+            return
+        self._polling = True
+
+        def changed(store) -> bool:
+            version = store.data_version()
+            seen, self._data_version = self._data_version, version
+            return seen is not None and version != seen
+
+        def then(was_changed: bool) -> None:
+            self._polling = False
+            if was_changed:
+                self.on_screen_resume()
+
+        store_call(self.app, changed, done=then, failed=lambda _exc: setattr(self, "_polling", False))
 
     def on_screen_resume(self) -> None:
-        """Coming back from the reader: refresh the counts."""
-        if self.entries:
-            self._refresh()
+        """Coming back from the reader, or another window wrote: refresh the counts."""
+        if self.rows and not self.scanning:
+            def again(store):
+                from ...store.library import refresh_rows
+                from ...store.status import file_status
 
-    @work(thread=True, exclusive=True, group="library-refresh")
-    def _refresh(self) -> None:
-        # Articles opened for the first time now have a record: look them up.
-        for entry in self.entries:
-            if entry.row.article_id is None and entry.row.state == "new":
-                entry.row = file_status(self.store, entry.path)
-        refresh(self.store, [entry.row for entry in self.entries])
-        self.app.call_from_thread(self._fill)
+                # Articles opened or marked for the first time now have a record.
+                recorded = {path for (path,) in store.db.conn.execute("SELECT path FROM articles")}
+                for index, row in enumerate(self.rows):
+                    if row.article_id is None and row.state == "new" and row.path in recorded:
+                        self.rows[index] = file_status(store, Path(row.path))
+                refresh_rows(store, self.rows)
 
-    @work(thread=True, exclusive=True)
-    def _scan(self) -> None:
-        self.store = self.app.get_store()
-        rows = collect(self.store, self.folder,
-                       progress=lambda done, total: self.app.call_from_thread(
-                           self._progress, done, total))
-        entries = [_Entry(Path(row.path), row) for row in rows]
-        self.app.call_from_thread(self._loaded, entries)
+            store_call(self.app, again, done=lambda _r: self.redraw())
 
-    def _progress(self, done: int, total: int) -> None:
-        self.query_one("#library-status", Static).update(Content(f"Reading articles… {done}/{total}"))
+    # -- showing -------------------------------------------------------------
 
-    def _loaded(self, entries: list[_Entry]) -> None:
-        self.entries = entries
-        self._fill()
-        if self.app.open_single and len(entries) == 1 and entries[0].openable:
-            self.app.open_single = False
-            self.open_entry(entries[0])
+    def _key(self, row: StatusRow):
+        if self.sort == "title":
+            return (row.title.casefold(), row.path)
+        if self.sort == "date":
+            # Dates are read as ISO (YYYY-MM-DD: text order is date order);
+            # one the parser did not know keeps its text and sorts after them.
+            return (not row.date[:4].isdigit(), row.date, row.path)
+        if self.sort == "outlet":
+            return (row.outlet.casefold(), row.path)
+        if self.sort == "progress":
+            tagged = sum(row.tagged.values())
+            return (tagged / row.sentences if row.sentences else 0.0, tagged, row.path)
+        if self.sort == "opened":
+            return (row.last_opened, row.path)
+        # Articles whose file is gone come last.
+        return (row.state == "missing", row.path)
 
-    def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        for entry in self.entries:
-            item = entry.row
-            opened = (item.last_opened or "never")[:16].replace("T", " ")
-            total = "?" if item.sentences is None else str(item.sentences)
-            tagged = sum(item.tagged.values())
-            unsettled = f"{item.fuzzy}/{item.orphans}" if item.fuzzy or item.orphans else ""
-            state = Text(printable(item.error or item.state),
-                         style="red" if not entry.openable else "")
-            # Text cells: titles are data, never markup.
-            table.add_row(Text(printable(item.title), no_wrap=True, overflow="ellipsis"), Text(printable(item.date)),
-                          Text(printable(item.outlet)),
-                          Text(f"{tagged}/{total}", justify="right"),
-                          Text(unsettled, justify="right"), state, Text(opened))
-        if self.entries:
-            table.move_cursor(row=min(row, len(self.entries) - 1))
-        count = len(self.entries)
-        self.query_one("#library-status", Static).update(
-            Content(f"{count} article(s) · Enter opens · r reloads · ctrl+q quits")
-        )
+    def redraw(self) -> None:
+        """Filter, sort and show the rows; the cursor stays on its article."""
+        started = time.perf_counter()
+        query = self.text_filter.casefold()
+        shown = [row for row in self.rows
+                 if (self.show == "all" or work_state(row) == self.show)
+                 and (not query or query in row.title.casefold() or query in row.outlet.casefold())]
+        shown.sort(key=self._key, reverse=self.descending)
+        self.shown = shown
+        table = self.table
+        current = table.lines[table.cursor_row].key if table.lines else self.selected
+        table.sort_label = f"{SORT_NAMES[self.sort]} {'▼' if self.descending else '▲'}"
+        table.set_lines([self._line(row) for row in shown], keep=current or self.selected)
+        self._status()
+        self._drawn_at = time.perf_counter()
+        self._draw_cost = self._drawn_at - started
+
+    def _line(self, row: StatusRow) -> Line:
+        opened = (row.last_opened or "never")[:16].replace("T", " ")
+        if len(opened) == 16:
+            opened = opened[5:]  # 11-27 07:00: the year is rarely news
+        state = row.error if row.state == "unreadable" else row.state
+        return Line(row.path, printable(row.title), printable(row.date), printable(row.outlet),
+                    sum(row.tagged.values()), row.sentences, printable(state), opened, row.done,
+                    bad=not self._openable(row),
+                    unsettled=f"{row.fuzzy}/{row.orphans}" if row.fuzzy or row.orphans else "")
+
+    def _status(self) -> None:
+        states = {"done": 0, "in progress": 0, "untouched": 0}
+        per_label: dict[str, int] = {}
+        for row in self.rows:
+            states[work_state(row)] += 1
+            for name, count in row.tagged.items():
+                per_label[name] = per_label.get(name, 0) + count
+        # Label marks (C, Q, B) keep the line within 80 columns; foreign labels by name.
+        known = [(label.mark, per_label.get(label.name, 0)) for label in LABELS]
+        foreign = [(name, count) for name, count in sorted(per_label.items())
+                   if name not in {label.name for label in LABELS}]
+        labels = " ".join(f"{printable(mark)} {count}" for mark, count in known + foreign)
+        parts = [f"done {states['done']} · in progress {states['in progress']} · "
+                 f"untouched {states['untouched']}",
+                 f"tagged {sum(per_label.values())}: {labels}"]
+        if self.show != "all" or self.text_filter:
+            parts.append(f"{len(self.shown)}/{len(self.rows)} shown: {self.show}"
+                         + (f" “{printable(self.text_filter)}”" if self.text_filter else ""))
+        elif self.scanning:
+            parts.append(f"{len(self.rows)} found")
+        else:
+            parts.append(f"{len(self.rows)} articles")
+        if self.scanning:
+            parts.insert(0, "scanning…")
+        self.query_one("#library-status", Static).update(Content(" │ ".join(parts)))
+
+    # -- keys ----------------------------------------------------------------
+
+    def _current(self) -> StatusRow | None:
+        table = self.table
+        if self.shown and 0 <= table.cursor_row < len(self.shown):
+            return self.shown[table.cursor_row]
+        return None
+
+    def _filter_box(self) -> Input | None:
+        found = self.query("#library-filter").results(Input)
+        return next(iter(found), None)
 
     def action_open(self) -> None:
-        """Open the selected article."""
-        table = self.query_one(DataTable)
-        if self.entries and 0 <= table.cursor_row < len(self.entries):
-            self.open_entry(self.entries[table.cursor_row])
+        """Open the selected article (Enter in the filter box just closes it)."""
+        box = self._filter_box()
+        if box is not None and box.has_focus:
+            box.display = False
+            self.table.focus()
+            return
+        row = self._current()
+        if row is not None:
+            self.open_row(row)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """A click (or Enter) on a row opens it."""
+    def on_library_table_chosen(self, event: LibraryTable.Chosen) -> None:
+        """A click on the selected row opens it."""
         self.action_open()
 
-    def open_entry(self, entry: _Entry) -> None:
-        """Open one entry in the reader (re-read: the file may have changed)."""
-        if entry.row.state == "missing":
-            self.notify(f"{printable(entry.row.title)}: its file is gone ({printable(entry.row.path)}); "
+    def on_library_table_moved(self, event: LibraryTable.Moved) -> None:
+        """Remember the selection (a moment after the cursor stops)."""
+        row = self._current()
+        if row is not None:
+            self.selected = row.path
+            self._save_soon()
+
+    @staticmethod
+    def _openable(row: StatusRow) -> bool:
+        return row.state not in ("missing", "unreadable")
+
+    def open_row(self, row: StatusRow) -> None:
+        """Open one article in the reader (re-read: the file may have changed)."""
+        if row.state == "missing":
+            self.notify(f"{printable(row.title)}: its file is gone ({printable(row.path)}); "
                         "its tags are kept (tui status, tui export).", severity="warning",
                         markup=False)
             return
         try:
-            article = load_article(entry.path)
+            article = load_article(row.path)
         except ArticleError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(printable(str(exc)), severity="error", markup=False)
             return
+        self.selected = row.path
+        self._save_view()
         self.app.open_reader(article)
 
+    def next_after(self, path: str) -> StatusRow | None:
+        """The openable row after ``path`` in the current order (None at the end)."""
+        paths = [row.path for row in self.shown]
+        start = paths.index(path) + 1 if path in paths else 0
+        for row in self.shown[start:]:
+            if self._openable(row):
+                return row
+        return None
+
+    def action_filter(self) -> None:
+        """Show the filter box (title and outlet)."""
+        box = self._filter_box()
+        if box is None:
+            return
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Filter as the user types."""
+        self.text_filter = event.value
+        self.redraw()
+        self._save_soon()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter keeps the filter and returns to the list."""
+        event.input.display = False
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        """Escape: clear the text filter (and close its box)."""
+        box = self._filter_box()
+        if box is None:
+            return
+        box.display = False
+        if box.value:
+            box.value = ""  # posts Changed: redraws
+        self.text_filter = ""
+        self.table.focus()
+        self.redraw()
+
+    def action_show(self) -> None:
+        """Cycle the state filter: all, untouched, in progress, done."""
+        self.show = SHOWS[(SHOWS.index(self.show) + 1) % len(SHOWS)]
+        self.redraw()
+        self._save_view()
+
+    def action_sort(self) -> None:
+        """Cycle the sort: path, title, date, outlet, progress, last opened."""
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.redraw()
+        self._save_view()
+
+    def action_reverse(self) -> None:
+        """Reverse the order."""
+        self.descending = not self.descending
+        self.redraw()
+        self._save_view()
+
+    def action_done(self) -> None:
+        """Mark the selected article done, or not done."""
+        row = self._current()
+        if row is None or not self._openable(row):
+            self.notify("Only an article with a readable file can be marked done.", markup=False)
+            return
+        self.toggle_done(row)
+
+    def toggle_done(self, row: StatusRow, done: bool | None = None) -> None:
+        """Set the done mark of ``row`` (flip it when ``done`` is None); redraw when saved."""
+        wanted = not row.done if done is None else done
+        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+        def saved(_row) -> None:
+            self.redraw()
+            self.notify(f"{printable(row.title)}: {'done' if wanted else 'not done'}", markup=False)
+
+        store_call(self.app, _store_api("set_done"), row, wanted, stamp, done=saved,
+                   what="Not marked")
+
+    def action_summary(self) -> None:
+        """Counts of the selected article."""
+        from .summary import Summary, SummaryScreen
+
+        row = self._current()
+        if row is None:
+            return
+        tagged = sum(row.tagged.values())
+        total = row.sentences or 0
+
+        def show(notes: int) -> None:
+            labels = [(name, count, total) for name, count in row.tagged.items()]
+            extra = [("fuzzy", row.fuzzy, tagged), ("orphaned", row.orphans, tagged + row.orphans)]
+            self.app.push_screen(SummaryScreen(Summary(
+                row.title, [("Tagged sentences", [("tagged", tagged, total)]),
+                            ("Per label", labels), ("Anchors", extra)], notes)))
+
+        if row.article_id is None:
+            show(0)
+        else:
+            store_call(self.app, _store_api("notes_count"), row.article_id, done=show)
+
+    def action_library_summary(self) -> None:
+        """Counts of the whole library."""
+        from .summary import Summary, SummaryScreen
+
+        rows = list(self.rows)
+        states = {"done": 0, "in progress": 0, "untouched": 0}
+        per_label: dict[str, int] = {}
+        for row in rows:
+            states[work_state(row)] += 1
+            for name, count in row.tagged.items():
+                per_label[name] = per_label.get(name, 0) + count
+        total = sum(row.sentences or 0 for row in rows)
+        tagged = sum(per_label.values())
+
+        def show(notes: int) -> None:
+            self.app.push_screen(SummaryScreen(Summary(
+                f"Library: {self.folder}",
+                [("Articles", [(name, count, len(rows)) for name, count in states.items()]),
+                 ("Tagged sentences", [("tagged", tagged, total)]),
+                 ("Per label", [(name, count, tagged) for name, count in per_label.items()])],
+                notes)))
+
+        store_call(self.app, _store_api("notes_count"), done=show)
+
     def action_reload(self) -> None:
-        """Scan the folder again."""
-        self._scan()
+        """Scan the folder again (only new or changed files are read)."""
+        self.start_scan()
 
     def action_help(self) -> None:
-        """Show the reader's keys (the library's are in the footer)."""
+        """Show the library's and the reader's keys."""
         from .help import HelpScreen
         from .reader import ReaderScreen
 
         self.app.push_screen(HelpScreen(self.BINDINGS + ReaderScreen.BINDINGS))
+
+    # -- remembering ---------------------------------------------------------
+
+    def _save_soon(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(0.5, self._save_view)
+
+    def _save_view(self) -> None:
+        store_call(self.app, _store_api("save_view"), self.folder, self.sort, self.descending,
+                   self.show, self.selected, what="View not remembered")
+
+
+def _library_of(reader) -> LibraryScreen | None:
+    for screen in reversed(reader.app.screen_stack):
+        if isinstance(screen, LibraryScreen):
+            return screen
+    return None
+
+
+def reader_toggle_done(reader) -> None:
+    """``D`` in the reader: mark its article done (or not)."""
+    doc = getattr(reader, "doc", None)
+    if doc is None:
+        reader.notify("The database is not open yet.", markup=False)
+        return
+    path = str(Path(doc.article.path).resolve())
+    library = _library_of(reader)
+    row = next((r for r in library.rows if r.path == path), None) if library else None
+    if row is None or row.article_id != doc.id:
+        from ...store.status_row import StatusRow
+
+        row = StatusRow(doc.article.title, doc.article.source, doc.article.date, path, None,
+                        article_id=doc.id)
+
+    def flip(store):
+        from ...store.library import set_done
+        from ...store.status import conn_row as record
+
+        found = record(store, doc.id)
+        wanted = not (found and found.get("done_at"))
+        set_done(store, row, wanted, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        return wanted
+
+    def saved(wanted: bool) -> None:
+        reader.notify(f"Marked {'done' if wanted else 'not done'}.", markup=False)
+        if library is not None:
+            library.redraw()
+
+    store_call(reader.app, flip, done=saved, what="Not marked")
+
+
+def reader_next_article(reader) -> None:
+    """The next-article key in the reader: the next article of the library's order."""
+    library = _library_of(reader)
+    if library is None:
+        reader.notify("No library behind this article.", markup=False)
+        return
+    path = str(Path(reader.article.path).resolve()) if getattr(reader, "article", None) else ""
+    following = library.next_after(path)
+    if following is None:
+        reader.notify("This is the last article of the list.", markup=False)
+        return
+    reader.app.pop_screen()
+    library.table.move_cursor(library.shown.index(following))
+    library.open_row(following)

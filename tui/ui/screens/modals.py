@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ...text.safe import printable
+
 
 class PromptModal(ModalScreen[str | None]):
     """Ask for one line of text: Enter returns it, Escape returns None."""
@@ -18,8 +20,10 @@ class PromptModal(ModalScreen[str | None]):
     def __init__(self, title: str, value: str = "", placeholder: str = "",
                  hint: str = "Enter to save · Escape to cancel") -> None:
         super().__init__()
-        self._title = title
-        self._value = value
+        # Titles and values may quote article text or the database: never a
+        # raw control character on the terminal.
+        self._title = printable(title)
+        self._value = printable(value)
         self._placeholder = placeholder
         self._hint = hint
 

@@ -1,13 +1,29 @@
 """The reader: one article, paragraph by paragraph, a sentence cursor, tags.
 
-The screen talks to the store; the view draws. A tag is drawn only after
-the store has committed it; if the save fails the user sees an error and
-no tag.
+The screen talks to the store only through the app's store thread
+(:class:`tui.ui.store_calls.StoreCalls`); the view draws. A tag is drawn only
+after the store has committed it; while it waits (another program holding
+the lock) the status line says "saving…" and keys keep working; if the save
+fails the user sees one line and no tag.
+
+Keys typed before the database is open are kept, not dropped. Until then the
+view knows paragraphs but not sentences: its cursor is on a paragraph, and a
+sentence key there means that paragraph's first sentence, which is where
+the cursor shows once the sentences appear. Paragraph keys (j, k, g, G) move
+at once; the first key that needs the database or the sentences (c, q, b,
+x, u, ctrl+r, a, l, h) starts a queue, and every cursor, writing or Escape
+key after it joins the queue, so that when the database opens they are replayed in the
+order typed, each acting on the sentence the cursor was on when it was
+pressed. The saved reading position is applied only if nothing was typed.
+If the database cannot be opened, the queued writes are refused in one line.
+
+Other instances may write the same database: the reader polls SQLite's data
+version about once a second and, when it changes, reloads the tags.
 """
 
 from __future__ import annotations
 
-import sqlite3
+from functools import partial
 from pathlib import Path
 
 from textual import work
@@ -22,14 +38,25 @@ from ...exchange.clipboard import copy_text
 from ...exchange.export import write_csv
 from ...exchange.files import atomic_text_output
 from ...exchange.quotes import format_quotes
-from ...store import LABELS, StoreError
+from ...store import LABELS, LABELS_BY_NAME
 from ...text import Article, SplitCancelled
+from ...text.safe import printable
 from ..article_view import ArticleView
+from ..compare import compare_text
 from ..exports_folder import export_path
+from ..store_calls import one_line
 from .help import HelpScreen
 from .modals import PromptModal
 
-SAVE_ERRORS = (sqlite3.Error, StoreError, OSError)
+# The reading position is saved at most this often (and on leaving).
+POSITION_EVERY_S = 0.3
+# How often the reader asks whether another instance changed the database.
+POLL_EVERY_S = 1.0
+# Keys that need the sentences: kept until the database (and they) are there.
+SENTENCE_MOVES = {"next_sentence", "previous_sentence"}
+# Kept keys that change nothing in the database: applied even if it never opens.
+MOVES = SENTENCE_MOVES | {"next_paragraph", "previous_paragraph", "first_paragraph",
+                          "last_paragraph", "back"}
 
 
 class ReaderScreen(Screen):
@@ -57,6 +84,9 @@ class ReaderScreen(Screen):
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
         Binding("escape", "back", "Library"),
+        Binding("C", "compare", "Compare coders", show=False),  # issue 13, tui/ui/compare.py
+        Binding("D", "done", "Mark done", show=False),
+        Binding("greater_than_sign", "next_article", "Next article", show=False),
     ]
 
     def __init__(self, article: Article, exports: Path) -> None:
@@ -69,19 +99,52 @@ class ReaderScreen(Screen):
         self._total: int | None = None  # sentences in the article, once counted
         self.exports = exports
         self.query_text = ""
+        self._unsettled = {"fuzzy": 0, "orphan": 0}  # tags to review after an edit (o)
+        self._others = None  # other coders' labels while the compare view is on
+        self._team = False  # other coders have tagged this article
+        # Why tags cannot be saved (read-only store, database not opened), else None.
+        self.cannot_save: str | None = None
+        self._open_failed = False
+        # Keys typed before the database opened: (action, args), replayed in order.
+        self._typed: list[tuple[str, tuple]] = []
+        self._moved = False  # the user moved the cursor before the database opened
+        # Writes sent to the store and not yet back: how many per sentence, and
+        # the label the screen will show once they land (what the next key sees).
+        self._saving = 0
+        self._in_flight: dict[tuple[int, int], int] = {}
+        self._landing: dict[tuple[int, int], str | None] = {}
+        # Coalesced position saving (never on the UI thread).
+        self._position_wanted: tuple[int, int] | None = None
+        self._position_saved: tuple[int, int] | None = None
+        self._position_busy = False
+        self._position_timer = None
+        # The database's data version when the tags were last read.
+        self._data_version: int | None = None
+        self._polling = False
 
     @property
     def view(self) -> ArticleView:
         """The article body widget."""
         return self.query_one(ArticleView)
 
+    @property
+    def calls(self):
+        """The app's store thread."""
+        return self.app.store_calls
+
     def compose(self) -> ComposeResult:
         article = self.article
         meta = " · ".join(part for part in (article.source, article.date) if part)
+        # Title, outlet and date come from the file: data, never markup, and
+        # never a raw control character on the terminal.
         yield Static(
-            Content.from_markup("[b]$title[/b]\n[dim]$meta[/dim]", title=article.title, meta=meta),
+            Content.from_markup("[b]$title[/b]\n[dim]$meta[/dim]",
+                                title=printable(article.title), meta=printable(meta)),
             id="reader-header",
         )
+        banner = Static(id="banner")
+        banner.display = False  # shown when tags cannot be saved
+        yield banner
         view = ArticleView(article, id="article")
         view.ready = False  # no sentences until the database is attached
         yield view
@@ -99,32 +162,100 @@ class ReaderScreen(Screen):
         if self._pending is not None:
             self.attach(*self._pending)
 
+    def on_unmount(self) -> None:
+        """Leaving the article: save the latest position (queued behind any save in flight)."""
+        self._save_position(final=True)
+
     async def _mount_footer(self) -> None:
         slot = self.query_one("#footer-slot")
         await self.mount(Footer(), before=slot)
         await slot.remove()
         self.refresh_bindings()  # the Footer draws its keys on this signal
 
-    def attach(self, store, doc, annotations) -> None:
-        """The database is open: show tags, resume the position, enable writes."""
+    def _alive(self) -> bool:
+        """False once the screen is closed (a store result may arrive after it)."""
+        # Popped screens leave the stack at once; their widgets go a little later.
+        return self.is_mounted and self in self.app.screen_stack
+
+    def _say(self, text: str, severity: str = "information") -> None:
+        """One notification line; its text may quote files or the database."""
+        self.notify(one_line(text), severity=severity, markup=False)
+
+    def _show_banner(self, text: str) -> None:
+        banner = self.query_one("#banner", Static)
+        banner.update(Content(one_line(text)))
+        banner.display = True
+
+    # -- the database arrives ---------------------------------------------
+
+    def attach(self, store, doc, annotations, version: int | None = None) -> None:
+        """The database is open: show tags, resume the position, replay typed keys."""
         if not self._ready_for_attach:
-            self._pending = (store, doc, annotations)
+            self._pending = (store, doc, annotations, version)
+            return
+        if not self._alive():  # the reader was closed before the database opened
             return
         self._pending = None
         self.store, self.doc = store, doc
-        self.view.ready = True
-        self.view.set_labels({key: a.label for key, a in annotations.items()})
-        self.view.move_to(*self.doc.position, post=False)
-        for warning in self.doc.article.warnings:
-            self.notify(warning, severity="warning", markup=False)
-        if self.doc.orphaned or getattr(self.doc, "fuzzy", 0):
-            self.notify(f"The text changed: {self.doc.orphaned} tag(s) no longer match it, "
-                        f"{getattr(self.doc, 'fuzzy', 0)} were placed on an edited sentence. "
-                        "Press o to review them.", severity="warning", markup=False)
+        self._data_version = version
+        reason = getattr(store, "read_only", None)
+        if reason:
+            self.cannot_save = f"tags can't be saved: {reason}"
+            self._show_banner(f"Read-only: {self.cannot_save}")
+        view = self.view
+        view.ready = True
+        view.set_labels({key: a.label for key, a in annotations.items()})
+        typed, self._typed = self._typed, []
+        if self._moved or typed:
+            view.move_to(view.paragraph, view.sentence, post=False)  # show its sentence
+            self._position_wanted = (view.paragraph, view.sentence)
+            self._schedule_position()
+        else:
+            view.move_to(*doc.position, post=False)
+        self._position_saved = tuple(doc.position)
+        for warning in doc.article.warnings:
+            self._say(warning, severity="warning")
+        fuzzy = getattr(doc, "fuzzy", 0)
+        if doc.orphaned or fuzzy:
+            self._say(f"The text changed: {doc.orphaned} tag(s) no longer match it, "
+                      f"{fuzzy} were placed on an edited sentence. Press o to review them.",
+                      severity="warning")
         self._update_status()
         self._count_sentences()
+        self._load_anchor_states()
+        self._check_team()
+        self.set_interval(POLL_EVERY_S, self._poll_data_version)
+        self._replay_typed(typed)
 
-    @work(thread=True, exclusive=True)
+    def _replay_typed(self, typed: list[tuple[str, tuple]]) -> None:
+        """Apply kept keys in the order typed (a kept Escape may close the screen)."""
+        for action, args in typed:
+            if not self._alive():
+                return
+            getattr(self, f"action_{action}")(*args)
+
+    def database_failed(self, error: Exception) -> None:
+        """The database could not be opened: the text stays readable, writes are refused."""
+        if not self._ready_for_attach:
+            self.call_after_refresh(self.database_failed, error)
+            return
+        if not self._alive():
+            return
+        self._open_failed = True
+        self.cannot_save = f"tags can't be saved: {error}"
+        self._show_banner(f"No database: {self.cannot_save}")
+        self.view.ready = True
+        typed, self._typed = self._typed, []
+        refused = sum(1 for action, _ in typed if action not in MOVES)
+        self._replay_typed([(action, args) for action, args in typed if action in MOVES])
+        if refused:
+            self._say(f"{refused} key(s) typed while the database was opening were not "
+                      f"applied: {error}", severity="error")
+        else:
+            self._say(f"The database could not be opened: {error}", severity="error")
+        self._update_status()
+
+    @work(thread=True, exclusive=True, description="count the article's sentences")
     def _count_sentences(self) -> None:
         # Splitting a long article takes a while: do it off the UI thread,
         # and give up when the app quits (a thread cannot be killed).
@@ -137,33 +268,53 @@ class ReaderScreen(Screen):
 
     def _sentences_counted(self, total: int) -> None:
         self._total = total
-        try:
-            self.store.save_sentence_count(self.doc, total)
-        except SAVE_ERRORS:
-            pass  # only a cache for the library
+        if self.cannot_save is None:  # only a cache for the library: no error box
+            self.calls.call(lambda store, doc: store.save_sentence_count(doc, total), self.doc,
+                            quiet=True)
         self._update_status()
 
-    def _writable(self) -> bool:
-        if self.doc is None:
-            self.notify("Still opening the database…", markup=False)
+    def _waiting_for_database(self) -> bool:
+        return self.doc is None and not self._open_failed
+
+    def _keep(self, action: str, *args) -> bool:
+        """Before the database opens: keep this key to replay; True if kept."""
+        if not self._waiting_for_database():
+            return False
+        self._typed.append((action, args))
+        self._update_status()
+        return True
+
+    def _may_write(self, action: str, *args) -> bool:
+        """True if a writing key can go to the store now (else kept or refused)."""
+        if self._keep(action, *args):
+            return False
+        if self.cannot_save is not None:
+            self._say(self.cannot_save.capitalize(), severity="error")
             return False
         return True
 
-    def _sentence_to_change(self):
-        """The cursor's sentence, if the database is open to change it."""
-        return self.view.current_sentence if self._writable() else None
+    # -- status -----------------------------------------------------------
 
     def _update_status(self) -> None:
-        self.query_one("#status", Static).update(self._status_text(self.view), layout=False)
+        if self._alive():
+            self.query_one("#status", Static).update(self._status_text(self.view), layout=False)
 
     def _status_text(self, view: ArticleView) -> Content:
-        """Where the cursor is, the counts per label, the search."""
+        """Where the cursor is, the counts per label, the search, a save in progress."""
         article = self.article
         if self.doc is None:
-            return Content(f"¶ {view.paragraph}/{len(article.paragraphs)}   opening the database…")
+            where = f"¶ {view.paragraph}/{len(article.paragraphs)}"
+            if self._open_failed:
+                return Content(f"{where}   the database is not open: tags can't be saved")
+            typed = f"   {len(self._typed)} key(s) waiting" if self._typed else ""
+            return Content(f"{where}   opening the database…{typed}")
         counts = {label.name: 0 for label in LABELS}
+        other = 0
         for name in view.labels.values():
-            counts[name] = counts.get(name, 0) + 1
+            if LABELS_BY_NAME.get(name) is None:
+                other += 1  # a label another program wrote; shown as ?
+            else:
+                counts[name] += 1
         if article.paragraphs:
             sentences = view.sentence_total()  # None: a long paragraph being split
             where = (f"¶ {view.paragraph}/{len(article.paragraphs)}  "
@@ -172,108 +323,280 @@ class ReaderScreen(Screen):
         else:
             where = "empty article"
         tags = "  ".join(f"{label.mark} {label.name} {counts[label.name]}" for label in LABELS)
+        if other:
+            tags += f"  ? other {other}"
         total = self._total
         tagged = f"{len(view.labels)}/{total} tagged" if total is not None else "counting…"
         search = f"  /{self.query_text} {len(view.matches)} match(es)" if self.query_text else ""
-        return Content(f"{where}   {tags}   {tagged}{search}")
+        review = "  ".join(f"{count} {name}" for name, count in self._unsettled.items() if count)
+        anchors = f"   {review} (o)" if review else ""
+        saving = "   saving…" if self._saving else ""
+        read_only = "   read-only" if self.cannot_save else ""
+        compare = compare_text(self.store.annotator, self._others, view.current_sentence,
+                               self._team)
+        return Content(printable(f"{where}   {tags}   {tagged}{anchors}{search}{saving}{read_only}"
+                                 f"{compare}"))
 
-    def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
-        """Remember the position and refresh the status line."""
+    # -- other coders (issue 13) --------------------------------------------
+
+    def _check_team(self) -> None:
+        """Ask (on the store thread) whether other coders tagged this article:
+        the status line then names the coder."""
+        self.calls.call(lambda store, doc: bool(store.other_coders_labels(doc)), self.doc,
+                        done=self._team_known, quiet=True)
+
+    def _team_known(self, team: bool) -> None:
+        self._team = team
+        if self._alive():
+            self._update_status()
+
+    def action_compare(self) -> None:
+        """Show or hide the other coders' labels on the cursor's sentence."""
         if self.doc is None:
+            self._say("Still opening the database…")
+            return
+        if self._others is not None:
+            self._others = None
             self._update_status()
             return
-        try:
-            self.store.save_position(self.doc, event.paragraph, event.sentence)
-        except SAVE_ERRORS:
-            pass  # losing the resume point is not worth an error box
+        self.calls.call(lambda store, doc: store.other_coders_labels(doc), self.doc,
+                        done=self._others_known, what="Can't compare")
+
+    def _others_known(self, others) -> None:
+        self._others = others
+        if self._alive():
+            self._update_status()
+
+    # -- the reading position ---------------------------------------------
+
+    def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
+        """Refresh the status line; remember the position (saved off the UI thread)."""
+        self._update_status()
+        if self.doc is None:
+            return
+        self._position_wanted = (event.paragraph, event.sentence)
+        self._schedule_position()
+
+    def _schedule_position(self) -> None:
+        if self._position_timer is None:
+            self._position_timer = self.set_timer(POSITION_EVERY_S, self._save_position)
+
+    def _save_position(self, final: bool = False) -> None:
+        """Send the latest position to the store, one save at a time (``final``:
+        the screen is leaving, so no later save will follow: send it anyway)."""
+        self._position_timer = None
+        wanted = self._position_wanted
+        if (self.doc is None or self.cannot_save is not None or wanted is None
+                or wanted == self._position_saved or (self._position_busy and not final)):
+            return
+        self._position_busy = True
+        self.calls.call(lambda store, doc: store.save_position(doc, *wanted), self.doc,
+                        done=lambda _: self._position_done(wanted),
+                        failed=lambda _: self._position_done(None), quiet=True)
+
+    def _position_done(self, saved: tuple[int, int] | None) -> None:
+        # Losing the resume point is not worth an error box: no message.
+        self._position_busy = False
+        if saved is not None:
+            self._position_saved = saved
+        if self._position_wanted != self._position_saved and self._alive():
+            self._schedule_position()
+
+    # -- other instances ---------------------------------------------------
+
+    def _poll_data_version(self) -> None:
+        if self._polling or self.doc is None:
+            return
+        self._polling = True
+        self.calls.call(lambda store: store.data_version(), done=self._version_seen,
+                        failed=lambda _: setattr(self, "_polling", False), quiet=True)
+
+    def _version_seen(self, version: int) -> None:
+        self._polling = False
+        if version != self._data_version:
+            self._data_version = version
+            self._reload_tags()
+
+    def _reload_tags(self) -> None:
+        """Read the article's tags again (another instance changed them)."""
+        self.calls.call(lambda store, doc: store.annotations(doc), self.doc,
+                        done=self._tags_reloaded, quiet=True)
+
+    def _tags_reloaded(self, annotations) -> None:
+        if not self._alive():
+            return
+        self.view.set_labels({key: a.label for key, a in annotations.items()})
+        self._update_status()
+        self._load_anchor_states()
+
+    def _load_anchor_states(self) -> None:
+        """Ask which tags are fuzzy or orphaned (they are never silent)."""
+        if self.doc is None or not self.doc.id:
+            return
+        self.calls.call(lambda store, doc: store.unsettled(doc), self.doc,
+                        done=self._anchor_states_loaded, quiet=True)
+
+    def _anchor_states_loaded(self, unsettled) -> None:
+        if not self._alive():
+            return
+        self._unsettled = {"fuzzy": 0, "orphan": 0}
+        for item in unsettled:
+            self._unsettled[item.anchor] = self._unsettled.get(item.anchor, 0) + 1
+        self.view.set_fuzzy((item.start, item.end) for item in unsettled
+                            if item.anchor == "fuzzy")
         self._update_status()
 
     # -- navigation -------------------------------------------------------
 
+    def _navigate(self, action: str, move) -> None:
+        """Move now, or keep the key in order behind keys that wait for the database."""
+        if self._waiting_for_database():
+            if self._typed or action in SENTENCE_MOVES:
+                self._keep(action)
+                return
+            self._moved = True
+        move()
+
     def action_next_paragraph(self) -> None:
         """Next paragraph, cursor on its first sentence."""
-        self.view.move_to(self.view.paragraph + 1)
+        self._navigate("next_paragraph", lambda: self.view.move_to(self.view.paragraph + 1))
 
     def action_previous_paragraph(self) -> None:
         """Previous paragraph, cursor on its first sentence."""
-        self.view.move_to(self.view.paragraph - 1)
+        self._navigate("previous_paragraph", lambda: self.view.move_to(self.view.paragraph - 1))
 
     def action_first_paragraph(self) -> None:
         """First paragraph."""
-        self.view.move_to(1)
+        self._navigate("first_paragraph", lambda: self.view.move_to(1))
 
     def action_last_paragraph(self) -> None:
         """Last paragraph."""
-        self.view.move_to(len(self.article.paragraphs))
+        self._navigate("last_paragraph", lambda: self.view.move_to(len(self.article.paragraphs)))
 
     def action_next_sentence(self) -> None:
         """Next sentence, crossing into the next paragraph."""
-        self.view.next_sentence()
+        self._navigate("next_sentence", self.view.next_sentence)
 
     def action_previous_sentence(self) -> None:
         """Previous sentence, crossing into the previous paragraph."""
-        self.view.previous_sentence()
+        self._navigate("previous_sentence", self.view.previous_sentence)
 
     # -- tagging ----------------------------------------------------------
 
+    def _shown(self, key: tuple[int, int]) -> str | None:
+        """The label the user sees (or will, once their earlier keys land) on a sentence."""
+        if key in self._landing:
+            return self._landing[key]
+        return self.view.labels.get(key)
+
+    def _send_write(self, key: tuple[int, int], landing, job, *args) -> None:
+        """Send a tag/untag to the store; draw when it has committed."""
+        self._saving += 1
+        self._in_flight[key] = self._in_flight.get(key, 0) + 1
+        self._landing[key] = landing
+        self._update_status()
+        self.calls.call(job, *args, write=True,
+                        done=partial(self._written, key), failed=partial(self._write_failed, key))
+
+    def _write_landed(self, key: tuple[int, int]) -> None:
+        self._saving -= 1
+        self._in_flight[key] -= 1
+        if not self._in_flight[key]:
+            del self._in_flight[key]
+            self._landing.pop(key, None)
+
+    def _written(self, key: tuple[int, int], result) -> None:
+        """A tag/untag committed: draw the sentence's tag now, say what differed."""
+        self._write_landed(key)
+        if not self._alive():
+            return
+        annotation = result.annotation
+        self.view.set_label(*key, annotation.label if annotation is not None else None)
+        if result.message:  # the database was not what this screen showed
+            self._say(result.message, severity="warning")
+        if key in self.view.fuzzy:  # an untag may have removed a fuzzy tag
+            self._load_anchor_states()
+        self._update_status()
+
+    def _write_failed(self, key: tuple[int, int], _error: Exception) -> None:
+        # The store thread has told the user; nothing is drawn.
+        self._write_landed(key)
+        self._update_status()
+
+    def _sentence(self):
+        sentence = self.view.current_sentence
+        if sentence is None:
+            self._say("No sentence here to change.")
+        return sentence
+
     def action_tag(self, label: str) -> None:
         """Toggle ``label`` on the current sentence (commit first, then draw)."""
-        sentence = self._sentence_to_change()
+        if not self._may_write("tag", label):
+            return
+        sentence = self._sentence()
         if sentence is None:
             return
-        shown = self.view.labels.get((sentence.start, sentence.end))
-        try:
-            result = self.store.tag(self.doc, self.view.paragraph, sentence, label, shown=shown)
-        except SAVE_ERRORS as exc:
-            self.notify(f"Not saved: {exc}", title="Tag failed", severity="error", markup=False)
-            return
-        annotation = result.annotation
-        self.view.set_label(sentence.start, sentence.end, annotation.label if annotation else None)
-        if result.message:
-            self.notify(result.message, severity="warning", markup=False)
-        self._update_status()
+        key = (sentence.start, sentence.end)
+        shown = self._shown(key)
+        paragraph = self.view.paragraph
+        self._send_write(key, None if shown == label else label,
+                         lambda store, doc: store.tag(doc, paragraph, sentence, label, shown=shown),
+                         self.doc)
 
     def action_untag(self) -> None:
-        """Remove the current sentence's tag."""
-        sentence = self._sentence_to_change()
+        """Remove the current sentence's tag (the one shown)."""
+        if not self._may_write("untag"):
+            return
+        sentence = self._sentence()
         if sentence is None:
             return
-        shown = self.view.labels.get((sentence.start, sentence.end))
-        try:
-            result = self.store.untag(self.doc, sentence, shown=shown)
-        except SAVE_ERRORS as exc:
-            self.notify(f"Not saved: {exc}", title="Untag failed", severity="error", markup=False)
+        key = (sentence.start, sentence.end)
+        shown = self._shown(key)
+        if shown is None:
+            self._say("This sentence has no tag.")
             return
-        annotation = result.annotation
-        self.view.set_label(sentence.start, sentence.end, annotation.label if annotation else None)
-        if result.message and shown is not None:
-            self.notify(result.message, severity="warning", markup=False)
-        self._update_status()
+        self._send_write(key, None, lambda store, doc: store.untag(doc, sentence, shown=shown),
+                         self.doc)
 
     def _replay(self, undo: bool) -> None:
-        if not self._writable():
+        if not self._may_write("undo" if undo else "redo"):
             return
-        try:
-            change = self.store.undo(self.doc) if undo else self.store.redo(self.doc)
-        except SAVE_ERRORS as exc:
-            self.notify(f"Not saved: {exc}", severity="error", markup=False)
+        self._saving += 1
+        self._update_status()
+        step = (lambda store, doc: store.undo(doc)) if undo else (lambda store, doc: store.redo(doc))
+        self.calls.call(step, self.doc, write=True, done=partial(self._replayed, undo),
+                        failed=self._replay_failed)
+
+    def _replay_failed(self, _error: Exception) -> None:
+        self._saving -= 1
+        self._update_status()
+
+    def _replayed(self, undo: bool, change) -> None:
+        self._saving -= 1
+        if not self._alive():
             return
         if change is None:
-            self.notify("Nothing to undo" if undo else "Nothing to redo", markup=False)
-            return
-        if change.message:
-            self.notify(change.message, severity="warning", markup=False)
-        if getattr(change, "orphan", False):  # an orphan has no sentence to draw on
-            if not change.skipped:
-                self.notify("Orphaned tag restored or removed: o lists them.", markup=False)
-            return
-        label = change.annotation.label if change.annotation else None
-        self.view.set_label(change.start, change.end, label)
-        self.view.move_to_offset(change.start)
+            self._say("Nothing to undo" if undo else "Nothing to redo")
+        elif getattr(change, "orphan", False):  # an orphan has no sentence to draw on
+            if change.skipped:
+                self._say(change.message or "changed elsewhere; skipped", severity="warning")
+            else:
+                self._say("Orphaned tag restored or removed: o lists them.")
+        else:
+            label = change.annotation.label if change.annotation else None
+            self.view.set_label(change.start, change.end, label)  # its tag now, either way
+            if change.skipped:  # someone else changed that sentence since
+                self._say(change.message or "changed elsewhere; skipped", severity="warning")
+            else:
+                self.view.move_to_offset(change.start)
+                if change.message:
+                    self._say(change.message)
+        if any(self._unsettled.values()) or getattr(change, "orphan", False):
+            self._load_anchor_states()
         self._update_status()
 
     def action_undo(self) -> None:
-        """Undo the last tag, untag or note change (survives restarts)."""
+        """Undo your last tag, untag or note change (survives restarts)."""
         self._replay(undo=True)
 
     def action_redo(self) -> None:
@@ -282,29 +605,45 @@ class ReaderScreen(Screen):
 
     def action_note(self) -> None:
         """Add or edit the note on the current sentence's tag."""
-        sentence = self._sentence_to_change()
+        if not self._may_write("note"):
+            return
+        sentence = self._sentence()
         if sentence is None:
             return
-        annotation = self.store.annotation_at(self.doc, sentence)
-        if annotation is None:
-            self.notify("Tag the sentence first (c, q or b), then add a note.", markup=False)
+        self.calls.call(lambda store, doc: store.annotation_at(doc, sentence), self.doc,
+                        what="Cannot read the tag", done=partial(self._edit_note, sentence))
+
+    def _edit_note(self, sentence, annotation) -> None:
+        if not self._alive():
             return
-        excerpt = sentence.text if len(sentence.text) <= 70 else sentence.text[:69] + "…"
+        if annotation is None:
+            self._say("Tag the sentence first (c, q or b), then add a note.")
+            return
+        text = printable(sentence.text)
+        excerpt = text if len(text) <= 70 else text[:69] + "…"
+        # The note may come from an import: shown with visible control
+        # characters; saved only if the user changed what was shown.
+        shown = printable(annotation.note)
+        doc = self.doc
 
         def save(note: str | None) -> None:
             if note is None:
                 return
-            try:
-                self.store.set_note(self.doc, sentence, note)
-            except SAVE_ERRORS as exc:
-                self.notify(f"Note not saved: {exc}", severity="error", markup=False)
+            if note == shown:
+                self._say("Note unchanged")
                 return
-            self.notify("Note cleared" if not note.strip() else "Note saved", markup=False)
+            self.calls.call(lambda store, doc: store.set_note(doc, sentence, note), doc,
+                            write=True, what="Note not saved",
+                            done=partial(self._note_saved, note))
 
-        self.app.push_screen(
-            PromptModal(f"Note on: {excerpt}", annotation.note, "Why this tag? (empty clears)"),
-            save,
-        )
+        self.app.push_screen(PromptModal(f"Note on: {excerpt}", shown,
+                                         "Why this tag? (empty clears)"), save)
+
+    def _note_saved(self, note: str, annotation) -> None:
+        if annotation is None:
+            self._say("The tag is gone (removed elsewhere): note not saved.", severity="warning")
+        else:
+            self._say("Note cleared" if not note.strip() else "Note saved")
 
     # -- clipboard and export ---------------------------------------------
 
@@ -312,25 +651,29 @@ class ReaderScreen(Screen):
         try:
             way = copy_text(text, fallback=self.app.copy_to_clipboard)
         except Exception as exc:  # a clipboard tool that fails oddly
-            self.notify(f"Copy failed: {exc}", severity="error", markup=False)
+            self._say(f"Copy failed: {exc}", severity="error")
             return
-        self.notify(f"Copied {what} to the {way}.", markup=False)
+        self._say(f"Copied {what} to the {way}.")
 
     def action_copy_sentence(self) -> None:
         """Copy the current sentence's text exactly."""
         sentence = self.view.current_sentence
-        if sentence is not None:
-            self._copy(sentence.text, f"sentence {self.view.paragraph}.{self.view.sentence}")
+        if sentence is None:
+            self._say("Still opening the database…")
+            return
+        self._copy(sentence.text, f"sentence {self.view.paragraph}.{self.view.sentence}")
 
     def action_copy_quotes(self) -> None:
         """Copy all quotes of the article, with a citation line."""
-        if not self._writable():
+        if self.doc is None:
+            self._say("Still opening the database…" if not self._open_failed
+                      else "No tags: the database is not open.")
             return
         body = self.article.body
         quotes = [body[start:end] for (start, end), label in sorted(self.view.labels.items())
                   if label == "quote"]
         if not quotes:
-            self.notify("No sentence is tagged as a quote yet (q).", markup=False)
+            self._say("No sentence is tagged as a quote yet (q).")
             return
         article = self.article
         self._copy(format_quotes(quotes, article.title, article.source, article.date),
@@ -338,24 +681,31 @@ class ReaderScreen(Screen):
 
     def action_export(self) -> None:
         """Export this article's annotations as CSV into exports/."""
-        if not self._writable():
+        if self.doc is None:
+            self._say("Still opening the database…" if not self._open_failed
+                      else "Nothing to export: the database is not open.")
             return
-        try:
-            path = export_path(self.exports, self.article.title, self.doc.uid or str(self.doc.id))
+        exports, title, doc = self.exports, self.article.title, self.doc
+
+        def export(store):
+            path = export_path(exports, title, doc.uid or str(doc.id))
             with atomic_text_output(path) as out:
-                count = write_csv(self.store.db, out, article_id=self.doc.id)
-        except (*SAVE_ERRORS, ValueError) as exc:
-            self.notify(f"Export failed: {exc}", severity="error", markup=False)
-            return
-        self.notify(f"Exported {count} annotation(s) to {path}", markup=False)
+                count = write_csv(store.db, out, article_id=doc.id)
+            return path, count
+
+        self.calls.call(export, write=True, what="Export failed",
+                        done=lambda result: self._say(
+                            f"Exported {result[1]} annotation(s) to {result[0]}"))
 
     def action_anchors(self) -> None:
         """List this article's fuzzy and orphaned tags: accept, re-attach, delete."""
-        if not self._writable():
+        if self.doc is None:
+            self._say("Still opening the database…" if not self._open_failed
+                      else "No tags: the database is not open.")
             return
         from .anchors import AnchorsScreen
 
-        self.app.push_screen(AnchorsScreen(self), lambda _: self._update_status())
+        self.app.push_screen(AnchorsScreen(self), lambda _: self._load_anchor_states())
 
     # -- search -----------------------------------------------------------
 
@@ -368,7 +718,7 @@ class ReaderScreen(Screen):
             self.query_text = query.strip()
             self.view.set_matches(self._find(self.query_text))
             if self.query_text and not self.view.matches:
-                self.notify("No match", markup=False)
+                self._say("No match")
             self._jump(forward=True)
             self._update_status()
 
@@ -413,9 +763,24 @@ class ReaderScreen(Screen):
         """Show every key."""
         self.app.push_screen(HelpScreen(self.BINDINGS))
 
+    def action_done(self) -> None:
+        """Mark this article done in the library (D again: not done)."""
+        from .library import reader_toggle_done
+
+        reader_toggle_done(self)
+
+    def action_next_article(self) -> None:
+        """Open the next article of the library's current order."""
+        from .library import reader_next_article
+
+        reader_next_article(self)
+
     def action_back(self) -> None:
         """Back to the library (if the reader was opened from one)."""
+        if self._waiting_for_database() and self._typed:
+            self._keep("back")  # after the keys typed before it, not before them
+            return
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         else:
-            self.notify("No library behind this article; ctrl+q quits.", markup=False)
+            self._say("No library behind this article; ctrl+q quits.")
