@@ -164,13 +164,22 @@ def test_orphans_on_a_missing_database_creates_nothing(tmp_path):
 
 def test_existing_db_helper_accepts_an_existing_database(tmp_path):
     from tui.cli import existing_db
+    from tui.store import AnnotationStore
 
     db = tmp_path / "x.db"
-    sqlite3.connect(db).close()  # an empty file: exists, nothing to migrate yet
+    AnnotationStore(db).close()
     assert existing_db(db) == db
     with pytest.raises(SystemExit) as exit_:
         existing_db(tmp_path / "none.db")
     assert exit_.value.code == 2
+    # An empty file (`touch x.db`) is no database yet: a read-only command
+    # would have to write the whole schema into it to read nothing.
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    with pytest.raises(SystemExit) as exit_:
+        existing_db(empty)
+    assert exit_.value.code == 2
+    assert empty.stat().st_size == 0
 
 
 # The reader without a terminal.

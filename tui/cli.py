@@ -174,6 +174,10 @@ def existing_db(db_path: Path | None) -> Path:
         fail(str(exc))
     if is_missing(db):
         fail(f"{db}: no such database (nothing has been tagged with it yet)")
+    if os.path.getsize(db) == 0:
+        # SQLite takes an empty file for a new database: reading it would
+        # migrate it (write the whole schema) just to show nothing.
+        fail(f"{db}: an empty file, not a database yet (nothing has been tagged with it)")
     return db
 
 
@@ -245,6 +249,7 @@ def _export(db: Path, fmt, article_file, label, output, excel, raw) -> None:
     from .exchange.files import OutputError, atomic_text_output, database_files, stdout_is_utf8
     from .store import StoreError
     from .store.preflight import is_current
+    from .store.dangling import count_dangling
     from .store.readonly import connect_read_only
 
     reuse_freed_memory()
@@ -253,19 +258,27 @@ def _export(db: Path, fmt, article_file, label, output, excel, raw) -> None:
     if output == "-" and not stdout_is_utf8():
         warn([f"standard output expects {sys.stdout.encoding}; writing UTF-8, as exports always are"])
     shown = printable(str(output))
+    # On a terminal the cells are shown, not stored: the export goes to a
+    # temporary file, then to the screen with control characters inert.
+    screen = _terminal_copy() if output == "-" and sys.stdout.isatty() else None
     try:
         # A current database is read directly: no sqlite-utils import, no write.
         conn = connect_read_only(db)
         try:
             article_id = _article_id_for(conn, article_file) if article_file is not None else None
-            with atomic_text_output(output, bom=excel and fmt == "csv",
+            with atomic_text_output(screen.name if screen else output, bom=excel and fmt == "csv",
                                     protect=database_files(db)) as out:
                 if fmt == "csv":
                     count = write_csv_file(db, out, article_id, label, raw=raw)
                 else:
                     count = write_jsonl(conn, out, article_id, label)
+            # Tags whose article was deleted (sqlite3 shell, foreign keys
+            # off) have no article row to export with: say so, never skip silently.
+            dangling = count_dangling(conn) if article_id is None else 0
         finally:
             conn.close()
+        if screen is not None:
+            _show_on_terminal(screen, fmt)
     except BrokenPipeError:
         _quiet_broken_pipe()
     except OutputError as exc:
@@ -274,10 +287,40 @@ def _export(db: Path, fmt, article_file, label, output, excel, raw) -> None:
         fail(f"{shown}: cannot write ({exc.strerror or exc})")
     except StoreError as exc:
         fail(str(exc))
-    except sqlite3.Error as exc:
-        fail(f"{printable(str(db))}: cannot read database ({exc})")
+    except sqlite3.Error as exc:  # e.g. a page damaged in the middle of the file
+        from .store.preflight import describe_error
+
+        fail(describe_error(exc, db))
     if output != "-":
         click.echo(f"tui: exported {count} annotation(s) to {shown}", err=True)
+    if dangling:
+        warn([f"{dangling} annotation(s) whose article is no longer in the database are not "
+              "exported; `tui orphans` lists them"])
+
+
+def _terminal_copy():
+    """A temporary file (deleted when closed) for an export bound for a terminal."""
+    import tempfile
+
+    return tempfile.NamedTemporaryFile(prefix="tui-export-screen-", suffix=".tmp")
+
+
+def _show_on_terminal(screen, fmt: str) -> None:
+    """Copy the export in ``screen`` to standard output, a terminal, line by line.
+
+    JSONL: DEL, C1 and bidi controls become ``\\uXXXX`` (json.dumps escaped
+    the rest), the same values. CSV: every control character is shown as a
+    visible symbol (printable()), line ends kept: an escape sequence in an
+    article must not retitle the window or write the clipboard.
+    """
+    with screen, open(screen.name, encoding="utf-8", newline="") as source:
+        for line in source:
+            body = line.rstrip("\r\n")
+            if fmt == "jsonl":
+                body = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", body)
+            else:
+                body = printable(body)
+            click.echo(body)
 
 
 def _quiet_broken_pipe() -> None:
@@ -356,7 +399,8 @@ def orphans(db_path) -> None:
     for row in rows:
         # Cells from the database: no control character reaches the
         # terminal, and a tab inside a cell cannot shift the columns.
-        cells = (row["article_title"], row["label"], row["text"])
+        title = "(article deleted)" if row.get("article_missing") else row["article_title"]
+        cells = (title, row["label"], row["text"])
         click.echo("\t".join(printable(str(cell)) for cell in cells))
     click.echo(f"{len(rows)} orphan(s)", err=True)
     # Tags of articles whose file is gone: kept, and listed so none is forgotten.
@@ -371,7 +415,7 @@ def orphans(db_path) -> None:
 
 @main.command("status")
 @db_option
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=PATH)
 @click.option("--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table",
               show_default=True, help="An aligned table, tab-separated lines, or JSON.")
 def status_command(db_path, path: Path | None, fmt: str) -> None:
@@ -380,18 +424,73 @@ def status_command(db_path, path: Path | None, fmt: str) -> None:
     Edited files are re-anchored first, so the counts are true; articles whose
     file is missing are listed with their tags.
     """
+    import contextlib
+    import tempfile
+
+    from .store import StoreError, check_database, default_db_path
+    from .text.paths import is_missing
+
+    if path is None:
+        db = existing_db(db_path)  # every article of the database: it must exist
+    else:
+        _check_status_path(path)
+        db = db_path or default_db_path()
+        try:
+            check_database(db)
+        except StoreError as exc:
+            fail(str(exc))
+    scratch = contextlib.ExitStack()
+    if is_missing(db):
+        # Nothing tagged yet, so every file is new: look without leaving an
+        # annotations.db behind (a throw-away database does the counting).
+        db = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="tui-status-"))) / "s.db"
+    with scratch:
+        store = open_store(db)
+        try:
+            _status(store, path, fmt)
+        finally:
+            store.close()
+
+
+def _status(store, path: Path | None, fmt: str) -> None:
+    """Print ``tui status`` rows from ``store``."""
     from .status_output import print_status
     from .store import StoreError
     from .store.status import collect
 
-    if path is not None and not path.exists():
-        fail(f"{path}: no such file or folder")
-    store = open_store(db_path)
     try:
         rows = collect(store, path)
     except StoreError as exc:
         fail(str(exc))
     print_status(rows, fmt)
+    try:
+        dangling = store.dangling_count()  # no article row, so in no status row
+    except StoreError as exc:
+        fail(str(exc))
+    if dangling:
+        warn([f"{dangling} annotation(s) whose article is no longer in the database; "
+              "`tui orphans` lists them"])
+
+
+def _check_status_path(path: Path) -> None:
+    """Exit with one line unless ``path`` is a folder we may list or an
+    article file we may read (no FIFO, device, oversized file, name too
+    long or folder we may not enter: the checks every other command makes)."""
+    from .text.paths import MAX_ARTICLE_BYTES, PathError, check_regular_file, is_missing, show_path
+
+    if is_missing(path):
+        fail(f"{path}: no such file or folder")
+    if _is_folder(path):
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as exc:
+            fail(f"{show_path(path)}: cannot open this folder ({exc.strerror or exc})")
+        return
+    try:
+        check_regular_file(path, "an article file", max_bytes=MAX_ARTICLE_BYTES)
+    except PathError as exc:
+        fail(str(exc))
 
 
 def _is_folder(path: Path) -> bool:

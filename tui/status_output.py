@@ -6,7 +6,6 @@ reaches the terminal (table and TSV); JSON escapes control characters itself.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 
 import click
@@ -19,12 +18,22 @@ HEADER = ("title", "outlet", "date", "path", "sentences", *(label.name for label
 MAX_TITLE = 40
 
 
-def cells(row) -> list[str]:
-    """A row's cells as text, in HEADER order."""
+def header_for(rows) -> tuple[str, ...]:
+    """HEADER, plus a column for each label another client wrote (``opinion``),
+    after ours: such tags are counted, never hidden."""
+    known = {label.name for label in LABELS}
+    foreign = sorted({name for row in rows for name in row.tagged} - known)
+    at = HEADER.index("fuzzy")
+    return (*HEADER[:at], *foreign, *HEADER[at:])
+
+
+def cells(row, header: tuple[str, ...] = HEADER) -> list[str]:
+    """A row's cells as text, in ``header`` order."""
     opened = row.last_opened[:16].replace("T", " ") if row.last_opened else "never"
+    labels = header[HEADER.index("sentences") + 1:header.index("fuzzy")]
     return [row.title, row.outlet, row.date, row.path,
             "" if row.sentences is None else str(row.sentences),
-            *(str(row.tagged.get(label.name, 0)) for label in LABELS),
+            *(str(row.tagged.get(name, 0)) for name in labels),
             str(row.fuzzy), str(row.orphans), row.state, opened]
 
 
@@ -49,18 +58,24 @@ def clip(text: str, limit: int) -> str:
 def print_status(rows, fmt: str) -> None:
     """Echo ``rows`` in ``fmt`` (table, tsv or json)."""
     if fmt == "json":
-        click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
+        # DEL, C1 and bidi controls escaped too (json.dumps leaves them raw),
+        # as `tui parse` does: the JSON is meant for a terminal as well.
+        from .cli import json_for_terminal
+
+        click.echo(json_for_terminal([row.as_dict() for row in rows]))
         return
-    table = [[printable(cell) for cell in cells(row)] for row in rows]
+    header = header_for(rows)
+    table = [[printable(cell) for cell in cells(row, header)] for row in rows]
     if fmt == "tsv":
-        click.echo("\t".join(HEADER))
+        click.echo("\t".join(printable(name) for name in header))
         for line in table:
             click.echo("\t".join(line))
         return
     table = [[clip(line[0], MAX_TITLE), *line[1:]] for line in table]
-    widths = [max([width(h)] + [width(line[i]) for line in table]) for i, h in enumerate(HEADER)]
-    numeric = {HEADER.index(n) for n in ("sentences", *(l.name for l in LABELS), "fuzzy", "orphans")}
-    for line in [list(HEADER), *table]:
+    header = [printable(name) for name in header]
+    widths = [max([width(h)] + [width(line[i]) for line in table]) for i, h in enumerate(header)]
+    numeric = set(range(header.index("sentences"), header.index("orphans") + 1))
+    for line in [header, *table]:
         padded = [(" " * (widths[i] - width(c)) + c) if i in numeric else c + " " * (widths[i] - width(c))
                   for i, c in enumerate(line)]
         click.echo("  ".join(padded).rstrip())

@@ -66,6 +66,9 @@ SAMPLE_BYTES = 1 << 16
 # The longest CSV cell read (csv's own default is 131,072 characters; an
 # exported sentence of a huge paragraph can be longer).
 MAX_CELL_CHARS = 16 * 1024 * 1024
+# No line of an export is longer than a few of its cells: a longer one is
+# refused once this much is read, before a multi-gigabyte line fills memory.
+MAX_LINE_CHARS = 3 * MAX_CELL_CHARS
 # An offset is a character position in an article: far below this.
 _MAX_OFFSET = 10**15
 # "not placed" lines kept for the report; the rest are only counted.
@@ -173,15 +176,39 @@ def read_rows(source: Path | str, warnings: list[str] | None = None,
             binary = io.BufferedReader(_Prefixed(first, handle), SAMPLE_BYTES)  # type: ignore[arg-type]
         # Decoded in C, a chunk at a time; a bad byte is located afterwards.
         stream = io.TextIOWrapper(binary, encoding=encoding, errors=errors, newline="")
+        lines = _BoundedLines(stream, name)
         try:
             if jsonl:
-                yield from _jsonl_rows(stream, name)
+                yield from _jsonl_rows(lines, name)  # type: ignore[arg-type]
             else:
-                yield from _csv_rows(stream, name, raw)
+                yield from _csv_rows(lines, name, raw)  # type: ignore[arg-type]
         except UnicodeDecodeError:
             raise ImportFormatError(_not_utf8(source, name)) from None
         finally:
             stream.detach()
+
+
+class _BoundedLines:
+    """The lines of ``stream``, each read to at most MAX_LINE_CHARS characters.
+
+    ``readline`` and iteration, as the CSV and JSONL readers use them; a
+    longer line is an :class:`ImportFormatError` naming its line number.
+    """
+
+    def __init__(self, stream: TextIO, name: str) -> None:
+        self.stream, self.name, self.number = stream, name, 0
+
+    def readline(self) -> str:
+        line = self.stream.readline(MAX_LINE_CHARS + 1)
+        self.number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise ImportFormatError(f"{self.name}:{self.number}: a line over "
+                                    f"{MAX_LINE_CHARS // (1024 * 1024)} M characters; not an export")
+        return line
+
+    def __iter__(self) -> Iterator[str]:
+        while line := self.readline():
+            yield line
 
 
 class _Prefixed(io.RawIOBase):
@@ -316,6 +343,11 @@ def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
     try:
         header = next(csv.reader([header_line], delimiter=delimiter), [])
         columns = {column.strip(): i for i, column in enumerate(header)}
+        names = [column.strip() for column in header if column.strip()]
+        if len(names) != len(set(names)):  # the last would win, silently
+            twice = next(n for n in names if names.count(n) > 1)
+            raise ImportFormatError(f"{name}: column {twice!r} appears twice; "
+                                    "which one holds the data?")
         if not set(_NEEDED) <= set(columns):
             raise ImportFormatError(
                 f"{name}: not a tui export (needs columns {', '.join(sorted(_NEEDED))})")
@@ -400,21 +432,34 @@ def import_into(db_path: Path, source: Path | str, annotator: str | None = None)
     """
     check_source(source)
     created = not os.path.lexists(db_path)
-    store = AnnotationStore(db_path, annotator=annotator)  # rows without a coder get this one
+    try:
+        store = AnnotationStore(db_path, annotator=annotator)  # rows without a coder get this one
+    except StoreError:
+        # Failed while creating it (a full disk): what it left is ours, and empty.
+        if created and os.path.isfile(db_path) and os.path.getsize(db_path) == 0:
+            _remove_database(db_path)
+        raise
     ok = False
     try:
         report = import_file(store, source)
-        ok = True
+        ok = report.added > 0 or report.updated > 0
         return report
     finally:
+        # Failed, or nothing placed (every row refused): a database this run
+        # created that holds nothing is not left behind.
         empty = not ok and created and _is_empty(store)
         store.close()
         if empty:
-            for path in (db_path, *(Path(f"{db_path}{s}") for s in ("-wal", "-shm", "-journal"))):
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
+            _remove_database(db_path)
+
+
+def _remove_database(db_path: Path) -> None:
+    """Remove a database this import created, with its side files."""
+    for path in (db_path, *(Path(f"{db_path}{s}") for s in ("-wal", "-shm", "-journal"))):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 def _is_empty(store: AnnotationStore) -> bool:
@@ -531,7 +576,8 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
                 # a second connection while batches are written; any other
                 # needs the store's own connection (this transaction's
                 # articles), so the batches in flight are waited for.
-                found = None if path in opened else _article_in(side, content_hash, path)
+                found = None if path in opened else _article_in(side, content_hash, path,
+                                                                  hash_alone=False)
                 if found is None or found.article_id in opened:
                     writer.drain()
                     found = _find_article(store, content_hash, path, report)
@@ -623,15 +669,24 @@ _ARTICLE = ("SELECT ar.id, ar.path, ar.title, ar.date, ar.source, b.body FROM ar
             "JOIN article_bodies b ON b.article_id = ar.id ")
 _BY_HASH = _ARTICLE + "WHERE ar.content_hash = ? LIMIT 1"
 _BY_PATH = _ARTICLE + "WHERE ar.path = ? ORDER BY ar.last_opened DESC LIMIT 1"
+_BY_HASH_AND_PATH = _ARTICLE + "WHERE ar.content_hash = ? AND ar.path = ? LIMIT 1"
 
 
-def _article_in(conn: Any, content_hash: str, path: str) -> _ArticlePlaces | None:
-    """The article with this body hash, else at this path, as ``conn`` sees it."""
+def _article_in(conn: Any, content_hash: str, path: str,
+                hash_alone: bool = True) -> _ArticlePlaces | None:
+    """The article with this body hash at this path, else at this path, else
+    (``hash_alone``) any with this body hash, as ``conn`` sees it.
+
+    The body hash alone is the last resort: two wire copies (same body, other
+    headline, outlet or date) are two articles sharing it.
+    """
     row = None
-    if content_hash:
-        row = conn.execute(_BY_HASH, [content_hash]).fetchone()
+    if content_hash and path:
+        row = conn.execute(_BY_HASH_AND_PATH, [content_hash, path]).fetchone()
     if row is None and path:
         row = conn.execute(_BY_PATH, [path]).fetchone()
+    if row is None and content_hash and hash_alone:
+        row = conn.execute(_BY_HASH, [content_hash]).fetchone()
     if row is None:
         return None
     article_id, stored_path, title, date, source, body = row
@@ -644,17 +699,22 @@ def _find_article(store: AnnotationStore, content_hash: str, path: str,
 
     Returns the reason as text when there is none.
     """
-    found = _article_in(store.db.conn, content_hash, path)
+    found = _article_in(store.db.conn, content_hash, path, hash_alone=False)
     if found is not None:
         return found
     if not path:
-        return f"article {content_hash[:12]!r} not found"
+        found = _article_in(store.db.conn, content_hash, path)
+        return found if found is not None else f"article {content_hash[:12]!r} not found"
     try:
         # Only a regular file within the size limit is read (a FIFO would
         # block forever, a device never ends): the text layer checks it.
         article = load_article(path)
     except ArticleError as exc:
-        return f"article file not read: {exc}"
+        # The file is gone: the article with the row's body, wherever it is
+        # now (a moved file). A file still there is the row's article, even
+        # edited; a wire copy of it elsewhere is another article.
+        found = _article_in(store.db.conn, content_hash, "") if content_hash else None
+        return found if found is not None else f"article file not read: {exc}"
     report.files_read.append(path)
     report.warnings.extend(article.warnings)
     if not article.paragraphs:

@@ -221,7 +221,8 @@ def is_current(path: Path) -> bool:
     if not path.is_file() or path.stat().st_size == 0:
         return False
     try:
-        conn = connect_read_only(path)
+        # A quick look, as check_database's: no -wal/-shm made beside an idle file.
+        conn = connect_read_only(path, immutable=_idle_wal(path))
         try:
             names = {name for (name,) in conn.execute(
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}

@@ -17,9 +17,9 @@ afterwards (:func:`tidy_side_files`).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
-from urllib.parse import quote
 
 from .preflight import StoreError
 from .preflight import connect_read_only as _connect
@@ -36,11 +36,25 @@ def connect_read_only(path: str | Path) -> sqlite3.Connection:
     an error, never created.
     """
     try:
-        conn = _connect(Path(path))
+        conn = _connect(Path(path), immutable=_unwritable(Path(path)))
         conn.execute("PRAGMA query_only = 1")
     except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot open database ({exc})") from None
     return conn
+
+
+def _unwritable(path: Path) -> bool:
+    """True when no one may write the database (no write bit) and it has no WAL.
+
+    Then nothing can change it under us, so it is read as ``immutable``:
+    ``mode=ro`` alone would make a -wal/-shm beside it that no one may tidy
+    (a read-write connection cannot open a 0444 file).
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not mode & 0o222 and not any(os.path.lexists(p) for p in side_files(path))
 
 
 def side_files(path: str | Path) -> list[Path]:
@@ -58,8 +72,12 @@ def tidy_side_files(path: str | Path) -> None:
     reads and closes removes them if (and only if) no other connection has
     the database open; their WAL is empty, so the database is not written.
     """
+    if not os.access(path, os.W_OK):
+        return  # mode=rw would fall back to read-only and make the very files to tidy
     try:
-        conn = sqlite3.connect(f"file:{quote(str(Path(path).resolve()), safe='/')}?mode=rw",
+        # as_uri() quotes the file system's bytes: a folder name that is
+        # not UTF-8 cannot go through str quoting.
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw",
                                uri=True, timeout=0.1)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -21,9 +21,9 @@ from typing import Any
 from ..text import ArticleError, SplitCancelled, load_article
 from ..text.segment import StopCheck
 from .database import write_transaction
-from .identity import resolve
+from .identity import Resolved, _row, file_hash, resolve
 from .labels import LABELS
-from .preflight import StoreError
+from .preflight import StoreError, describe_error
 from .status_row import StatusRow, file_state
 
 
@@ -75,25 +75,37 @@ def file_status(store, path: Path, counts: dict[int, dict[str, Any]] | None = No
         total = article.sentence_count(should_stop)
     except ArticleError as exc:  # unreadable, or gone since the folder was scanned
         state = "missing" if not path.exists() else "unreadable"
-        return StatusRow(path.name, "", "", str(path), None, state=state, error=str(exc))
+        # A name that is not UTF-8 is shown with \x escapes, never output raw.
+        name, where = (str(p).encode("utf-8", "backslashreplace").decode("utf-8")
+                       for p in (path.name, path))
+        return StatusRow(name, "", "", where, None, state=state, error=str(exc))
     resolved_path = str(path.resolve())
     note = ""
-    try:
-        with write_transaction(store.db):
-            found = resolve(conn, article, "", create=False, renamed=renamed)
-            if found.row is not None:
-                conn.execute("UPDATE articles SET sentence_count = ? WHERE id = ?",
-                             [total, found.row["id"]])
-    except (sqlite3.Error, StoreError) as exc:  # read-only or locked: counts as last stored
-        from .anchor_actions import has_column
-        from .identity import Resolved, _row, file_hash
+    from .anchor_actions import has_column
 
-        if has_column(conn, "articles", "file_hash"):
-            record = _row(conn, "SELECT * FROM articles WHERE file_hash = ?", [file_hash(article)])
-        else:
-            record = None
-        found = Resolved(record, "known")
-        note = f"not re-anchored: {exc}"
+    known = None
+    if has_column(conn, "articles", "file_hash"):
+        known = _row(conn, "SELECT * FROM articles WHERE file_hash = ? AND path = ?",
+                     [file_hash(article), resolved_path])
+    if known is not None and known["sentence_count"] == total:
+        # As recorded: nothing to write, so no write lock to wait for (a
+        # sync tool holding it must not stall a read of the counts).
+        found = Resolved(known, "known")
+    else:
+        try:
+            with write_transaction(store.db):
+                found = resolve(conn, article, "", create=False, renamed=renamed)
+                if found.row is not None:
+                    conn.execute("UPDATE articles SET sentence_count = ? WHERE id = ?",
+                                 [total, found.row["id"]])
+        except (sqlite3.Error, StoreError) as exc:  # read-only or locked: counts as last stored
+            if has_column(conn, "articles", "file_hash"):
+                record = _row(conn, "SELECT * FROM articles WHERE file_hash = ?",
+                              [file_hash(article)])
+            else:
+                record = None
+            found = Resolved(record, "known")
+            note = f"not re-anchored: {exc}"
     if found.row is None:
         blank = {"id": -1, "title": article.title, "source": article.source,
                  "date": article.date, "last_opened": ""}
@@ -112,11 +124,20 @@ def collect(store, target: Path | None, progress=None,
     """Rows for a folder (its .txt files, then missing articles recorded inside it),
     a single file, or (``target`` None) every article in the database.
 
-    ``progress(done, total)`` is called every 10 files of a folder.
+    ``progress(done, total)`` is called every 10 files of a folder. Database
+    trouble (a damaged file, a lock) is a one-line :class:`StoreError`.
     ``should_stop`` is polled between files and while each is counted: when
     it returns True the scan raises ``SplitCancelled`` (a quitting app does
     not wait for a folder of long articles).
     """
+    try:
+        return _collect(store, target, progress, should_stop)
+    except sqlite3.Error as exc:  # the counts are read on the raw connection
+        raise StoreError(describe_error(exc, store.path, store.read_only)) from None
+
+
+def _collect(store, target: Path | None, progress=None,
+             should_stop: StopCheck = None) -> list[StatusRow]:
     def status(path: Path, renamed: bool = True) -> StatusRow:
         if should_stop is not None and should_stop():
             raise SplitCancelled("library scan cancelled")

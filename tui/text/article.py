@@ -23,7 +23,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .dates import looks_like_date, normalise_date
-from .decode import decode_chunks, read_article_bytes
+from .decode import ArticleError, decode_chunks, read_article_bytes
 from .segment import Span, split_cached, split_uncached, splitter_warning
 
 # Horizontal white space other than the plain space, folded to a space.
@@ -258,6 +258,15 @@ def load_article(path: str | Path) -> Article:
     whole copy of the text beside another (a 50 MB file peaked at 334 MB).
     """
     path = Path(path)
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        # Bytes of another encoding in the name (an old zip, a Latin-1 disk):
+        # Python keeps them as lone surrogates, which no UTF-8 text (the
+        # database, the terminal, JSON) can hold.
+        shown = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+        raise ArticleError(f"{shown}: the file name is not valid UTF-8; "
+                           "rename the file to read it") from None
     data, shown = read_article_bytes(path)
     warnings: list[str] = []
     try:
