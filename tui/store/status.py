@@ -18,7 +18,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from ..text import ArticleError, load_article
+from ..text import ArticleError, SplitCancelled, load_article
+from ..text.segment import StopCheck
 from .database import write_transaction
 from .identity import Resolved, _row, file_hash, resolve
 from .labels import LABELS
@@ -57,18 +58,21 @@ def _from_row(row: dict[str, Any], counts: dict[int, dict[str, Any]], path: str,
 
 
 def file_status(store, path: Path, counts: dict[int, dict[str, Any]] | None = None,
-                renamed: bool = True, article=None) -> StatusRow:
+                renamed: bool = True, article=None, should_stop: StopCheck = None) -> StatusRow:
     """The row for one article file; re-anchors its tags if the file was edited.
 
     With ``renamed`` False a file that matches no article by content or path
     is reported as ``new`` without looking for a renamed one. ``article``:
     the file already parsed (the library's scan), else it is read here.
+    ``should_stop`` (a worker's ``lambda: worker.is_cancelled``) is polled
+    while the file's sentences are counted: the count then raises
+    ``SplitCancelled``.
     """
     conn = store.db.conn
     try:
         if article is None:
             article = load_article(path)
-        total = article.sentence_count()
+        total = article.sentence_count(should_stop)
     except ArticleError as exc:  # unreadable, or gone since the folder was scanned
         state = "missing" if not path.exists() else "unreadable"
         # A name that is not UTF-8 is shown with \x escapes, never output raw.
@@ -115,34 +119,44 @@ def file_status(store, path: Path, counts: dict[int, dict[str, Any]] | None = No
     return row
 
 
-def collect(store, target: Path | None, progress=None) -> list[StatusRow]:
+def collect(store, target: Path | None, progress=None,
+            should_stop: StopCheck = None) -> list[StatusRow]:
     """Rows for a folder (its .txt files, then missing articles recorded inside it),
     a single file, or (``target`` None) every article in the database.
 
     ``progress(done, total)`` is called every 10 files of a folder. Database
     trouble (a damaged file, a lock) is a one-line :class:`StoreError`.
+    ``should_stop`` is polled between files and while each is counted: when
+    it returns True the scan raises ``SplitCancelled`` (a quitting app does
+    not wait for a folder of long articles).
     """
     try:
-        return _collect(store, target, progress)
+        return _collect(store, target, progress, should_stop)
     except sqlite3.Error as exc:  # the counts are read on the raw connection
         raise StoreError(describe_error(exc, store.path, store.read_only)) from None
 
 
-def _collect(store, target: Path | None, progress=None) -> list[StatusRow]:
+def _collect(store, target: Path | None, progress=None,
+             should_stop: StopCheck = None) -> list[StatusRow]:
+    def status(path: Path, renamed: bool = True) -> StatusRow:
+        if should_stop is not None and should_stop():
+            raise SplitCancelled("library scan cancelled")
+        return file_status(store, path, counts, renamed=renamed, should_stop=should_stop)
+
     conn = store.db.conn
     counts = tag_counts(conn, store.annotator)
     if target is not None and not target.is_dir():
-        return [file_status(store, target, counts)]
+        return [status(target)]
     if target is not None:
         paths = find_articles(target)
         # Files known by content or path first, then the rest may be renamed
         # versions of articles whose file is gone (never one a file still claims).
         rows = []
         for number, path in enumerate(paths, start=1):
-            rows.append(file_status(store, path, counts, renamed=False))
+            rows.append(status(path, renamed=False))
             if progress is not None and number % 10 == 0:
                 progress(number, len(paths))
-        rows = [file_status(store, path, counts) if row.state == "new" else row
+        rows = [status(path) if row.state == "new" else row
                 for path, row in zip(paths, rows)]
         seen = {row.article_id for row in rows}
         inside = str(target.resolve()).rstrip("/") + "/"
@@ -153,7 +167,7 @@ def _collect(store, target: Path | None, progress=None) -> list[StatusRow]:
         if record["id"] in seen:
             continue
         if Path(record["path"]).is_file():
-            row = file_status(store, Path(record["path"]), counts)
+            row = status(Path(record["path"]))
             if row.article_id == record["id"]:
                 rows.append(row)
                 seen.add(record["id"])

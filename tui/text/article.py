@@ -16,53 +16,180 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from .dates import looks_like_date, normalise_date
-from .decode import ArticleError, read_text
-from .segment import split_cached, split_sentences, splitter_warning
+from .decode import ArticleError, decode_chunks, read_article_bytes
+from .segment import Span, split_cached, split_uncached, splitter_warning
 
 # Horizontal white space other than the plain space, folded to a space.
 _OTHER_SPACES = "\t\f\v\u00a0"
 _SPACE_RUN = re.compile("  +")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
+_WORD = re.compile(r"\S+")
 _MAX_HEADING = 100
 _MAX_TRAILER_WORDS = 4
+# Paragraphs up to this long share the segmenter's LRU (keyed by their
+# text, a slice made for the lookup); a longer one keeps its spans only on
+# itself, so no second copy of a 20 MB paragraph lingers in a cache.
+_SHARED_SPLIT_MAX = 1 << 16
+# Characters hashed per step: the body is never encoded whole at once.
+_HASH_CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Sentence:
-    """One sentence: 1-based index in its paragraph, offsets into the body."""
+    """One sentence: 1-based index in its paragraph, offsets into the body.
 
-    index: int
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """One paragraph: 1-based index, offsets into the body, its text.
-
-    Sentences are split on first use, so opening a long document does not
-    wait for the whole of it to be segmented.
+    It keeps no text of its own: ``text`` is a slice of the article's body,
+    made when asked for (a 20 MB paragraph's 200,000 sentences do not
+    hold a second copy of it).
     """
 
     index: int
     start: int
     end: int
-    text: str
+    body: str = field(repr=False)
 
-    @cached_property
+    @property
+    def text(self) -> str:
+        """The sentence's text (a slice of the body)."""
+        return self.body[self.start:self.end]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sentence):
+            return NotImplemented
+        return ((self.index, self.start, self.end) == (other.index, other.start, other.end)
+                and self.text == other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.index, self.start, self.end))
+
+
+@dataclass(frozen=True, eq=False)
+class Paragraph:
+    """One paragraph: 1-based index, offsets into the body.
+
+    ``text`` is a slice of the article's body made on demand: the article
+    holds its text once. Sentences are split on first use, so opening a
+    long document does not wait for the whole of it to be segmented.
+    """
+
+    index: int
+    start: int
+    end: int
+    body: str = field(repr=False)
+
+    @property
+    def text(self) -> str:
+        """The paragraph's text (a slice of the body, made now)."""
+        return self.body[self.start:self.end]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Paragraph):
+            return NotImplemented
+        return ((self.index, self.start, self.end) == (other.index, other.start, other.end)
+                and self.text == other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.index, self.start, self.end))
+
+    @property
+    def has_sentences(self) -> bool:
+        """True once this paragraph object holds its sentences (reading them is free)."""
+        return "_sentences" in self.__dict__
+
+    def spans(self, should_stop: Callable[[], bool] | None = None) -> tuple[Span, ...]:
+        """Sentence offsets relative to the paragraph, split once and kept.
+
+        ``should_stop`` as in :func:`~tui.text.segment.split_sentences`
+        (a worker passes it; the split then may raise ``SplitCancelled``).
+        Not a ``cached_property``: in Python 3.11 that holds one lock for
+        every instance, so a worker splitting a 20 MB paragraph would block
+        the screen reading any other paragraph's sentences.
+        """
+        spans = self.__dict__.get("_spans")
+        if spans is None:
+            text = self.text
+            if len(text) <= _SHARED_SPLIT_MAX:
+                spans = split_cached(text, should_stop)
+            else:
+                spans = split_uncached(text, should_stop)
+            del text
+            spans = self.__dict__.setdefault("_spans", spans)  # one winner if two threads split
+        return spans
+
+    @property
     def sentences(self) -> tuple[Sentence, ...]:
         """The paragraph's sentences, in order; they tile the paragraph."""
-        return tuple(
-            Sentence(i, self.start + a, self.start + b, self.text[a:b])
-            for i, (a, b) in enumerate(split_sentences(self.text), start=1)
-        )
+        sentences = self.__dict__.get("_sentences")
+        if sentences is None:
+            start, body = self.start, self.body
+            built = tuple(Sentence(i, start + a, start + b, body)
+                          for i, (a, b) in enumerate(self.spans(), start=1))
+            sentences = self.__dict__.setdefault("_sentences", built)
+        return sentences
+
+
+class Paragraphs(Sequence):
+    """An article's paragraphs: two arrays of offsets, objects made on demand.
+
+    Indexing returns the same :class:`Paragraph` each time (its sentences
+    are kept on it: the paragraphs in use); iterating makes a passing object
+    for a paragraph nobody indexed, so a scan of 111,000 paragraphs keeps
+    none of them. ``starts`` and ``ends`` are the offsets, for bisection.
+    """
+
+    def __init__(self, body: str, starts: array, ends: array) -> None:
+        self.body = body
+        self.starts = starts
+        self.ends = ends
+        self._made: dict[int, Paragraph] = {}
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        count = len(self.starts)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError("paragraph index out of range")
+        made = self._made.get(index)
+        if made is None:
+            made = self._made.setdefault(index, self._make(index))
+        return made
+
+    def __iter__(self) -> Iterator[Paragraph]:
+        made = self._made
+        for index in range(len(self.starts)):
+            yield made.get(index) or self._make(index)
+
+    def _make(self, index: int) -> Paragraph:
+        return Paragraph(index + 1, self.starts[index], self.ends[index], self.body)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Paragraphs):
+            if self.starts != other.starts or self.ends != other.ends:
+                return False
+            if not self.starts:
+                return True
+            first, last = self.starts[0], self.ends[-1]
+            return self.body[first:last] == other.body[first:last]
+        if isinstance(other, (tuple, list)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Paragraphs({len(self)})"
 
 
 @dataclass(frozen=True)
@@ -73,8 +200,8 @@ class Article:
     title: str
     date: str
     source: str
-    body: str
-    paragraphs: tuple[Paragraph, ...]
+    body: str = field(repr=False)
+    paragraphs: Paragraphs
     trailer: str = ""
     file_warnings: tuple[str, ...] = field(default=())
 
@@ -92,8 +219,8 @@ class Article:
 
     @cached_property
     def content_hash(self) -> str:
-        """SHA-256 of the normalised body: the article's identity."""
-        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+        """SHA-256 of the normalised body (as UTF-8): the article's identity."""
+        return hash_text(self.body).hexdigest()
 
     def sentence_count(self, should_stop: Callable[[], bool] | None = None) -> int:
         """Number of sentences in all paragraphs (splits every paragraph once).
@@ -105,9 +232,19 @@ class Article:
         """
         total = self.__dict__.get("_sentence_count")  # frozen: set through __dict__
         if total is None:
-            total = sum(len(split_cached(p.text, should_stop)) for p in self.paragraphs)
+            total = sum(len(p.spans(should_stop)) for p in self.paragraphs)
             self.__dict__["_sentence_count"] = total
         return total
+
+
+def hash_text(text: str, digest=None):
+    """``digest`` (a new SHA-256 if None) updated with ``text`` as UTF-8, 1 M characters
+    at a time: the same digest as hashing ``text.encode()``, without a whole
+    encoded copy of a 50 MB body."""
+    digest = digest if digest is not None else hashlib.sha256()
+    for at in range(0, len(text), _HASH_CHUNK):
+        digest.update(text[at:at + _HASH_CHUNK].encode("utf-8"))
+    return digest
 
 
 def load_article(path: str | Path) -> Article:
@@ -115,6 +252,10 @@ def load_article(path: str | Path) -> Article:
 
     Raises :class:`~tui.text.decode.ArticleError` with a one-line message for
     a missing, empty, binary or unreadable file.
+
+    Memory: the file's bytes are decoded and normalised a piece at a time
+    into UTF-8, and the body is decoded from that once; no stage holds a
+    whole copy of the text beside another (a 50 MB file peaked at 334 MB).
     """
     path = Path(path)
     try:
@@ -126,69 +267,146 @@ def load_article(path: str | Path) -> Article:
         shown = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
         raise ArticleError(f"{shown}: the file name is not valid UTF-8; "
                            "rename the file to read it") from None
-    text, warnings = read_text(path)
-    blocks = _blocks(text)
-    del text  # the text need not outlive its lines (a 50 MB file: peak 334 -> 230 MB)
-    return _parse_blocks(blocks, str(path), warnings)
+    data, shown = read_article_bytes(path)
+    warnings: list[str] = []
+    try:
+        built = _Builder(str(path))
+        built.feed(decode_chunks(data, "utf-8"))
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+        try:
+            built = _Builder(str(path))
+            built.feed(decode_chunks(data, encoding))
+        except UnicodeDecodeError:
+            encoding = "latin-1"  # the five bytes cp1252 leaves undefined
+            built = _Builder(str(path))
+            built.feed(decode_chunks(data, encoding))
+        warnings.append(f"{shown}: not valid UTF-8; decoded as {encoding}")
+    del data
+    return built.finish(warnings)
 
 
 def parse_article(text: str, path: str = "", warnings: list[str] | None = None) -> Article:
     """Parse article ``text``; ``path`` names it when there is no heading."""
-    return _parse_blocks(_blocks(text), path, warnings)
-
-
-def _parse_blocks(blocks: list[list[str]], path: str, warnings: list[str] | None) -> Article:
-    title, date, source, blocks = _split_header(blocks, path)
-    paragraphs = [_join_lines(block) for block in blocks]
-    return _build(paragraphs, path, title, date, source, warnings)
+    built = _Builder(path)
+    built.feed([text.replace("\r\n", "\n").replace("\r", "\n")])
+    return built.finish(warnings)
 
 
 def article_from_body(body: str, path: str, title: str, date: str, source: str) -> Article:
     """Rebuild an article from a stored, already normalised body."""
-    return _build(body.split("\n\n"), path, title, date, source, None)
-
-
-def _build(paragraphs: list[str], path: str, title: str, date: str, source: str,
-           warnings: list[str] | None) -> Article:
-    paragraphs = [p for p in paragraphs if p]
-    trailer = ""
-    if len(paragraphs) > 1 and _is_trailer(paragraphs[-1]):
-        trailer = paragraphs.pop()
-    body_parts = [*paragraphs, trailer] if trailer else paragraphs
-    body = "\n\n".join(body_parts)
-    built: list[Paragraph] = []
+    starts, ends = array("q"), array("q")
     offset = 0
-    for index, paragraph in enumerate(paragraphs, start=1):
-        built.append(Paragraph(index, offset, offset + len(paragraph), paragraph))
+    for paragraph in body.split("\n\n"):  # one paragraph copy at a time
+        if paragraph:
+            starts.append(offset)
+            ends.append(offset + len(paragraph))
         offset += len(paragraph) + 2
+    return _article(body, starts, ends, path, title, date, source, None)
+
+
+def _article(body: str, starts: array, ends: array, path: str, title: str, date: str,
+             source: str, warnings: list[str] | None) -> Article:
+    """The article, the last paragraph taken as a trailer if it is one."""
+    trailer = ""
+    if len(starts) > 1 and _is_trailer(body, starts[-1], ends[-1]):
+        trailer = body[starts.pop():ends.pop()]
     return Article(
         path=path,
         title=title,
         date=date,
         source=source,
         body=body,
-        paragraphs=tuple(built),
+        paragraphs=Paragraphs(body, starts, ends),
         trailer=trailer,
         file_warnings=tuple(warnings or ()),
     )
 
 
-def _blocks(text: str) -> list[list[str]]:
-    """Split text into blocks of non-blank lines (blank = only whitespace)."""
-    blocks: list[list[str]] = []
-    current: list[str] = []
-    # Spaces folded line by line, not in a copy of the whole text: the
-    # checks are C-speed scans, and a 50 MB text is not held twice.
-    for line in text.split("\n"):
-        line = _fold_spaces(line).strip()
-        if line:
-            current.append(line)
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
+class _Builder:
+    """Normalises text a piece at a time into the body's UTF-8 and paragraph offsets.
+
+    Lines are folded and stripped one by one; blocks of non-blank lines
+    become paragraphs, joined with one space; the first block may be the
+    header (date, title, outlet; or a heading). Each paragraph is encoded
+    into one growing buffer as soon as it is complete, with its offsets in
+    characters recorded, so the body is decoded once at the end.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.out = bytearray()
+        self.starts, self.ends = array("q"), array("q")
+        self.offset = 0  # characters written so far
+        self.header: list[str] | None = None  # the first block, until the second comes
+        self.blocks = 0
+        self.title = self.date = self.source = ""
+
+    def feed(self, chunks: Iterable[str]) -> None:
+        """Take text in pieces that end at line ends (the last may not)."""
+        current: list[str] = []
+        for chunk in chunks:
+            lines = chunk.split("\n")
+            if chunk.endswith("\n"):
+                lines.pop()  # the line continues in no next piece: not a blank line
+            for line in lines:
+                line = _fold_spaces(line).strip()
+                if line:
+                    current.append(line)
+                elif current:
+                    self._block(current)
+                    current = []
+            del lines
+        if current:
+            self._block(current)
+
+    def _block(self, lines: list[str]) -> None:
+        self.blocks += 1
+        if self.blocks == 1:
+            self.header = lines  # what it is depends on whether a second block comes
+            return
+        if self.blocks == 2:
+            self._take_header(more=True)
+        self._paragraph(lines)
+
+    def _take_header(self, more: bool) -> None:
+        first, self.header = self.header, None
+        if first is None:
+            self.title = _title_from_path(self.path)
+            return
+        if len(first) >= 2 and looks_like_date(first[0]):
+            self.date = normalise_date(first[0])
+            self.title = first[1]
+            self.source = first[2] if len(first) >= 3 else ""
+            if first[3:]:
+                self._paragraph(first[3:])
+        elif len(first) == 1 and _is_heading(first[0]) and more:
+            self.title = first[0]
+        else:
+            self.title = _title_from_path(self.path)
+            self._paragraph(first)
+
+    def _paragraph(self, lines: list[str]) -> None:
+        text = " ".join(lines)
+        if self.starts:
+            self.out += b"\n\n"
+            self.offset += 2
+        self.starts.append(self.offset)
+        self.offset += len(text)
+        self.ends.append(self.offset)
+        # surrogatepass: parse_article's text may hold a lone surrogate; it
+        # comes back out of the decode exactly.
+        self.out += text.encode("utf-8", "surrogatepass")
+
+    def finish(self, warnings: list[str] | None) -> Article:
+        """The article; the buffer is freed as the body is made."""
+        if self.blocks <= 1:
+            self._take_header(more=False)
+        out, self.out = self.out, bytearray()
+        body = out.decode("utf-8", "surrogatepass")
+        del out
+        return _article(body, self.starts, self.ends, self.path, self.title, self.date,
+                        self.source, warnings)
 
 
 def _fold_spaces(text: str) -> str:
@@ -207,39 +425,23 @@ def _fold_spaces(text: str) -> str:
     return text
 
 
-def _join_lines(lines: list[str]) -> str:
-    return " ".join(lines)
-
-
-def _split_header(
-    blocks: list[list[str]], path: str
-) -> tuple[str, str, str, list[list[str]]]:
-    """Take title, date and source off the front of the blocks."""
-    if not blocks:
-        return _title_from_path(path), "", "", blocks
-    first = blocks[0]
-    if len(first) >= 2 and looks_like_date(first[0]):
-        date = normalise_date(first[0])
-        title = first[1]
-        source = first[2] if len(first) >= 3 else ""
-        rest = first[3:]
-        return title, date, source, ([rest] if rest else []) + blocks[1:]
-    if len(first) == 1 and _is_heading(first[0]) and len(blocks) > 1:
-        return first[0], "", "", blocks[1:]
-    return _title_from_path(path), "", "", blocks
-
-
 def _is_heading(line: str) -> bool:
     return len(line) <= _MAX_HEADING and not line.endswith(".")
 
 
-def _is_trailer(paragraph: str) -> bool:
-    """A stray short line at the end, such as the seed's 'Global Network'."""
-    return (
-        "\n" not in paragraph
-        and len(paragraph.split()) <= _MAX_TRAILER_WORDS
-        and not _SENTENCE_END.search(paragraph)
-    )
+def _is_trailer(body: str, start: int, end: int) -> bool:
+    """A stray short line at the end, such as the seed's 'Global Network'.
+
+    Read in the body, without a copy: at most five words are looked at.
+    """
+    if end <= start or _SENTENCE_END.match(body, end - 1, end):
+        return False
+    words = 0
+    for _ in _WORD.finditer(body, start, end):
+        words += 1
+        if words > _MAX_TRAILER_WORDS:
+            return False
+    return body.find("\n", start, end) < 0
 
 
 def _title_from_path(path: str) -> str:

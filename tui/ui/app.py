@@ -20,7 +20,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..text import Article, SplitCancelled, split_sentences
+from ..text import Article, SplitCancelled
 from .screens.reader import ReaderScreen
 from .store_calls import StoreCalls
 
@@ -138,8 +138,8 @@ class AnnotateApp(App):
         stop = self.store_calls.stopping.is_set  # set when the app quits
         try:
             for item in article.paragraphs[max(0, paragraph - 10):paragraph + PRESPLIT_PARAGRAPHS]:
-                split_sentences(item.text, should_stop=stop)  # now, off the UI thread
-                item.sentences  # noqa: B018  (from the cache just filled)
+                item.spans(should_stop=stop)  # now, off the UI thread (cancellable)
+                item.sentences  # noqa: B018  (from the spans just split)
         except SplitCancelled:
             return None  # the app is quitting: do not make it wait for the split
         return store, doc, store.annotations(doc), store.data_version()

@@ -22,6 +22,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from rich.segment import Segment
 from rich.style import Style
@@ -32,9 +33,10 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
 from ..store import LABELS_BY_NAME
-from ..text import Article, Sentence
+from ..text import Article, Sentence, SplitCancelled
 from .wrap import cell_widths, visible, wrap
 
 GUTTER = 9  # "  12345 Q▌": number, space, mark, bar, space
@@ -44,6 +46,11 @@ GUTTER = 9  # "  12345 Q▌": number, space, mark, bar, space
 EAGER_LAYOUT_CHARS = 2_000_000
 LAYOUT_CHUNK = 2000
 UNKNOWN_MARK = "?"  # the gutter mark of a label this app does not know
+# A paragraph longer than this (characters) that is not split yet is split
+# in a worker thread (~0.1 s per MB would freeze the screen): the cursor
+# sits on the paragraph, without a sentence, until its sentences arrive.
+SPLIT_IN_WORKER_CHARS = 200_000
+LAST = 1 << 62  # a sentence number meaning "the paragraph's last sentence"
 
 
 @dataclass(frozen=True)
@@ -203,12 +210,20 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._match_longest = 0
         # Per paragraph index: its sentences' offsets, once it is split.
         self._bounds: dict[int, _Bounds] = {}
-        # Paragraph texts as shown (control characters made visible), made
-        # on first use: visible() returns the text itself when it is clean.
-        self._texts: list[str | None] = [None] * len(article.paragraphs)
-        self._lengths = [p.end - p.start for p in article.paragraphs]
-        # Paragraph start offsets, for offset -> paragraph lookups by bisection.
-        self._starts = [p.start for p in article.paragraphs]
+        # Long paragraphs being split in a worker, and where the cursor goes
+        # once its paragraph is: (paragraph, sentence, body offset or None).
+        self._splitting: set[int] = set()
+        self._pending_target: tuple[int, int, int | None] | None = None
+        # The view keeps no text of its own: each line drawn is sliced from
+        # the article's body and made visible (one character for one, so
+        # offsets hold); wrapping slices a paragraph for as long as it takes.
+        self._body = article.body
+        self._count = len(article.paragraphs)
+        # Paragraph start offsets (for offset -> paragraph lookups by
+        # bisection) and lengths, without making a Paragraph per paragraph.
+        self._starts = article.paragraphs.starts
+        ends = article.paragraphs.ends
+        self._lengths = [ends[i] - self._starts[i] for i in range(self._count)]
         self._trailer = visible(article.trailer)
         self._layout: _Layout | None = None
         # Rendered lines, keyed by everything that shapes them, so a key
@@ -226,10 +241,16 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def current_sentence(self) -> Sentence | None:
         """The sentence under the cursor (None for an empty article)."""
-        if not self.article.paragraphs or not self.ready:
+        if not self.article.paragraphs or not self._sentences_ready(self.paragraph - 1):
             return None
         sentences = self.article.paragraphs[self.paragraph - 1].sentences
         return sentences[self.sentence - 1] if sentences else None
+
+    def sentence_total(self) -> int | None:
+        """Sentences in the cursor's paragraph; None while they are being split."""
+        if not self.article.paragraphs or not self._sentences_ready(self.paragraph - 1):
+            return None
+        return len(self.article.paragraphs[self.paragraph - 1].sentences)
 
     def set_labels(self, labels: dict[tuple[int, int], str]) -> None:
         """Replace the map of (start, end) -> label name and redraw."""
@@ -286,10 +307,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if count == 0:
             return
         paragraph = min(max(1, paragraph), count)
-        if self.ready:
+        self._pending_target = None
+        if self._sentences_ready(paragraph - 1):
             sentences = self.article.paragraphs[paragraph - 1].sentences
             sentence = min(max(1, sentence), max(1, len(sentences)))
         else:
+            if self.ready:  # being split in a worker: go there when it is
+                self._pending_target = (paragraph, sentence, None)
             sentence = 1
         changed = (paragraph, sentence) != (self.paragraph, self.sentence)
         previous = self.paragraph
@@ -305,6 +329,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         paragraph = self._paragraph_at_offset(offset)
         if paragraph is None or not self.ready:
             return
+        if not self._sentences_ready(paragraph.index - 1):
+            self.move_to(paragraph.index, 1)
+            self._pending_target = (paragraph.index, 1, offset)
+            return
         ends = self._sentence_bounds(paragraph.index - 1).ends
         # The first sentence that ends after the offset, else the last one.
         found = bisect_right(ends, offset)
@@ -314,7 +342,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         """Move to the next sentence, on into the next paragraph."""
         if not self.ready:
             return
-        sentences = self.article.paragraphs[self.paragraph - 1].sentences
+        if not self._sentences_ready(self.paragraph - 1):  # still being split
+            sentences = ()
+        else:
+            sentences = self.article.paragraphs[self.paragraph - 1].sentences
         if self.sentence < len(sentences):
             self.move_to(self.paragraph, self.sentence + 1)
         elif self.paragraph < len(self.article.paragraphs):
@@ -327,8 +358,55 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if self.sentence > 1:
             self.move_to(self.paragraph, self.sentence - 1)
         elif self.paragraph > 1:
-            previous = self.article.paragraphs[self.paragraph - 2]
-            self.move_to(self.paragraph - 1, len(previous.sentences))
+            # LAST, not len(sentences): that would split a long one right here.
+            self.move_to(self.paragraph - 1, LAST)
+
+    def _sentences_ready(self, index: int) -> bool:
+        """True if paragraph ``index``'s sentences can be read now.
+
+        A long paragraph not split yet is not: a worker is started to split
+        it (once), and until it is done the paragraph is drawn without
+        sentences and the cursor has none.
+        """
+        if not self.ready:
+            return False
+        if index in self._bounds or self._lengths[index] <= SPLIT_IN_WORKER_CHARS:
+            return True
+        if index in self._splitting:  # until _split_done, even if the worker is through
+            return False
+        paragraph = self.article.paragraphs[index]
+        if paragraph.has_sentences:
+            return True
+        self._splitting.add(index)
+        self.run_worker(partial(self._split_worker, paragraph), thread=True,
+                        group="split", description="split a long paragraph",
+                        exit_on_error=False)
+        return False
+
+    def _split_worker(self, paragraph) -> None:
+        """Split ``paragraph`` off the screen thread, then hand its bounds over."""
+        worker = get_current_worker()
+        try:
+            paragraph.spans(should_stop=lambda: worker.is_cancelled)
+            bounds = _bounds(paragraph.sentences)
+        except SplitCancelled:
+            return  # the app is quitting
+        self.app.call_from_thread(self._split_done, paragraph.index - 1, bounds)
+
+    def _split_done(self, index: int, bounds: _Bounds) -> None:
+        """A long paragraph's sentences arrived: draw them, put the cursor on one."""
+        self._splitting.discard(index)
+        self._bounds[index] = bounds
+        target, self._pending_target = self._pending_target, None
+        if self.paragraph == index + 1:
+            if target is not None and target[0] == index + 1:
+                if target[2] is not None:
+                    self.move_to_offset(target[2])
+                else:
+                    self.move_to(index + 1, target[1], post=False)
+            # Always said: the status line showed the paragraph as being split.
+            self.post_message(self.CursorMoved(self.paragraph, self.sentence))
+        self._refresh_paragraph(index + 1)
 
     def _sentence_bounds(self, index: int) -> _Bounds:
         """Sentence offsets of paragraph ``index`` (0-based); splits it if need be."""
@@ -339,7 +417,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _sentences_between(self, index: int, start: int, end: int):
         """Sentences of paragraph ``index`` overlapping body offsets [start, end)."""
-        if not self.ready:
+        if not self._sentences_ready(index):
             return
         bounds = self._sentence_bounds(index)
         sentences = self.article.paragraphs[index].sentences
@@ -380,10 +458,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return self._layout
 
     def _text(self, index: int) -> str:
-        text = self._texts[index]
-        if text is None:
-            text = self._texts[index] = visible(self.article.paragraphs[index].text)
-        return text
+        """Paragraph ``index`` as shown, sliced now (for wrapping; not kept)."""
+        start = self._starts[index]
+        return visible(self._body[start:start + self._lengths[index]])
+
+    def _line_text(self, index: int, a: int, b: int) -> str:
+        """Characters ``a``..``b`` of paragraph ``index`` as shown."""
+        start = self._starts[index]
+        return visible(self._body[start + a:start + b])
 
     def _update_virtual_size(self) -> None:
         layout = self._layout
@@ -421,7 +503,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _cursor_on_row(self, row: int) -> bool:
         """True if the cursor's sentence is on ``row`` of its paragraph."""
-        where = (self.paragraph, self.sentence, self.ready, self._layout)
+        where = (self.paragraph, self.sentence, self._sentences_ready(self.paragraph - 1),
+                 self._layout)
         if self._cursor_rows_for != where:
             top, bottom = self._cursor_lines()
             first = self._layout.top(self.paragraph - 1)
@@ -500,7 +583,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         count = layout.count(index)
         row = line - layout.top(index)
         if row >= count:
-            if index == len(self._texts) - 1 and self._trailer:
+            if index == self._count - 1 and self._trailer:
                 return self._render_trailer(row - count - 1, layout, width, styles)
             return Strip.blank(width, styles.base)
         current = index + 1 == self.paragraph
@@ -508,7 +591,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         # sentence it is: the others of a long paragraph stay cached as
         # the cursor moves through it.
         cursor = self.sentence if current and self._cursor_on_row(row) else 0
-        key = (index, row, width, self.ready, current, cursor, self._revisions.get((index, row), 0))
+        split = self._sentences_ready(index)
+        key = (index, row, width, split, current, cursor, self._revisions.get((index, row), 0))
         strip = self._line_cache.get(key)
         if strip is None:
             strip = self._render_paragraph_line(index, row, layout, width, styles, current)
@@ -526,13 +610,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_paragraph_line(self, index: int, row: int, layout: _Layout, width: int,
                                styles: _Styles, current: bool) -> Strip:
-        text = self._text(index)
-        a, b = layout.line_span(index, row, len(text))
-        while b > a and text[b - 1] == " ":
+        a, b = layout.line_span(index, row, self._lengths[index])
+        offset, body = self._starts[index], self._body
+        while b > a and body[offset + b - 1] == " ":  # visible() keeps spaces as they are
             b -= 1
         segments = self._gutter(index, row, a, b, current, styles)
         body_style = styles.current_paragraph if current else styles.base
-        segments.extend(self._text_segments(index, text, a, b, body_style, styles))
+        line = self._line_text(index, a, b)
+        segments.extend(self._text_segments(index, line, a, b, body_style, styles))
         return Strip(segments).extend_cell_length(width, styles.base).crop(0, width)
 
     def _gutter(self, index: int, row: int, a: int, b: int, current: bool,
@@ -558,8 +643,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         bar = "▌" if current else " "
         return [Segment(number, style), Segment(mark, mark_style), Segment(bar, style)]
 
-    def _text_segments(self, index: int, text: str, a: int, b: int,
+    def _text_segments(self, index: int, line: str, a: int, b: int,
                        body_style: Style, styles: _Styles) -> list[Segment]:
+        """Styled pieces of ``line``, characters ``a``..``b`` of paragraph ``index``."""
         offset = self._starts[index]
         cuts = {a, b}
         spans = []
@@ -591,7 +677,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                     break
             if any(s <= start < e for s, e in matches):
                 style = style + match_style
-            segments.append(Segment(text[start:end], style))
+            segments.append(Segment(line[start - a:end - a], style))
         return segments
 
     # -- mouse ------------------------------------------------------------
@@ -607,15 +693,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         layout = self._ensure_layout()
         line = self.scroll_offset.y + y
         index = layout.paragraph_at(line)
-        if index < 0 or index >= len(self._texts):
+        if index < 0 or index >= self._count:
             return None
         row = line - layout.top(index)
         if row >= layout.count(index):
             return None
-        text = self._text(index)
-        a, b = layout.line_span(index, row, len(text))
+        a, b = layout.line_span(index, row, self._lengths[index])
         column = max(0, x - GUTTER)
-        widths = cell_widths(text[a:b])
+        widths = cell_widths(self._line_text(index, a, b))
         if widths is None:
             local = min(a + column, max(a, b - 1))
         else:
@@ -626,4 +711,4 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 used += w
                 local = a + i + 1
             local = min(local, max(a, b - 1))
-        return self.article.paragraphs[index].start + local
+        return self._starts[index] + local

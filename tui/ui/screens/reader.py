@@ -316,9 +316,10 @@ class ReaderScreen(Screen):
             else:
                 counts[name] += 1
         if article.paragraphs:
-            sentences = len(article.paragraphs[view.paragraph - 1].sentences)
+            sentences = view.sentence_total()  # None: a long paragraph being split
             where = (f"¶ {view.paragraph}/{len(article.paragraphs)}  "
-                     f"sentence {view.sentence}/{sentences}")
+                     + (f"sentence {view.sentence}/{sentences}" if sentences is not None
+                        else "splitting this paragraph…"))
         else:
             where = "empty article"
         tags = "  ".join(f"{label.mark} {label.name} {counts[label.name]}" for label in LABELS)
