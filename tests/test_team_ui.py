@@ -68,8 +68,8 @@ def test_the_installed_reader_codes_as_the_annotator_given(tmp_path, seed_path, 
     env = {"DISPLAY": xdisplay, "TERM": "xterm-256color", "HOME": str(tmp_path)}
     session = Tmux(f"tui-team-{os.getpid()}", f"{TUI} --annotator ana --db {db} {seed_path}", env)
     try:
-        session.wait_for("coder ana")
-        assert "0/13 tagged" in session.screen()  # ben's quote is not shown (blind)
+        screen = session.wait_for("0/13 tagged")  # ben's quote is not shown (blind)
+        assert "coder ana" in screen
         session.keys("c")
         session.wait_for("C claim 1")
         session.keys("C-q")
