@@ -55,38 +55,3 @@ def decode_chunks(data: bytes, encoding: str) -> Iterator[str]:
             start = end
     finally:
         view.release()
-
-
-def read_text(path: Path) -> tuple[str, list[str]]:
-    """Return the file's text with LF line endings, and any warnings.
-
-    UTF-8 (with or without BOM) is read as is. Anything else is decoded as
-    cp1252, the usual encoding of such files, falling back to latin-1 for
-    the five bytes cp1252 leaves undefined, and a warning says so.
-
-    Only a regular file of at most ``MAX_ARTICLE_BYTES`` is read (see
-    :mod:`tui.text.paths`); messages show the path with control characters
-    made visible.
-    """
-    try:
-        data = read_regular_file(path, "an article file", MAX_ARTICLE_BYTES)
-    except PathError as exc:
-        raise ArticleError(str(exc)) from None
-    shown = show_path(path)
-    if not data.strip():
-        raise ArticleError(f"{shown}: is empty")
-    if b"\x00" in data:
-        raise ArticleError(f"{shown}: looks like a binary file (it contains NUL bytes)")
-    warnings: list[str] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-            encoding = "cp1252"
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-            encoding = "latin-1"
-        warnings.append(f"{shown}: not valid UTF-8; decoded as {encoding}")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, warnings
