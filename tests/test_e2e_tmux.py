@@ -108,7 +108,7 @@ def test_tag_copy_quit_then_kill_keeps_every_tag(tmp_path, seed_path, tmux_env, 
     app = tmux_env(str(seed_path), "--db", str(db))
     app.wait_for("¶ 1/8")
     # Article text is data, not markup: Textual markup would drop "[Russia]".
-    screen = app.wait_for("against [Russia],")
+    app.wait_for("against [Russia],")
     assert "0/13 tagged" in app.wait_for("0/13 tagged")
     app.keys("j", "j", "j", "q", "y")
     app.wait_for("system clipboard")

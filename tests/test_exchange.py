@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import run_tui
 from tui.exchange.clipboard import copy_text
-from tui.exchange.export import CSV_COLUMNS, iter_rows
+from tui.exchange.export import CSV_COLUMNS
 from tui.exchange.importer import import_file
 from tui.exchange.quotes import format_quotes
 from tui.exchange.export import write_csv, write_jsonl

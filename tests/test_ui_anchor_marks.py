@@ -4,7 +4,7 @@ without colour (lower-case gutter letter, underlined text)."""
 
 from __future__ import annotations
 
-from tests.test_ui_reader import SIZE, settle, status_of, view_of
+from tests.test_ui_reader import SIZE, settle, status_of
 from tui.store import AnnotationStore
 from tui.text import load_article
 from tui.ui.app import AnnotateApp
