@@ -169,6 +169,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     BINDINGS = [
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("space", "page_down", "Page down", show=False),
     ]
 
     COMPONENT_CLASSES = {
@@ -301,8 +302,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._resolved_styles = None
         self._line_cache.clear()
 
-    def move_to(self, paragraph: int, sentence: int = 1, *, post: bool = True) -> None:
-        """Put the cursor on a sentence, clamped to the article, and show it."""
+    def move_to(self, paragraph: int, sentence: int = 1, *, post: bool = True,
+                scroll: bool = True) -> None:
+        """Put the cursor on a sentence, clamped to the article, and show it
+        (``scroll=False``: the caller knows it is in view already)."""
         count = len(self.article.paragraphs)
         if count == 0:
             return
@@ -318,11 +321,55 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         changed = (paragraph, sentence) != (self.paragraph, self.sentence)
         previous = self.paragraph
         self.paragraph, self.sentence = paragraph, sentence
-        if not self._scroll_to_cursor():  # a scroll redraws everything anyway
+        if not (scroll and self._scroll_to_cursor()):  # a scroll redraws everything anyway
             self._refresh_paragraph(previous)
             self._refresh_paragraph(paragraph)
         if post and changed:
             self.post_message(self.CursorMoved(paragraph, sentence))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """The view scrolled (PageDown, Space, the wheel, the scrollbar): keep the cursor on screen."""
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._keep_cursor_in_view()
+
+    def _keep_cursor_in_view(self) -> None:
+        """Move the cursor to the first sentence that starts in view, if it scrolled away.
+
+        As in less and vim: after PageDown or the wheel a key acts on a
+        sentence the user can see, never on one scrolled off screen.
+        """
+        if not self.ready or not self.article.paragraphs or self.size.height == 0:
+            return
+        top, bottom = self._cursor_lines()
+        y = round(self.scroll_offset.y)
+        height = self.scrollable_content_region.height
+        if bottom >= y and top < y + height:  # (part of) the cursor's sentence shows
+            return
+        layout = self._ensure_layout()
+        # The first sentence that starts in view; else (one sentence longer
+        # than the screen) the one the top line shows.
+        fallback = None
+        for line in range(y, y + height):
+            index = layout.paragraph_at(line)
+            if index < 0 or index >= self._count:
+                continue
+            row = line - layout.top(index)
+            if row >= layout.count(index):
+                continue  # the blank line between paragraphs
+            if not self._sentences_ready(index):
+                self.move_to(index + 1, scroll=False)
+                return
+            a, b = layout.line_span(index, row, self._lengths[index])
+            start, end = self._starts[index] + a, self._starts[index] + b
+            for sentence in self._sentences_between(index, start, end):
+                if sentence.start >= start:
+                    self.move_to(index + 1, sentence.index, scroll=False)
+                    return
+                if fallback is None:
+                    fallback = (index + 1, sentence.index)
+        if fallback is not None:
+            self.move_to(*fallback, scroll=False)
 
     def move_to_offset(self, offset: int) -> None:
         """Put the cursor on the sentence containing body ``offset``."""
