@@ -238,6 +238,11 @@ async def test_search_and_next_previous_match(app_on_seed):
         assert view.paragraph == 1  # wraps round
         await pilot.press("N")
         assert view.paragraph == 4
+        # Escape first clears the search (the reader stays), and says so in the status line.
+        assert "/interfax 2 match(es)" in status_of(app)
+        await pilot.press("escape")
+        assert view.matches == [] and "interfax" not in status_of(app)
+        assert view_of(app) is view
 
 
 async def test_click_moves_the_cursor(app_on_seed):

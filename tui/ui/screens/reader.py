@@ -776,9 +776,14 @@ class ReaderScreen(Screen):
         reader_next_article(self)
 
     def action_back(self) -> None:
-        """Back to the library (if the reader was opened from one)."""
+        """Clear an active search; else back to the library (if the reader was opened from one)."""
         if self._waiting_for_database() and self._typed:
             self._keep("back")  # after the keys typed before it, not before them
+            return
+        if self.query_text:  # Escape first clears an active search
+            self.query_text = ""
+            self.view.set_matches([])
+            self._update_status()
             return
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
