@@ -202,6 +202,9 @@ class FolderScan:
                           article.title, article.source, article.date, total), article
 
     def _save(self, store, fresh: list[CacheEntry], counted: list[tuple[int, int]]) -> None:
+        # A file name that is not UTF-8 (a surrogate escape) cannot be stored
+        # in SQLite: that file is simply read again by the next scan.
+        fresh = [e for e in fresh if _storable(e.path) and _storable(e.title)]
         if not self._writable or not (fresh or counted):
             return
         try:
@@ -216,6 +219,15 @@ class FolderScan:
         except (StoreError, sqlite3.Error):
             # Locked or read-only: the rows are right, only not remembered.
             self._writable = False
+
+
+def _storable(text: str) -> bool:
+    """True if ``text`` encodes as UTF-8 (a non-UTF-8 file name does not)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _resolved(path: Path, folder: Path, base: Path) -> str:

@@ -1,0 +1,37 @@
+"""Attacks on the interactive library and reader (hostile files and names)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from tui.store import AnnotationStore
+from tui.ui.app import AnnotateApp
+from tui.ui.library_table import LibraryTable
+from tui.ui.screens.library import LibraryScreen
+
+from .test_ui_library import SIZE, wait_loaded
+
+
+async def test_a_non_utf8_file_name_does_not_stop_the_library_scan(tmp_path, seed_path):
+    """A file whose name is not UTF-8 could not be cached in SQLite: the whole
+    scan failed ("Library: 'utf-8' codec can't encode ...") and the other
+    files of the folder were never listed."""
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(seed_path, folder / "seed.txt")
+    (folder / "plain.txt").write_text("22 July 2017\nPlain headline\nWikinews\n\nOne. Two.\n")
+    bad = os.fsencode(folder) + b"/name\xff.txt"
+    with open(bad, "wb") as handle:
+        handle.write(b"22 July 2017\nH\nW\n\nOne.\n")
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db"), folder=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        table = app.screen.query_one(LibraryTable)
+        titles = sorted(str(table.get_row_at(i)[0]) for i in range(table.row_count))
+        assert titles == ["Plain headline",
+                          "Russia Unfazed By Suspension of Antimissile Talks with U.S.",
+                          "name\udcff.txt"]  # drawn as name\\udcff.txt
+        assert [n.message for n in app._notifications] == []
