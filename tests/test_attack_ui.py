@@ -35,3 +35,33 @@ async def test_a_non_utf8_file_name_does_not_stop_the_library_scan(tmp_path, see
                           "Russia Unfazed By Suspension of Antimissile Talks with U.S.",
                           "name\udcff.txt"]  # drawn as name\\udcff.txt
         assert [n.message for n in app._notifications] == []
+
+
+async def test_library_progress_counts_only_the_current_coders_tags(tmp_path, seed_path):
+    """Blind by default (issue 13): with two coders on one sentence each, the
+    library showed 2/13 (every coder's tags) where `tui status` says 1/13."""
+    from tui.text.article import load_article
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(seed_path, folder / "seed.txt")
+    (folder / "plain.txt").write_text("22 July 2017\nPlain headline\nWikinews\n\nOne. Two.\n")
+    article = load_article(folder / "seed.txt")
+    for coder, paragraph in (("ana", 1), ("ben", 2)):
+        store = AnnotationStore(tmp_path / "a.db", annotator=coder)
+        doc = store.open_article(article)
+        store.tag(doc, paragraph, doc.article.paragraphs[paragraph - 1].sentences[0], "claim")
+        store.close()
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="ana"), folder=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        table = app.screen.query_one(LibraryTable)
+        progress = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[3])
+                    for i in range(table.row_count)}
+        assert progress["Russia Unfazed By Suspension of Antimissile Talks with U.S."] == "1/13"
+        await pilot.press("r")  # a rescan refreshes the counts the same way
+        await wait_loaded(pilot)
+        table = app.screen.query_one(LibraryTable)
+        progress = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[3])
+                    for i in range(table.row_count)}
+        assert progress["Russia Unfazed By Suspension of Antimissile Talks with U.S."] == "1/13"

@@ -103,7 +103,7 @@ class FolderScan:
             if record.get("file_hash"):
                 self._by_hash[record["file_hash"]] = record
             self._by_path.setdefault(record["path"], record)
-        self._counts = tag_counts(conn)
+        self._counts = tag_counts(conn, getattr(store, "annotator", None))  # blind: this coder
 
     def step(self, store, seconds: float = STEP_SECONDS) -> list[StatusRow]:
         """Look at the next files for about ``seconds``; their rows (also kept in ``rows``)."""
@@ -257,7 +257,7 @@ def load_cache(conn: sqlite3.Connection, folder: Path) -> dict[str, CacheEntry]:
 def refresh_rows(store, rows: list[StatusRow]) -> None:
     """Counts, last opened, done mark and file state of ``rows`` from the database."""
     conn = store.db.conn
-    counts = tag_counts(conn)
+    counts = tag_counts(conn, getattr(store, "annotator", None))
     records = {r["id"]: r for r in _articles(conn)}
     for row in rows:
         if row.article_id is None:
