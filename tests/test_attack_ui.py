@@ -65,3 +65,40 @@ async def test_library_progress_counts_only_the_current_coders_tags(tmp_path, se
         progress = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[3])
                     for i in range(table.row_count)}
         assert progress["Russia Unfazed By Suspension of Antimissile Talks with U.S."] == "1/13"
+
+
+async def test_Y_right_after_q_copies_the_quote_just_tagged(tmp_path, seed_path, monkeypatch):
+    """`q` then `Y` typed quickly (the tag still waiting for the database):
+    Y read the screen's labels before the quote was committed and said "No
+    sentence is tagged as a quote yet"; keys act in the order typed."""
+    import sqlite3
+
+    import pyperclip
+
+    from tui.text import load_article
+
+    from .test_ui_reader import messages, settle
+
+    def no_clipboard(text):
+        raise pyperclip.PyperclipException("headless")
+
+    monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+    monkeypatch.chdir(tmp_path)
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"),
+                      article=load_article(seed_path), exports=tmp_path / "exports")
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # Another program holds the write lock: the quote waits for it.
+        other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("q", "Y")
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await settle(pilot)
+        assert "No sentence is tagged as a quote yet (q)." not in messages(app)
+        assert len(copied) == 1
+        assert copied[0].splitlines()[0].startswith("“Russia")

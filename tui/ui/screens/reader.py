@@ -669,6 +669,15 @@ class ReaderScreen(Screen):
             self._say("Still opening the database…" if not self._open_failed
                       else "No tags: the database is not open.")
             return
+        if self.app.store_calls.writes_pending:
+            # A tag typed just before Y is still on its way to the database:
+            # copy once it is committed and drawn (the store thread is FIFO).
+            self.calls.call(lambda store: None, done=lambda _: self._copy_quotes(),
+                            what="Not copied")
+            return
+        self._copy_quotes()
+
+    def _copy_quotes(self) -> None:
         body = self.article.body
         quotes = [body[start:end] for (start, end), label in sorted(self.view.labels.items())
                   if label == "quote"]
