@@ -102,3 +102,34 @@ async def test_Y_right_after_q_copies_the_quote_just_tagged(tmp_path, seed_path,
         assert "No sentence is tagged as a quote yet (q)." not in messages(app)
         assert len(copied) == 1
         assert copied[0].splitlines()[0].startswith("“Russia")
+
+
+async def test_a_right_after_c_opens_the_note_box_at_once(tmp_path, seed_path, monkeypatch):
+    """`c a h i Enter` typed while the claim waits for another program's lock:
+    the note box opened only once the tag was read back, so `h i` moved the
+    cursor in the reader and the note was lost. Now the box opens at once and
+    the note lands on the claim."""
+    import sqlite3
+
+    from tui.text import load_article
+    from tui.ui.screens.reader import ReaderScreen
+
+    from .test_ui_reader import labels_in_db, settle
+
+    monkeypatch.chdir(tmp_path)
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"),
+                      article=load_article(seed_path), exports=tmp_path / "exports")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("j", "c", "a", "h", "i", "enter")
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert labels_in_db(app) == [(2, 1, "claim")]
+        assert [tuple(r) for r in app.store.db.execute("SELECT note FROM annotations")] == [
+            ("hi",)]
