@@ -133,3 +133,23 @@ async def test_a_right_after_c_opens_the_note_box_at_once(tmp_path, seed_path, m
         assert labels_in_db(app) == [(2, 1, "claim")]
         assert [tuple(r) for r in app.store.db.execute("SELECT note FROM annotations")] == [
             ("hi",)]
+
+
+async def test_selecting_a_non_utf8_file_name_saves_the_view_quietly(tmp_path, seed_path):
+    """Selecting the row of a non-UTF-8 file name said "View not remembered:
+    'utf-8' codec can't encode character '\\udcff' ..." (the selection could
+    not be stored); now the view is remembered without that selection."""
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(seed_path, folder / "seed.txt")
+    with open(os.fsencode(folder) + b"/zz\xff.txt", "wb") as handle:
+        handle.write(b"22 July 2017\nH\nW\n\nOne.\n")
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db"), folder=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("G")
+        await pilot.pause(1.0)  # the view is saved a moment after the cursor stops
+        await wait_loaded(pilot)
+        assert [n.message for n in app._notifications] == []
+        assert [tuple(r) for r in app.store.db.execute(
+            "SELECT sort, show, selected FROM library_views")] == [("path", "all", "")]

@@ -320,8 +320,10 @@ def load_view(store, folder: Path) -> dict[str, Any]:
 
 def save_view(store, folder: Path, sort: str, descending: bool, show: str, selected: str) -> None:
     """Remember the library's view of ``folder`` (nothing on a read-only database)."""
-    if getattr(store, "read_only", None):
+    if getattr(store, "read_only", None) or not _storable(str(folder.resolve())):
         return
+    if not _storable(selected):  # a non-UTF-8 file name: the selection is not kept
+        selected = ""
     with write_transaction(store.db):
         store.db.conn.execute(
             "INSERT OR REPLACE INTO library_views (folder, sort, descending, show, selected) "
