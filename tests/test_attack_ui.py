@@ -153,3 +153,22 @@ async def test_selecting_a_non_utf8_file_name_saves_the_view_quietly(tmp_path, s
         assert [n.message for n in app._notifications] == []
         assert [tuple(r) for r in app.store.db.execute(
             "SELECT sort, show, selected FROM library_views")] == [("path", "all", "")]
+
+
+async def test_a_non_utf8_folder_lists_its_files_as_unreadable(tmp_path, seed_path):
+    """`tui DIR` where DIR's name is not UTF-8: the library stayed empty ("0
+    articles", no word why) because reading the remembered view failed; now
+    each file is listed, unreadable, and Enter says why."""
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/dir\xff"))
+    folder.mkdir()
+    shutil.copy(seed_path, folder / "seed.txt")
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db"), folder=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        table = app.screen.query_one(LibraryTable)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["seed.txt"]
+        await pilot.press("enter")
+        await wait_loaded(pilot)
+        assert [n.message for n in app._notifications][-1].endswith(
+            "dir\\udcff/seed.txt: the file name is not valid UTF-8; rename the file to read it")

@@ -252,6 +252,8 @@ def load_cache(conn: sqlite3.Connection, folder: Path) -> dict[str, CacheEntry]:
         return {row[0]: CacheEntry(*row) for row in cursor}
     except sqlite3.OperationalError:  # a database from before m005 (read-only)
         return {}
+    except UnicodeEncodeError:  # a folder whose name is not UTF-8: nothing cached
+        return {}
 
 
 def refresh_rows(store, rows: list[StatusRow]) -> None:
@@ -311,7 +313,7 @@ def load_view(store, folder: Path) -> dict[str, Any]:
         found = store.db.conn.execute(
             "SELECT sort, descending, show, selected FROM library_views WHERE folder = ?",
             [str(folder.resolve())]).fetchone()
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeEncodeError):  # UnicodeEncodeError: a non-UTF-8 folder name
         found = None
     if found is None or found[0] not in SORTS or found[2] not in SHOWS:
         return {"sort": "path", "descending": False, "show": "all", "selected": ""}
