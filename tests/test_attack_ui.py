@@ -11,6 +11,7 @@ from tui.ui.app import AnnotateApp
 from tui.ui.library_table import LibraryTable
 from tui.ui.screens.library import LibraryScreen
 
+from .test_e2e_tmux import tmux_env  # noqa: F401  (a fixture)
 from .test_ui_library import SIZE, wait_loaded
 
 
@@ -172,3 +173,18 @@ async def test_a_non_utf8_folder_lists_its_files_as_unreadable(tmp_path, seed_pa
         await wait_loaded(pilot)
         assert [n.message for n in app._notifications][-1].endswith(
             "dir\\udcff/seed.txt: the file name is not valid UTF-8; rename the file to read it")
+
+
+def test_c_then_ctrl_q_typed_together_keeps_the_tag(tmp_path, seed_path, tmux_env):
+    """`c` and ctrl+q arriving in one read of the terminal: ctrl+q (a priority
+    key, acted on at arrival) quit before `c` reached the reader, and the tag
+    was lost. Now quitting lets the keys before it act, then waits for the save."""
+    from .test_e2e_tmux import export_rows
+
+    db = tmp_path / "fresh.db"
+    app = tmux_env(str(seed_path), "--db", str(db))
+    app.wait_for("0/13 tagged")
+    app._tmux("send-keys", "c", "C-q")  # one write to the pane: both keys in one read
+    app.wait_for("TUI-EXITED-0")
+    assert [(r["label"], r["paragraph"], r["sentence"]) for r in export_rows(db)] == [
+        ("claim", "1", "1")]
