@@ -103,7 +103,7 @@ class FolderScan:
             if record.get("file_hash"):
                 self._by_hash[record["file_hash"]] = record
             self._by_path.setdefault(record["path"], record)
-        self._counts = tag_counts(conn)
+        self._counts = tag_counts(conn, getattr(store, "annotator", None))  # blind: this coder
 
     def step(self, store, seconds: float = STEP_SECONDS) -> list[StatusRow]:
         """Look at the next files for about ``seconds``; their rows (also kept in ``rows``)."""
@@ -202,6 +202,9 @@ class FolderScan:
                           article.title, article.source, article.date, total), article
 
     def _save(self, store, fresh: list[CacheEntry], counted: list[tuple[int, int]]) -> None:
+        # A file name that is not UTF-8 (a surrogate escape) cannot be stored
+        # in SQLite: that file is simply read again by the next scan.
+        fresh = [e for e in fresh if _storable(e.path) and _storable(e.title)]
         if not self._writable or not (fresh or counted):
             return
         try:
@@ -216,6 +219,15 @@ class FolderScan:
         except (StoreError, sqlite3.Error):
             # Locked or read-only: the rows are right, only not remembered.
             self._writable = False
+
+
+def _storable(text: str) -> bool:
+    """True if ``text`` encodes as UTF-8 (a non-UTF-8 file name does not)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _resolved(path: Path, folder: Path, base: Path) -> str:
@@ -240,12 +252,14 @@ def load_cache(conn: sqlite3.Connection, folder: Path) -> dict[str, CacheEntry]:
         return {row[0]: CacheEntry(*row) for row in cursor}
     except sqlite3.OperationalError:  # a database from before m005 (read-only)
         return {}
+    except UnicodeEncodeError:  # a folder whose name is not UTF-8: nothing cached
+        return {}
 
 
 def refresh_rows(store, rows: list[StatusRow]) -> None:
     """Counts, last opened, done mark and file state of ``rows`` from the database."""
     conn = store.db.conn
-    counts = tag_counts(conn)
+    counts = tag_counts(conn, getattr(store, "annotator", None))
     records = {r["id"]: r for r in _articles(conn)}
     for row in rows:
         if row.article_id is None:
@@ -299,7 +313,7 @@ def load_view(store, folder: Path) -> dict[str, Any]:
         found = store.db.conn.execute(
             "SELECT sort, descending, show, selected FROM library_views WHERE folder = ?",
             [str(folder.resolve())]).fetchone()
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeEncodeError):  # UnicodeEncodeError: a non-UTF-8 folder name
         found = None
     if found is None or found[0] not in SORTS or found[2] not in SHOWS:
         return {"sort": "path", "descending": False, "show": "all", "selected": ""}
@@ -308,8 +322,10 @@ def load_view(store, folder: Path) -> dict[str, Any]:
 
 def save_view(store, folder: Path, sort: str, descending: bool, show: str, selected: str) -> None:
     """Remember the library's view of ``folder`` (nothing on a read-only database)."""
-    if getattr(store, "read_only", None):
+    if getattr(store, "read_only", None) or not _storable(str(folder.resolve())):
         return
+    if not _storable(selected):  # a non-UTF-8 file name: the selection is not kept
+        selected = ""
     with write_transaction(store.db):
         store.db.conn.execute(
             "INSERT OR REPLACE INTO library_views (folder, sort, descending, show, selected) "

@@ -95,17 +95,25 @@ class AnnotateApp(App):
     async def action_quit(self) -> None:
         """Quit; a change still waiting for the database is saved first (ctrl+q
         again quits without waiting)."""
-        calls = self.store_calls
-        if not calls.writes_pending or self._quitting:
-            self._quitting = True
+        if self._quitting:
             self.exit()
             return
         self._quitting = True
-        self.notify("Saving before quitting… (ctrl+q again quits without waiting)",
-                    markup=False)
         self.run_worker(self._quit_when_saved(), name="quit", exclusive=True)
 
     async def _quit_when_saved(self) -> None:
+        # ctrl+q is a priority key, acted on as it arrives: a key typed just
+        # before it (`c`) may still be on its way down to the reader. Let the
+        # focused chain's queues drain so that key acts (and queues its save).
+        for _ in range(200):
+            await asyncio.sleep(0)
+            chain = (list(self.focused.ancestors_with_self) if self.focused is not None
+                     else [self.screen])
+            if all(node._message_queue.empty() for node in chain):
+                break
+        if self.store_calls.writes_pending:
+            self.notify("Saving before quitting… (ctrl+q again quits without waiting)",
+                        markup=False)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + WRITE_WAIT_S
         while self.store_calls.writes_pending and loop.time() < deadline:

@@ -32,7 +32,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from ...exchange.clipboard import copy_text
 from ...exchange.export import write_csv
@@ -610,34 +610,50 @@ class ReaderScreen(Screen):
         sentence = self._sentence()
         if sentence is None:
             return
-        self.calls.call(lambda store, doc: store.annotation_at(doc, sentence), self.doc,
-                        what="Cannot read the tag", done=partial(self._edit_note, sentence))
-
-    def _edit_note(self, sentence, annotation) -> None:
-        if not self._alive():
-            return
-        if annotation is None:
-            self._say("Tag the sentence first (c, q or b), then add a note.")
-            return
         text = printable(sentence.text)
         excerpt = text if len(text) <= 70 else text[:69] + "…"
-        # The note may come from an import: shown with visible control
-        # characters; saved only if the user changed what was shown.
-        shown = printable(annotation.note)
         doc = self.doc
+        # The box opens at once, so what is typed next lands in it even while
+        # a tag typed just before waits for the database; the tag's note is
+        # filled in when read (the store thread is FIFO: after that tag).
+        modal = PromptModal(f"Note on: {excerpt}", "", "Why this tag? (empty clears)")
+        read: dict[str, str] = {}
 
         def save(note: str | None) -> None:
-            if note is None:
+            if note is None or read.get("gone"):
                 return
-            if note == shown:
+            if note == read.get("shown", ""):  # an empty box before the read clears nothing
                 self._say("Note unchanged")
                 return
             self.calls.call(lambda store, doc: store.set_note(doc, sentence, note), doc,
                             write=True, what="Note not saved",
                             done=partial(self._note_saved, note))
 
-        self.app.push_screen(PromptModal(f"Note on: {excerpt}", shown,
-                                         "Why this tag? (empty clears)"), save)
+        def fill(annotation) -> None:
+            if annotation is None:
+                read["gone"] = "yes"
+                if modal.is_attached and self.app.screen is modal:
+                    modal.dismiss(None)
+                if self._alive():
+                    self._say("Tag the sentence first (c, q or b), then add a note.")
+                return
+            # The note may come from an import: shown with visible control
+            # characters; saved only if the user changed what was shown.
+            read["shown"] = printable(annotation.note)
+            put_note(read["shown"])
+            if modal.is_attached:  # its box may be mounting yet
+                modal.call_after_refresh(put_note, read["shown"])
+
+        def put_note(note: str) -> None:
+            modal._value = note  # the box opens with it if not composed yet
+            boxes = list(modal.query("#prompt-input").results(Input)) if modal.is_attached else []
+            if boxes and not boxes[0].value:  # nothing typed yet
+                boxes[0].value = note
+                boxes[0].cursor_position = len(note)
+
+        self.app.push_screen(modal, save)
+        self.calls.call(lambda store, doc: store.annotation_at(doc, sentence), doc,
+                        what="Cannot read the tag", done=fill)
 
     def _note_saved(self, note: str, annotation) -> None:
         if annotation is None:
@@ -669,6 +685,15 @@ class ReaderScreen(Screen):
             self._say("Still opening the database…" if not self._open_failed
                       else "No tags: the database is not open.")
             return
+        if self.app.store_calls.writes_pending:
+            # A tag typed just before Y is still on its way to the database:
+            # copy once it is committed and drawn (the store thread is FIFO).
+            self.calls.call(lambda store: None, done=lambda _: self._copy_quotes(),
+                            what="Not copied")
+            return
+        self._copy_quotes()
+
+    def _copy_quotes(self) -> None:
         body = self.article.body
         quotes = [body[start:end] for (start, end), label in sorted(self.view.labels.items())
                   if label == "quote"]
