@@ -457,6 +457,8 @@ def import_into(db_path: Path, source: Path | str, annotator: str | None = None)
         raise
     ok = False
     try:
+        if not created:
+            store.check_integrity()  # never write into a damaged file
         report = import_file(store, source)
         ok = report.added > 0 or report.updated > 0
         return report

@@ -408,6 +408,18 @@ class AnnotationStore(AnchorActions):
             )
         )
 
+    def check_integrity(self) -> None:
+        """Raise StoreError ("damaged") unless SQLite's quick check passes.
+
+        Reads every page (time grows with the file): for commands about to
+        write much (import), not for every open. A damaged page that a
+        command never reads would otherwise go unnoticed while it writes.
+        """
+        (result,) = self.db.conn.execute("PRAGMA quick_check(1)").fetchone()
+        if result != "ok":
+            detail = " ".join(result.replace("*** in database main ***", "").split())
+            raise StoreError(f"{self.path}: the database file is damaged ({detail})")
+
     def dangling_count(self) -> int:
         """How many annotations belong to an article no longer in the database."""
         return count_dangling(self.db.conn)
