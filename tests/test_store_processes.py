@@ -48,9 +48,14 @@ def test_two_processes_tagging_one_database_lose_nothing(tmp_path):
     )
     db = tmp_path / "a.db"
     # No database yet: both processes create and migrate it at once.
-    children = [_child(str(db), str(article), "many", "150", str(w)) for w in (0, 1)]
-    outputs = [c.communicate(timeout=120)[0] for c in children]
-    assert [c.returncode for c in children] == [0, 0], outputs
+    children = [subprocess.Popen([sys.executable, str(CHILD), str(db), str(article), "many", "150",
+                                  str(w)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                for w in (0, 1)]
+    results = [c.communicate(timeout=120) for c in children]
+    outputs = [out for out, _ in results]
+    errors = [err[-2000:] for _, err in results]
+    assert [c.returncode for c in children] == [0, 0], (outputs, errors)
     assert all(o.startswith("done 150") for o in outputs)
     store = AnnotationStore(db, annotator="child")
     doc = store.open_article(load_article(article))

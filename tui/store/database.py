@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Sto
         db = StoreDatabase(conn)
         db.path, db.read_only = path, reason
         if reason is None:
-            _prepare(db)
+            _prepare_when_free(db, busy_timeout)
         elif [m.name for m in MIGRATIONS.pending(db)][:1] == ["m001_initial"]:
             raise StoreError(f"{path}: cannot create the database: {reason}")
         # A read-only database of the previous schema is read as it is:
@@ -77,6 +78,28 @@ def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Sto
         conn.close()
         raise
     return db
+
+
+def _prepare_when_free(db: StoreDatabase, busy_timeout: float) -> None:
+    """:func:`_prepare`, retried while another process is creating the file.
+
+    Two windows started at once on a new database race to create it: the
+    switch to WAL and the first read of a file being set up in rollback
+    mode can fail with SQLITE_BUSY at once, without SQLite's busy handler.
+    Retried for up to ``busy_timeout``; a real held lock still ends in
+    "locked by another program".
+    """
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            _prepare(db)
+            return
+        except sqlite3.OperationalError as exc:
+            busy = getattr(exc, "sqlite_errorcode", None) in (5, 6) or "locked" in str(exc)
+            if not busy or time.monotonic() >= deadline:
+                raise
+            _rollback(db.conn)
+            time.sleep(0.05)
 
 
 def _prepare(db: StoreDatabase) -> None:
