@@ -31,10 +31,9 @@ from typing import Any
 from ..text import ArticleError, load_article
 from .database import write_transaction
 from .identity import file_hash, file_state
-from .labels import LABELS
 from .preflight import StoreError
 from .status import (StatusRow, _articles, _from_row, conn_row, file_status, find_articles,
-                     tag_counts)
+                     refresh, tag_counts)
 
 # One step of a scan gives the screen back after about this long (seconds).
 STEP_SECONDS = 0.15
@@ -149,7 +148,7 @@ class FolderScan:
             self.rows.append(_from_row(record, self._counts, record["path"], "missing",
                                        record["sentence_count"]))
             seen.add(record["id"])
-        refresh_rows(store, self.rows)
+        refresh(store, self.rows)
         return self.rows
 
     # -- one file ------------------------------------------------------------
@@ -254,26 +253,6 @@ def load_cache(conn: sqlite3.Connection, folder: Path) -> dict[str, CacheEntry]:
         return {}
     except UnicodeEncodeError:  # a folder whose name is not UTF-8: nothing cached
         return {}
-
-
-def refresh_rows(store, rows: list[StatusRow]) -> None:
-    """Counts, last opened, done mark and file state of ``rows`` from the database."""
-    conn = store.db.conn
-    counts = tag_counts(conn, getattr(store, "annotator", None))
-    records = {r["id"]: r for r in _articles(conn)}
-    for row in rows:
-        if row.article_id is None:
-            continue
-        entry = counts.get(row.article_id, {"tagged": {}, "fuzzy": 0, "orphans": 0})
-        row.tagged = {label.name: entry["tagged"].get(label.name, 0) for label in LABELS} | dict(
-            entry["tagged"])
-        row.fuzzy, row.orphans = entry["fuzzy"], entry["orphans"]
-        found = records.get(row.article_id)
-        if found is not None:
-            row.last_opened = found["last_opened"] or ""
-            row.done = bool(found.get("done_at"))
-            if row.state not in ("missing", "copy", "unreadable"):
-                row.state = file_state(found, row.path)
 
 
 def set_done(store, row: StatusRow, done: bool, stamp: str) -> StatusRow:

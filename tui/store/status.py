@@ -190,8 +190,11 @@ def _articles(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 
 def refresh(store, rows: list[StatusRow]) -> None:
-    """Update the rows' counts from the database (after the reader changed tags)."""
-    counts = tag_counts(store.db.conn, store.annotator)
+    """Counts, last opened, done mark and file state of ``rows`` from the database
+    (after the reader or another window changed tags): two queries, whatever the rows."""
+    conn = store.db.conn
+    counts = tag_counts(conn, getattr(store, "annotator", None))
+    records = {r["id"]: r for r in _articles(conn)}
     for row in rows:
         if row.article_id is None:
             continue
@@ -199,11 +202,11 @@ def refresh(store, rows: list[StatusRow]) -> None:
         row.tagged = {label.name: entry["tagged"].get(label.name, 0) for label in LABELS} | dict(
             entry["tagged"])
         row.fuzzy, row.orphans = entry["fuzzy"], entry["orphans"]
-        found = conn_row(store, row.article_id)
+        found = records.get(row.article_id)
         if found is not None:
             row.last_opened = found["last_opened"] or ""
             row.done = bool(found.get("done_at"))
-            if row.state != "missing" and row.state != "copy":
+            if row.state not in ("missing", "copy", "unreadable"):
                 row.state = file_state(found, row.path)
 
 

@@ -324,15 +324,14 @@ class LibraryScreen(Screen):
         """Coming back from the reader, or another window wrote: refresh the counts."""
         if self.rows and not self.scanning:
             def again(store):
-                from ...store.library import refresh_rows
-                from ...store.status import file_status
+                from ...store.status import file_status, refresh
 
                 # Articles opened or marked for the first time now have a record.
                 recorded = {path for (path,) in store.db.conn.execute("SELECT path FROM articles")}
                 for index, row in enumerate(self.rows):
                     if row.article_id is None and row.state == "new" and row.path in recorded:
                         self.rows[index] = file_status(store, Path(row.path))
-                refresh_rows(store, self.rows)
+                refresh(store, self.rows)
 
             store_call(self.app, again, done=lambda _r: self.redraw())
 
