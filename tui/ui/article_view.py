@@ -209,6 +209,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []  # sorted, parallel to matches
         self._match_longest = 0
+        # A search that finds matches as lines are drawn (tui.text.search), if any.
+        self._search = None
         # Per paragraph index: its sentences' offsets, once it is split.
         self._bounds: dict[int, _Bounds] = {}
         # Long paragraphs being split in a worker, and where the cursor goes
@@ -288,8 +290,15 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._revisions[index, row] = self._revisions.get((index, row), 0) + 1
         self._refresh_rows(index, first, last + 1 - first)
 
+    def set_search(self, search) -> None:
+        """Highlight the matches of ``search`` (an ``ArticleSearch``): asked for
+        per drawn line, never listed whole (a 50 MB article may have millions)."""
+        self.set_matches([])
+        self._search = search
+
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
-        """Highlight search matches (body offsets)."""
+        """Highlight search matches (body offsets); ends a ``set_search``."""
+        self._search = None
         self.matches = sorted(matches)
         self._match_starts = [start for start, _ in self.matches]
         self._match_longest = max((end - start for start, end in self.matches), default=0)
@@ -475,6 +484,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _matches_between(self, start: int, end: int) -> list[tuple[int, int]]:
         """Search matches overlapping body offsets [start, end), in order."""
+        if self._search is not None:
+            return self._search.between(start, end)
         if not self.matches:
             return []
         first = bisect_left(self._match_starts, start - self._match_longest + 1)

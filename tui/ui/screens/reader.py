@@ -44,6 +44,7 @@ from ...text.safe import printable
 from ..article_view import ArticleView
 from ..compare import compare_text
 from ..exports_folder import export_path
+from ..search import ReaderSearch
 from ..store_calls import one_line
 from .help import HelpScreen
 from .modals import PromptModal
@@ -327,7 +328,7 @@ class ReaderScreen(Screen):
             tags += f"  ? other {other}"
         total = self._total
         tagged = f"{len(view.labels)}/{total} tagged" if total is not None else "counting…"
-        search = f"  /{self.query_text} {len(view.matches)} match(es)" if self.query_text else ""
+        search = self._searcher.status() if self.query_text else ""
         review = "  ".join(f"{count} {name}" for name, count in self._unsettled.items() if count)
         anchors = f"   {review} (o)" if review else ""
         saving = "   saving…" if self._saving else ""
@@ -735,51 +736,42 @@ class ReaderScreen(Screen):
     # -- search -----------------------------------------------------------
 
     def action_search(self) -> None:
-        """Ask for text to find; Enter jumps to the first match after the cursor."""
+        """Ask for text to find (case and accents ignored); Enter goes to the
+        first match after the cursor. The logic is in tui/ui/search.py."""
 
         def found(query: str | None) -> None:
             if query is None:
                 return
             self.query_text = query.strip()
-            self.view.set_matches(self._find(self.query_text))
-            if self.query_text and not self.view.matches:
-                self._say("No match")
-            self._jump(forward=True)
+            if not self.query_text:
+                self.view.set_matches([])
+                self._update_status()
+                return
+            self._searcher.start(self.query_text)
             self._update_status()
 
         self.app.push_screen(PromptModal("Search", self.query_text, "text to find",
                                          "Enter to search · Escape to cancel"), found)
 
-    def _find(self, query: str) -> list[tuple[int, int]]:
-        if not query:
-            return []
-        body = self.article.body.casefold()
-        needle = query.casefold()
-        found, start = [], body.find(needle)
-        while start != -1:
-            found.append((start, start + len(needle)))
-            start = body.find(needle, start + 1)
-        return found
+    @property
+    def _searcher(self) -> ReaderSearch:
+        searcher = self.__dict__.get("_search_state")
+        if searcher is None:
+            searcher = self.__dict__["_search_state"] = ReaderSearch(self)
+        return searcher
 
     def _jump(self, forward: bool) -> None:
-        matches = self.view.matches
-        sentence = self.view.current_sentence
-        if not matches or sentence is None:
+        # A move that needs the sentences: kept until the database opens.
+        if self._keep("next_match" if forward else "previous_match"):
             return
-        if forward:
-            after = [m for m in matches if m[0] >= sentence.end]
-            target = after[0] if after else matches[0]
-        else:
-            before = [m for m in matches if m[0] < sentence.start]
-            target = before[-1] if before else matches[-1]
-        self.view.move_to_offset(target[0])
+        self._searcher.jump(forward)
 
     def action_next_match(self) -> None:
-        """Jump to the next search match."""
+        """Jump to the next search match (wraps to the start, and says so)."""
         self._jump(forward=True)
 
     def action_previous_match(self) -> None:
-        """Jump to the previous search match."""
+        """Jump to the previous search match (wraps to the end, and says so)."""
         self._jump(forward=False)
 
     # -- screens ----------------------------------------------------------
