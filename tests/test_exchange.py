@@ -156,8 +156,9 @@ def test_tui_db_environment_variable(tmp_path, store, seed_doc):
 
 
 def test_quotes_are_formatted_with_a_citation():
+    # A quote in its own quotation marks is not wrapped again; one without is.
     text = format_quotes(['"Talks or no talks."', "He said [Russia] – é"], "Title", "Wire", "2014-04-04")
-    assert text == "“Talks or no talks.”\n“He said [Russia] – é”\n— Title, Wire, 2014-04-04"
+    assert text == '"Talks or no talks."\n“He said [Russia] – é”\n— Title, Wire, 2014-04-04'
 
 
 def test_clipboard_round_trip_through_xclip(xdisplay):

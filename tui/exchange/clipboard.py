@@ -4,7 +4,9 @@ pyperclip reaches the system clipboard (xclip, xsel, wl-copy, pbcopy...).
 Over SSH or on a headless machine it finds no mechanism and raises
 ``PyperclipException``; then the caller's fallback (in the app, Textual's
 OSC 52 ``copy_to_clipboard``, which most terminals honour) is used. The
-return value says which way was taken, so the user can be told.
+return value says which way was taken, so the user can be told: an OSC 52
+copy is only sent, never confirmed (tmux drops it unless ``set-clipboard``
+is on), and :func:`copy_message` says so rather than "copied".
 """
 
 from __future__ import annotations
@@ -32,3 +34,14 @@ def copy_text(text: str, fallback: Callable[[str], None] | None = None) -> str:
             raise RuntimeError("no system clipboard is available here") from None
     fallback(text)
     return TERMINAL
+
+
+def copy_message(way: str, what: str) -> str:
+    """What to tell the user after :func:`copy_text` took ``way`` with ``what``
+    ("sentence 4.1", "2 passages"). Only the system clipboard is known to
+    have it; OSC 52 is fire-and-forget, so say what was sent and how to
+    let it through."""
+    if way == TERMINAL:
+        return (f"Sent {what} to the {TERMINAL}; if it does not paste, the terminal "
+                "blocks OSC 52 (in tmux: set -g set-clipboard on).")
+    return f"Copied {what} to the {way}."

@@ -34,10 +34,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from ...exchange.clipboard import copy_text
+from ...exchange.clipboard import copy_message, copy_text
 from ...exchange.export import write_csv
 from ...exchange.files import atomic_text_output
-from ...exchange.quotes import format_quotes
+from ...exchange.quotes import format_quotes, passages
 from ...store import LABELS, LABELS_BY_NAME
 from ...text import Article, SplitCancelled
 from ...text.safe import printable
@@ -670,7 +670,7 @@ class ReaderScreen(Screen):
         except Exception as exc:  # a clipboard tool that fails oddly
             self._say(f"Copy failed: {exc}", severity="error")
             return
-        self._say(f"Copied {what} to the {way}.")
+        self._say(copy_message(way, what))
 
     def action_copy_sentence(self) -> None:
         """Copy the current sentence's text exactly."""
@@ -695,15 +695,16 @@ class ReaderScreen(Screen):
         self._copy_quotes()
 
     def _copy_quotes(self) -> None:
-        body = self.article.body
-        quotes = [body[start:end] for (start, end), label in sorted(self.view.labels.items())
-                  if label == "quote"]
-        if not quotes:
+        article = self.article
+        spans = [span for span, label in self.view.labels.items() if label == "quote"]
+        if not spans:
             self._say("No sentence is tagged as a quote yet (q).")
             return
-        article = self.article
-        self._copy(format_quotes(quotes, article.title, article.source, article.date),
-                   f"{len(quotes)} quote(s)")
+        found = passages(article.body, spans, article.paragraphs.starts)
+        what = f"{len(found)} passage{'s' if len(found) != 1 else ''}"
+        if len(found) != len(spans):
+            what += f" ({len(spans)} quotes)"
+        self._copy(format_quotes(found, article.title, article.source, article.date), what)
 
     def action_export(self) -> None:
         """Export this article's annotations as CSV into exports/."""
