@@ -118,13 +118,26 @@ async def test_queries_are_data_not_markup(app):
 
 
 async def test_a_long_article_is_searched_and_counted_on_a_worker(app, monkeypatch):
+    import threading
+
+    from tui.text.search import ArticleSearch
+
     monkeypatch.setattr(search_module, "SYNC_CHARS", 0)
+    counted_on = []
+    count = ArticleSearch.count
+
+    def count_where(self, *args, **kwargs):
+        counted_on.append(threading.current_thread() is threading.main_thread())
+        return count(self, *args, **kwargs)
+
+    monkeypatch.setattr(ArticleSearch, "count", count_where)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         view = app.screen.view
         await pilot.press("slash", *"zurich", "enter")
         await app.workers.wait_for_complete()
         await settle(pilot)
+        assert counted_on == [False]  # not on the UI thread
         assert (view.paragraph, view.sentence) == (1, 2)
         assert "/zurich match 3 of 9" in status_of(app)
         await pilot.press("N")
