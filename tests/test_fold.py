@@ -34,6 +34,7 @@ def test_accents_case_and_length_changes_are_found_where_they_are():
     assert spans("the ﬁnal ﬁle", "file") == [(9, 12)]
     assert spans("the ﬁnal", "inal") == [(4, 8)]
     assert spans("Straße", "s") == [(0, 1), (4, 5)]  # ß holds two: one span
+    assert spans("ßß", "ss") == [(0, 1), (1, 2)]  # one match per starting character
     assert spans("nothing here", "zurich") == []
     assert fold_query("  Zürich \u00a0 ist  ") == "zurich ist"
     assert fold_text("㎒") == "mhz"
@@ -52,11 +53,12 @@ def test_every_match_maps_to_a_span_whose_folding_holds_the_query(text, data):
     found = list(folded.find_all(needle)) if needle else []
     # Every occurrence in the folded text is found (one span per original
     # span), in order, and nothing else.
-    expected, at = [], folded.text.find(needle) if needle else -1
+    expected, at = {}, folded.text.find(needle) if needle else -1
     while at != -1:
-        expected.append(folded.span(at, at + len(needle)))
+        span = folded.span(at, at + len(needle))
+        expected.setdefault(span[0], span)  # the first occurrence from each start
         at = folded.text.find(needle, at + 1)
-    assert found == sorted(set(expected))
+    assert found == list(expected.values())
     for start, end in found:
         assert 0 <= start < end <= len(text)
         assert needle in fold_text(text[start:end])
@@ -109,3 +111,21 @@ def test_no_match_and_empty_queries():
     assert search.count() == 0 and search.rank((0, 1)) == 1
     empty = article_search("Some text.", "\u0301 ", block=4)
     assert empty.needle == "" and empty.between(0, 10) == [] and empty.count() == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "aa", "b", "ß", "ss", "S", " ", "\n\n", "e\u0301"]),
+                max_size=30).map("".join),
+       st.sampled_from(["a", "aa", "aba", "s", "ss", "sa", "e", "ab"]),
+       st.integers(1, 5))
+def test_block_wise_search_finds_what_folding_the_whole_paragraph_finds(body, query, block):
+    body = body.strip("\n")
+    search = article_search(body, query, block=block)
+    whole = article_search(body, query, block=1 << 16)
+    everything = whole.between(0, len(body) + 1)
+    assert search.between(0, len(body) + 1) == everything
+    assert search.count() == len(everything) == whole.count()
+    assert [search.rank(m) for m in everything] == list(range(1, len(everything) + 1))
+    if everything:  # n from each match goes to the next one, wrapping once
+        hops = [search.next_after(m[0] + 1) for m in everything]
+        assert hops == [(m, False) for m in everything[1:]] + [(everything[0], True)]

@@ -111,17 +111,19 @@ class Folded:
 
     def find_all(self, needle: str, limit: int | None = None):
         """Original spans of every occurrence of ``needle`` (overlapping ones too)
-        starting before folded offset ``limit``, in order; two occurrences in one
-        original character (``s`` twice in ``ß``) are one span."""
+        starting before folded offset ``limit``, in order; of occurrences that
+        start in the same original character (``s`` twice in ``ß``, ``ss`` at
+        both of ``ßß``'s first two positions) only the first counts, so each
+        match has its own start (what ``n`` steps through)."""
         if not needle:
             return
         text, stop = self.text, len(self.text) if limit is None else limit
         at, last = text.find(needle, 0, stop + len(needle) - 1), None
         while at != -1:
             span = self.span(at, at + len(needle))
-            if span != last:
+            if span[0] != last:
                 yield span
-            last = span
+            last = span[0]
             at = text.find(needle, at + 1, stop + len(needle) - 1)
 
 

@@ -147,10 +147,10 @@ class ReaderSearch:
         if self.searching:
             return f"  /{query} searching…"
         total = search.total
-        if total == 0 or (self.current is None and total is None):
+        if total == 0:
             return f"  no match for “{query}”"
         if self.current is None:
-            return f"  /{query} {total} match(es)"
+            return f"  /{query} {total if total is not None else 'counting…'} match(es)"
         rank = search.rank(self.current)
         where = f"match {rank if rank is not None else '…'} of {total if total is not None else '…'}"
         wrapped = f" (wrapped to the {self.wrapped})" if self.wrapped else ""
