@@ -132,3 +132,28 @@ def test_block_wise_search_finds_what_folding_the_whole_paragraph_finds(body, qu
     if everything:  # n from each match goes to the next one, wrapping once
         hops = [search.next_after(m[0] + 1) for m in everything]
         assert hops == [(m, False) for m in everything[1:]] + [(everything[0], True)]
+
+
+def test_a_long_paragraph_is_never_folded_whole():
+    """One 2.1 MB paragraph (İ makes a folded copy 2 bytes a character,
+    4 MB): finding a line's matches and counting them all fold a block at a
+    time, so neither holds more than a fraction of that at once."""
+    import tracemalloc
+
+    sentence = "Die Straße in İzmir ist lang. "
+    body = (sentence * 999 + "Zürich liegt weit weg. ") * 70
+    body = body.strip()
+    search = ArticleSearch(body, [0], [len(body)], "zurich")
+    tracemalloc.start()
+    try:
+        middle = len(body) // 2
+        search.between(middle, middle + 100)
+        assert search.count() == 70
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(body) > 2_000_000
+    assert peak < 1_000_000, peak
+    first = body.index("Zürich")
+    assert search.next_after(0) == ((first, first + 6), False)
+    assert search.rank((first, first + 6)) == 1
