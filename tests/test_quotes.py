@@ -65,9 +65,9 @@ def test_a_multi_passage_article_is_copied_as_passages_with_paragraphs():
     apart = [(s.start, s.end) for s in body[1].sentences if s.index in (1, 3)]
     assert passages(article.body, apart, article.paragraphs.starts) == [
         Passage(2, "The minister spoke first."), Passage(2, "It is not a treaty.")]
-    assert format_quotes(passages(article.body, apart, article.paragraphs.starts),
-                         "T", "", "") == ("“The minister spoke first.”\n“It is not a treaty.”\n"
-                                          "— T, ¶2")
+    two = passages(article.body, apart, article.paragraphs.starts)
+    assert format_quotes(two, "T", "", "") == (
+        "“The minister spoke first.”\n“It is not a treaty.”\n— T, ¶2")
 
 
 async def test_Y_says_it_sent_the_passages_through_osc52_and_how_to_enable_it(

@@ -152,6 +152,8 @@ class ReaderSearch:
         if self.current is None:
             return f"  /{query} {total if total is not None else 'counting…'} match(es)"
         rank = search.rank(self.current)
-        where = f"match {rank if rank is not None else '…'} of {total if total is not None else '…'}"
+        # Until the worker has counted: "match … of …".
+        where = (f"match {rank if rank is not None else '…'} "
+                 f"of {total if total is not None else '…'}")
         wrapped = f" (wrapped to the {self.wrapped})" if self.wrapped else ""
         return f"  /{query} {where}{wrapped}"
