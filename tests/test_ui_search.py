@@ -142,3 +142,24 @@ async def test_a_long_article_is_searched_and_counted_on_a_worker(app, monkeypat
         assert "/zurich match 3 of 9" in status_of(app)
         await pilot.press("N")
         assert "/zurich match 2 of 9" in status_of(app)
+
+
+async def test_a_search_typed_while_the_database_opens_jumps_once_it_is_open(tmp_path,
+                                                                             seed_path):
+    from tests.test_ui_faults import SlowOpener
+    from tui.text import load_article
+
+    opener = SlowOpener()
+    app = AnnotateApp(db_path=tmp_path / "a.db", article=load_article(seed_path), opener=opener)
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await pilot.pause()
+            await pilot.press("slash", *"interfax", "enter", "n")
+            # The jumps need the sentences: kept, in order, behind the database.
+            assert status_of(app) == "¶ 1/8   opening the database…   2 key(s) waiting"
+        finally:
+            opener.release.set()
+        await settle(pilot)
+        view = app.screen.view
+        assert (view.paragraph, view.sentence) == (1, 1)  # 4.1 first, then n wrapped
+        assert "/interfax match 1 of 2 (wrapped to the start)" in status_of(app)
