@@ -22,6 +22,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from itertools import chain
 
 from .fold import fold, fold_query, fold_text
 
@@ -183,7 +184,7 @@ class ArticleSearch:
         if not self.needle or not self._starts:
             return None, False
         first = self.block_of(offset)
-        order = [*range(first, self.blocks), *range(0, first + 1)]
+        order = chain(range(first, self.blocks), range(0, first + 1))
         for turn, block in enumerate(order):
             if self.counts is not None and not self.counts[block]:
                 continue
@@ -202,7 +203,7 @@ class ArticleSearch:
         if not self.needle or not self._starts:
             return None, False
         first = self.block_of(offset)
-        order = [*range(first, -1, -1), *range(self.blocks - 1, first - 1, -1)]
+        order = chain(range(first, -1, -1), range(self.blocks - 1, first - 1, -1))
         for turn, block in enumerate(order):
             if self.counts is not None and not self.counts[block]:
                 continue
