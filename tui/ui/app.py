@@ -46,7 +46,7 @@ class AnnotateApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "tui"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit")]
     # The reader's screen; `tui read --adjudicate` sets AdjudicateScreen (issue 13).
     reader_class = ReaderScreen
 

@@ -34,10 +34,10 @@ class AnchorsScreen(Screen):
     """Fuzzy and orphaned tags of the reader's article."""
 
     BINDINGS = [
-        Binding("a", "accept", "Accept fuzzy"),
-        Binding("r", "reattach", "Re-attach here"),
-        Binding("d", "delete", "Delete"),
-        Binding("escape,o", "close", "Back"),
+        Binding("a", "accept", "Accept fuzzy", id="anchors.accept"),
+        Binding("r", "reattach", "Re-attach here", id="anchors.reattach"),
+        Binding("d", "delete", "Delete", id="anchors.delete"),
+        Binding("escape,o", "close", "Back", id="anchors.close"),
     ]
 
     def __init__(self, reader) -> None:

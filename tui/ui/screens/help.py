@@ -21,7 +21,7 @@ def _key_name(key: str) -> str:
 class HelpScreen(ModalScreen[None]):
     """Lists the reader's bindings (from its BINDINGS) and the labels."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close help")]
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close help", id="help.close")]
 
     def __init__(self, bindings: list[Binding]) -> None:
         super().__init__()

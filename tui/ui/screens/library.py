@@ -115,17 +115,19 @@ class LibraryScreen(Screen):
     """Lists a folder's articles; Enter opens one in the reader."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open", priority=True),
-        Binding("slash", "filter", "Filter"),
-        Binding("f", "show", "State filter"),
-        Binding("s", "sort", "Sort"),
-        Binding("S", "reverse", "Reverse", show=False),
-        Binding("d", "done", "Done"),
-        Binding("i", "summary", "Summary"),
-        Binding("I", "library_summary", "Library summary", show=False),
-        Binding("r", "reload", "Reload", show=False),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("question_mark", "help", "Help"),
+        Binding("enter", "open", "Open", priority=True, id="library.open"),
+        Binding("slash", "filter", "Filter", id="library.filter"),
+        Binding("f", "show", "State filter", id="library.show"),
+        Binding("s", "sort", "Sort", id="library.sort"),
+        Binding("S", "reverse", "Reverse", show=False, id="library.reverse"),
+        Binding("d", "done", "Done", id="library.done"),
+        Binding("i", "summary", "Summary", id="library.summary"),
+        Binding("I", "library_summary", "Library summary", show=False,
+                id="library.summary.all"),
+        Binding("r", "reload", "Reload", show=False, id="library.reload"),
+        Binding("escape", "clear_filter", "Clear filter", show=False,
+                id="library.clear_filter"),
+        Binding("question_mark", "help", "Help", id="library.help"),
     ]
 
     def __init__(self, folder: Path) -> None:
