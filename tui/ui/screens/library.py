@@ -33,6 +33,7 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 from ...store import LABELS, StoreError
 from ...text import ArticleError, load_article
 from ...text.safe import printable
+from ..footer_order import HelpAndQuitFirst
 from ..library_table import Line, LibraryTable
 
 if TYPE_CHECKING:  # the store's modules load sqlite-utils: not before the first paint
@@ -111,7 +112,7 @@ def _store_api(name: str) -> Callable[..., Any]:
     return call
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(HelpAndQuitFirst, Screen):
     """Lists a folder's articles; Enter opens one in the reader."""
 
     BINDINGS = [
@@ -593,10 +594,13 @@ class LibraryScreen(Screen):
 
     def action_help(self) -> None:
         """Show the library's and the reader's keys."""
+        from ..article_view import ArticleView
         from .help import HelpScreen
         from .reader import ReaderScreen
 
-        self.app.push_screen(HelpScreen(self.BINDINGS + ReaderScreen.BINDINGS))
+        self.app.push_screen(HelpScreen([*self.BINDINGS, *LibraryTable.BINDINGS],
+                                        ("In the reader", [*ReaderScreen.BINDINGS,
+                                                           *ArticleView.BINDINGS])))
 
     # -- remembering ---------------------------------------------------------
 

@@ -44,6 +44,7 @@ from ...text.safe import printable
 from ..article_view import ArticleView
 from ..compare import compare_text
 from ..exports_folder import export_path
+from ..footer_order import HelpAndQuitFirst
 from ..store_calls import one_line
 from .help import HelpScreen
 from .modals import PromptModal
@@ -59,7 +60,7 @@ MOVES = SENTENCE_MOVES | {"next_paragraph", "previous_paragraph", "first_paragra
                           "last_paragraph", "back"}
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(HelpAndQuitFirst, Screen):
     """Read and tag one article."""
 
     # Help comes first so that the footer shows it however narrow the terminal.
@@ -794,7 +795,7 @@ class ReaderScreen(Screen):
 
     def action_help(self) -> None:
         """Show every key."""
-        self.app.push_screen(HelpScreen(self.BINDINGS))
+        self.app.push_screen(HelpScreen([*self.BINDINGS, *ArticleView.BINDINGS]))
 
     def action_done(self) -> None:
         """Mark this article done in the library (D again: not done)."""
