@@ -7,9 +7,11 @@ for the faults.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -208,14 +210,30 @@ def test_many_problems_are_still_one_line(isolated_config):
 async def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path, seed_path, isolated_config):
     path = isolated_config / "settings.toml"
     os.mkfifo(path)
-    app = reader_app(tmp_path, seed_path)  # reading it would block forever
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        assert messages(app) == [f"{path}: not a regular file; using the defaults"]
-        app.theme = "nord"
-        await pilot.pause()
-        assert messages(app)[-1].startswith("Theme not remembered:")
+    # Should the app wait on it, a writer comes after 10 s and ends the wait:
+    # the test then fails (a writer could open it: someone was waiting)
+    # instead of hanging.
+    rescued: list[bool] = []
+    rescue = threading.Timer(10, _open_and_close_for_writing, (path, rescued))
+    rescue.start()
+    try:
+        app = reader_app(tmp_path, seed_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert messages(app) == [f"{path}: not a regular file; using the defaults"]
+            app.theme = "nord"
+            await pilot.pause()
+            assert messages(app)[-1].startswith("Theme not remembered:")
+    finally:
+        rescue.cancel()
     assert path.is_fifo()
+    assert rescued == []
+
+
+def _open_and_close_for_writing(path: Path, rescued: list[bool]) -> None:
+    with contextlib.suppress(OSError):  # ENXIO: nobody is reading, nobody to rescue
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        rescued.append(True)
 
 
 def test_a_folder_in_its_place(isolated_config):
