@@ -113,12 +113,19 @@ class AnnotateApp(App):
             else:
                 self._warn(f"Theme {wanted!r} (in {loaded.path}) is not installed; "
                            f"using {self.theme}")
-        usable, problems = keys.check(loaded.settings.keymap)
+        # Applied before the first key (an id no binding has matches nothing);
+        # checked after the first frame: the check imports every screen.
+        self.keymap = keys.normalize(loaded.settings.keymap)
+        self.set_keymap(self.keymap)
+        if self.keymap:
+            self.call_after_refresh(self._check_keymap)
+        self._settings_applied = True
+
+    def _check_keymap(self) -> None:
+        usable, problems = keys.check(self.keymap)
+        self.keymap = usable
         if problems:
             self._warn(settings.summarise(problems))
-        self.keymap = usable
-        self.set_keymap(usable)
-        self._settings_applied = True
 
     def _warn(self, text: str) -> None:
         # Settings text is the user's file: data, never markup or raw controls.
