@@ -139,6 +139,17 @@ def test_a_theme_line_after_a_table_header_is_not_the_theme(isolated_config):
     assert path.read_text() == 'theme = "nord"\n[keymap]\n"reader.tag.claim" = "z"\n'
 
 
+def test_a_theme_tui_cannot_rewrite_in_place_is_left_alone(isolated_config):
+    path = isolated_config / "settings.toml"
+    text = 'theme = """\nnord"""\ncolour = 3\n'
+    path.write_text(text)
+    loaded = settings.load()
+    assert loaded.settings.theme == "nord" and loaded.writable
+    with pytest.raises(settings.SettingsError, match="not one plain line"):
+        settings.save_theme(loaded, "monokai")
+    assert path.read_text() == text
+
+
 def test_toml_strings_escape_what_toml_requires():
     assert settings.toml_string('a"b\\c\x1bd\x7fé') == '"a\\"b\\\\c\\u001Bd\\u007Fé"'
     import tomllib

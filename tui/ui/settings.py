@@ -243,8 +243,8 @@ def save_theme(loaded: Loaded, theme: str) -> None:
 
     Only the ``theme = ...`` line is replaced (or added at the top), so the
     user's comments and keymap survive; the result is parsed again and must
-    hold exactly the old settings with the new theme, else the file is
-    written from the settings alone. The write is atomic (a temporary file
+    hold exactly the old settings with the new theme, else nothing is
+    written (a theme spread over lines: the user sets it by hand). The write is atomic (a temporary file
     beside it, fsync, rename): a crash leaves the old file or the new one.
     Raises :class:`SettingsError` (one line) and writes nothing if the file
     could not be read (``loaded.writable`` is False) or cannot be written.
@@ -271,8 +271,9 @@ def save_theme(loaded: Loaded, theme: str) -> None:
             same = tomllib.loads(new_text) == {**old, "theme": theme}
         except tomllib.TOMLDecodeError:
             same = False
-        if not same:  # an unusual layout: write the settings out plainly
-            new_text = dump({**old, "theme": theme})
+        if not same:  # a theme written over several lines, or in a table
+            raise SettingsError(f"{_name(path)}: its theme setting is not one plain line; "
+                                "not writing over it (set it there by hand)")
     write_atomically(path, new_text)
 
 
@@ -284,25 +285,6 @@ def _with_theme(text: str, theme: str) -> str:
     if match:
         return text[:match.start()] + line + text[match.end():]
     return f"{line}\n{text}"
-
-
-def dump(data: dict) -> str:
-    """``data`` (a theme string and a keymap table of strings) as TOML."""
-    lines = [NEW_FILE_HEADER.rstrip("\n")]
-    if "theme" in data:
-        lines.append(f"theme = {toml_string(data['theme'])}")
-    for name, value in data.items():
-        if name in ("theme", "keymap"):
-            continue
-        if isinstance(value, str):  # unknown settings are kept, not dropped
-            lines.append(f"{toml_string(name)} = {toml_string(value)}")
-    keymap = data.get("keymap")
-    if isinstance(keymap, dict):
-        lines += ["", "[keymap]"]
-        for binding_id, keys in _flatten(keymap):
-            if isinstance(keys, str):
-                lines.append(f"{toml_string(binding_id)} = {toml_string(keys)}")
-    return "\n".join(lines) + "\n"
 
 
 def toml_string(value: str) -> str:
