@@ -181,11 +181,26 @@ def test_shared_keys_across_the_widget_screen_and_app():
     assert problems == [
         "keymap: Space is both reader.page.down and reader.tag.claim (reader); "
         "one of them will not work",
-        "keymap: ctrl+p is both Command palette and library.sort (library); "
+        "keymap: ctrl+p is both app.command_palette and library.sort (library); "
         "one of them will not work",
     ]
     # Swapping two keys shares nothing.
     assert keymap.check({"reader.tag.claim": "q", "reader.tag.quote": "c"})[1] == []
+
+
+async def test_the_command_palette_key_can_move_too(tmp_path, seed_path, isolated_config):
+    from textual.command import CommandPalette
+
+    write_settings(isolated_config, '[keymap]\n"app.command_palette" = "ctrl+k"\n')
+    app = reader_app(tmp_path, seed_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert footer_line(app).endswith("▏^k palette ")
+        await pilot.press("ctrl+p")
+        assert not isinstance(app.screen, CommandPalette)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
 
 
 # -- ctrl+q in the Footer at 80 columns, and in help ------------------------------------
@@ -200,7 +215,7 @@ async def test_the_reader_footer_shows_quit_at_80_columns(tmp_path, seed_path):
         await pilot.press("question_mark")
         text = str(app.screen.query_one("#help-text").render())
         assert "          ctrl+q  Quit" in text.splitlines()
-        assert "          ctrl+p  Command palette" in text.splitlines()
+        assert "          ctrl+p  palette" in text.splitlines()
 
 
 async def test_the_library_footer_shows_quit_at_80_columns(tmp_path, seed_path):

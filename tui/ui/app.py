@@ -48,7 +48,12 @@ class AnnotateApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "tui"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit")]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        # Textual's own palette binding, with an id so that a keymap can move it.
+        Binding(App.COMMAND_PALETTE_BINDING, "command_palette", "palette", show=False,
+                priority=True, tooltip="Open the command palette", id="app.command_palette"),
+    ]
     # The reader's screen; `tui read --adjudicate` sets AdjudicateScreen (issue 13).
     reader_class = ReaderScreen
 
@@ -117,6 +122,9 @@ class AnnotateApp(App):
         # checked after the first frame: the check imports every screen.
         self.keymap = keys.normalize(loaded.settings.keymap)
         self.set_keymap(self.keymap)
+        if self.keymap.get("app.command_palette"):
+            # The Footer shows the palette's key by this name.
+            self.COMMAND_PALETTE_BINDING = self.keymap["app.command_palette"].split(",")[0]
         if self.keymap:
             self.call_after_refresh(self._check_keymap)
         self._settings_applied = True

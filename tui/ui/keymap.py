@@ -75,8 +75,9 @@ def _bindings_of(cls: type) -> list[Binding]:
     found = [binding for _key, binding in cls._merged_bindings]
     from textual.app import App
 
-    if issubclass(cls, App) and cls.ENABLE_COMMAND_PALETTE:
-        # Added by App.__init__, not a class binding.
+    if issubclass(cls, App) and cls.ENABLE_COMMAND_PALETTE and not any(
+            binding.action == "command_palette" for binding in found):
+        # Added by App.__init__ when the class has none.
         found.append(Binding(cls.COMMAND_PALETTE_BINDING, "command_palette", "Command palette"))
     return found
 
