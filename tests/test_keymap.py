@@ -172,6 +172,11 @@ async def test_unknown_ids_bad_keys_and_shared_keys_are_one_line_each(tmp_path, 
         ]
         await press(pilot, "u", "q")  # undo kept its key; q is now the keymap's claim
         assert labels_in_db(app) == [(1, 1, "claim")]
+        await pilot.press("question_mark")
+        lines = str(app.screen.query_one("#help-text").render()).splitlines()
+        assert "               q  Claim" in lines
+        assert "          (none)  Quote" in lines
+        assert "               u  Undo" in lines
 
 
 def test_shared_keys_across_the_widget_screen_and_app():
