@@ -13,6 +13,8 @@ user's keymap gave them; everything else keeps the order of its BINDINGS
 
 from __future__ import annotations
 
+from functools import cache
+
 # Actions shown first, in this order.
 FIRST = ("help", "quit")
 
@@ -22,6 +24,7 @@ def _rank(action: str) -> int:
     return FIRST.index(name) if name in FIRST else len(FIRST)
 
 
+@cache  # per class: the Footer asks on every refresh of the bindings
 def _declared_order(cls: type) -> dict[str, int]:
     """Binding id -> its place in ``cls``'s bindings (Textual's inherited ones first)."""
     order: dict[str, int] = {}
