@@ -246,3 +246,26 @@ def test_help_and_quit_come_first_whatever_the_keymap():
                                         ("greater_than_sign", ">"), ("pagedown", "PageDown")])
 def test_keys_are_shown_as_people_type_them(key, shown):
     assert keymap.display_key(key) == shown
+
+
+async def test_escape_clears_the_search_first_then_leaves_the_article(tmp_path, seed_path):
+    from tui.ui.screens.library import LibraryScreen
+
+    app = library_app(tmp_path, seed_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        library = app.screen
+        row = [Path(r.path).name for r in library.shown].index("seed.txt")
+        library.table.move_cursor(row)
+        await pilot.press("enter")
+        await wait_loaded(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("slash", *"russia", "enter")
+        await settle(pilot)
+        assert len(view_of(app).matches) == 9  # Russia, Russian
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ReaderScreen)  # still reading: the search is gone
+        assert view_of(app).matches == [] and app.screen.query_text == ""
+        await press(pilot, "escape")
+        assert isinstance(app.screen, LibraryScreen)
