@@ -52,6 +52,20 @@ def isolated_clipboard(monkeypatch):
     monkeypatch.setattr(pyperclip, "paste", pyperclip.lazy_load_stub_paste)
 
 
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path_factory, monkeypatch):
+    """No test reads or writes the developer's own settings (theme, keymap).
+
+    ``TUI_CONFIG_DIR`` points at a fresh, empty folder for every test (child
+    processes inherit it), and so does ``XDG_CONFIG_HOME`` in case anything
+    asks platformdirs directly.
+    """
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("TUI_CONFIG_DIR", str(folder))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / "xdg"))
+    return folder
+
+
 @pytest.fixture
 def xdisplay(tmp_path, monkeypatch):
     """A running Xvfb; DISPLAY points at it for this test."""

@@ -380,7 +380,7 @@ async def test_footer_arrives_after_the_first_frame_with_its_keys(app_on_seed):
         footer = app.screen.query_one(Footer)
         assert not app.screen.query("#footer-slot")
         shown = [key.description for key in footer.query("FooterKey")]
-        assert shown[:4] == ["Help", "Next ¶", "Prev ¶", "Claim"]
+        assert shown[:5] == ["Help", "Quit", "Next ¶", "Prev ¶", "Claim"]
         assert footer.region.y == SIZE[1] - 1
 
 

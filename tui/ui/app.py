@@ -21,8 +21,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..text import Article, SplitCancelled
+from . import keymap as keys
+from . import settings
 from .screens.reader import ReaderScreen
-from .store_calls import StoreCalls
+from .store_calls import StoreCalls, one_line
 
 # Paragraphs split before the reader comes alive (the rest split on demand).
 PRESPLIT_PARAGRAPHS = 80
@@ -46,7 +48,12 @@ class AnnotateApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "tui"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        # Textual's own palette binding, with an id so that a keymap can move it.
+        Binding(App.COMMAND_PALETTE_BINDING, "command_palette", "palette", show=False,
+                priority=True, tooltip="Open the command palette", id="app.command_palette"),
+    ]
     # The reader's screen; `tui read --adjudicate` sets AdjudicateScreen (issue 13).
     reader_class = ReaderScreen
 
@@ -68,6 +75,11 @@ class AnnotateApp(App):
         # Every store call of the UI goes through this one thread.
         self.store_calls = StoreCalls(self)
         self._quitting = False
+        # The settings file (theme, keymap): read before the first frame.
+        self.settings_file = settings.load()
+        self.keymap: dict[str, str] = {}  # the user's keymap as applied (checked, normalized)
+        self._saved_theme: str | None = None  # the theme the settings file holds
+        self._settings_applied = False  # theme changes before that are not the user's
 
     @property
     def store(self):
@@ -82,7 +94,8 @@ class AnnotateApp(App):
             return self._store
 
     def on_mount(self) -> None:
-        """Show the library for a folder, the reader for a file."""
+        """Apply the settings, then show the library for a folder, the reader for a file."""
+        self._apply_settings()
         self.store_calls.start()
         if self._folder is not None:
             # Imported here: its DataTable would slow the reader's first paint.
@@ -91,6 +104,51 @@ class AnnotateApp(App):
             self.push_screen(LibraryScreen(self._folder))
         elif self._article is not None:
             self.open_reader(self._article)
+
+    def _apply_settings(self) -> None:
+        """The theme and keymap of the settings file; what was wrong with it, in one line each."""
+        loaded = self.settings_file
+        if loaded.problem:
+            self._warn(loaded.problem)
+        wanted = loaded.settings.theme
+        self._saved_theme = wanted  # first: setting the theme below is not a change to save
+        if wanted is not None:
+            if wanted in self.available_themes:
+                self.theme = wanted
+            else:
+                self._warn(f"Theme {wanted!r} (in {loaded.path}) is not installed; "
+                           f"using {self.theme}")
+        # Applied before the first key (an id no binding has matches nothing);
+        # checked after the first frame: the check imports every screen.
+        self.keymap = keys.normalize(loaded.settings.keymap)
+        self.set_keymap(self.keymap)
+        if self.keymap.get("app.command_palette"):
+            # The Footer shows the palette's key by this name.
+            self.COMMAND_PALETTE_BINDING = self.keymap["app.command_palette"].split(",")[0]
+        if self.keymap:
+            self.call_after_refresh(self._check_keymap)
+        self._settings_applied = True
+
+    def _check_keymap(self) -> None:
+        usable, problems = keys.check(self.keymap)
+        self.keymap = usable
+        if problems:
+            self._warn(settings.summarise(problems))
+
+    def _warn(self, text: str) -> None:
+        # Settings text is the user's file: data, never markup or raw controls.
+        self.notify(one_line(text), severity="warning", markup=False, timeout=10)
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme the user chose (ctrl+p, theme) in the settings file."""
+        if not self._settings_applied or self._saved_theme == theme:
+            return  # starting up, or the file holds it already
+        try:
+            settings.save_theme(self.settings_file, theme)
+        except settings.SettingsError as exc:
+            self._warn(f"Theme not remembered: {exc}")
+            return
+        self._saved_theme = theme
 
     async def action_quit(self) -> None:
         """Quit; a change still waiting for the database is saved first (ctrl+q
@@ -160,8 +218,9 @@ class AnnotateApp(App):
         """Every reader action in the command palette, beside the system ones."""
         yield from super().get_system_commands(screen)
         if isinstance(screen, ReaderScreen):
-            for binding in ReaderScreen.BINDINGS:
-                key = binding.key.split(",")[0]
+            # The keys as bound now (the user's keymap applied).
+            for bound, binding in keys.rows(type(screen).BINDINGS, self.keymap):
+                key = keys.display_key(bound[0]) if bound else "none"
                 yield SystemCommand(binding.description, f"Key: {key}",
                                     partial(screen.run_action, binding.action))
 

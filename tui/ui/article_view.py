@@ -167,9 +167,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     """
 
     BINDINGS = [
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("space", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False, id="reader.page.up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="reader.page.down"),
     ]
 
     COMPONENT_CLASSES = {

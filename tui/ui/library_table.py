@@ -67,12 +67,12 @@ class LibraryTable(ScrollView, can_focus=True):
     """A cursor over a list of :class:`Line`; Enter posts :class:`LibraryTable.Chosen`."""
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "jump(0)", "First", show=False),
-        Binding("end,G", "jump(-1)", "Last", show=False),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="library.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="library.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="library.page.up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="library.page.down"),
+        Binding("home,g", "jump(0)", "First", show=False, id="library.first"),
+        Binding("end,G", "jump(-1)", "Last", show=False, id="library.last"),
     ]
     COMPONENT_CLASSES = {"library-table--header", "library-table--cursor",
                          "library-table--done", "library-table--bad"}

@@ -26,9 +26,10 @@ class AdjudicateScreen(ReaderScreen):
     # d/D step through disagreements here; the reader's D (mark done) is not
     # an adjudicator's key, so it gives way.
     BINDINGS = [
-        *(binding for binding in ReaderScreen.BINDINGS if binding.key not in ("d", "D")),
-        Binding("d", "next_disagreement", "Next disagreement"),
-        Binding("D", "previous_disagreement", "Prev disagreement", show=False),
+        *(binding for binding in ReaderScreen.BINDINGS if binding.id != "reader.done"),
+        Binding("d", "next_disagreement", "Next disagreement", id="adjudicate.next"),
+        Binding("D", "previous_disagreement", "Prev disagreement", show=False,
+                id="adjudicate.previous"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:

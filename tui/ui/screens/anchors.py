@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from ...store import StoreError
 from ...text.safe import printable
+from ..footer_order import HelpAndQuitFirst
 
 ERRORS = (StoreError, sqlite3.Error)
 MAX_TEXT = 70
@@ -30,14 +31,14 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
 
 
-class AnchorsScreen(Screen):
+class AnchorsScreen(HelpAndQuitFirst, Screen):
     """Fuzzy and orphaned tags of the reader's article."""
 
     BINDINGS = [
-        Binding("a", "accept", "Accept fuzzy"),
-        Binding("r", "reattach", "Re-attach here"),
-        Binding("d", "delete", "Delete"),
-        Binding("escape,o", "close", "Back"),
+        Binding("a", "accept", "Accept fuzzy", id="anchors.accept"),
+        Binding("r", "reattach", "Re-attach here", id="anchors.reattach"),
+        Binding("d", "delete", "Delete", id="anchors.delete"),
+        Binding("escape,o", "close", "Back", id="anchors.close"),
     ]
 
     def __init__(self, reader) -> None:

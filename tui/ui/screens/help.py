@@ -1,6 +1,8 @@
-"""The `?` help screen: every key of the reader, and the labels."""
+"""The `?` help screen: the keys actually bound (after the user's keymap), and the labels."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,28 +12,44 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...store import LABELS
+from ...text.safe import printable
+from ..keymap import display_keys, everywhere, rows
 
-
-def _key_name(key: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "escape": "Esc", "up": "↑", "down": "↓",
-             "left": "←", "right": "→", "home": "Home", "end": "End"}
-    return ", ".join(names.get(k, k) for k in key.split(","))
+KEY_WIDTH = 16
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists the reader's bindings (from its BINDINGS) and the labels."""
+    """Lists the given bindings with the keys they have now, then the app's own
+    (quit, command palette), then the labels.
 
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close help")]
+    ``bindings`` are the opening screen's; each of ``more`` is a titled list
+    (the library also lists the reader's keys). A binding the keymap left
+    without a key reads "(none)".
+    """
 
-    def __init__(self, bindings: list[Binding]) -> None:
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close help", id="help.close")]
+
+    def __init__(self, bindings: Iterable[Binding],
+                 *more: tuple[str, Iterable[Binding]]) -> None:
         super().__init__()
-        self._listed = bindings
+        self._sections = [("Keys", list(bindings)), *((title, list(b)) for title, b in more)]
+
+    def _lines(self, bindings: list[Binding]) -> list[str]:
+        keymap = getattr(self.app, "keymap", {})
+        return [f"{printable(display_keys(keys)):>{KEY_WIDTH}}  {binding.description}"
+                for keys, binding in rows(bindings, keymap) if binding.description]
 
     def compose(self) -> ComposeResult:
-        rows = [f"{_key_name(b.key):>16}  {b.description}" for b in self._listed if b.description]
-        labels = [f"{label.key:>16}  {label.name}: {label.description} (gutter mark {label.mark})"
+        text: list[str] = []
+        for title, bindings in self._sections:
+            text += [title, "", *self._lines(bindings), ""]
+        # The app's keys (quit, the palette) work on every screen.
+        text += ["Everywhere", "", *self._lines(everywhere(type(self.app))), ""]
+        # Their keys are listed above (they may not be the defaults).
+        labels = [f"{label.name:>{KEY_WIDTH}}  {label.description} (gutter mark {label.mark})"
                   for label in LABELS]
-        text = "\n".join(["Keys", "", *rows, "", "Labels", "", *labels, "",
-                          "Click a sentence to move the cursor to it. ctrl+p opens the command palette."])
+        text += ["Labels", "", *labels, "",
+                 "Click a sentence to move the cursor to it. The keys can be changed: "
+                 "see README, Keys and settings."]
         with VerticalScroll(classes="help-box"):
-            yield Static(Content(text), id="help-text")
+            yield Static(Content("\n".join(text)), id="help-text")

@@ -33,6 +33,7 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 from ...store import LABELS, StoreError
 from ...text import ArticleError, load_article
 from ...text.safe import printable
+from ..footer_order import HelpAndQuitFirst
 from ..library_table import Line, LibraryTable
 
 if TYPE_CHECKING:  # the store's modules load sqlite-utils: not before the first paint
@@ -111,21 +112,23 @@ def _store_api(name: str) -> Callable[..., Any]:
     return call
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(HelpAndQuitFirst, Screen):
     """Lists a folder's articles; Enter opens one in the reader."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open", priority=True),
-        Binding("slash", "filter", "Filter"),
-        Binding("f", "show", "State filter"),
-        Binding("s", "sort", "Sort"),
-        Binding("S", "reverse", "Reverse", show=False),
-        Binding("d", "done", "Done"),
-        Binding("i", "summary", "Summary"),
-        Binding("I", "library_summary", "Library summary", show=False),
-        Binding("r", "reload", "Reload", show=False),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("question_mark", "help", "Help"),
+        Binding("enter", "open", "Open", priority=True, id="library.open"),
+        Binding("slash", "filter", "Filter", id="library.filter"),
+        Binding("f", "show", "State filter", id="library.show"),
+        Binding("s", "sort", "Sort", id="library.sort"),
+        Binding("S", "reverse", "Reverse", show=False, id="library.reverse"),
+        Binding("d", "done", "Done", id="library.done"),
+        Binding("i", "summary", "Summary", id="library.summary"),
+        Binding("I", "library_summary", "Library summary", show=False,
+                id="library.summary.all"),
+        Binding("r", "reload", "Reload", show=False, id="library.reload"),
+        Binding("escape", "clear_filter", "Clear filter", show=False,
+                id="library.clear_filter"),
+        Binding("question_mark", "help", "Help", id="library.help"),
     ]
 
     def __init__(self, folder: Path) -> None:
@@ -591,10 +594,13 @@ class LibraryScreen(Screen):
 
     def action_help(self) -> None:
         """Show the library's and the reader's keys."""
+        from ..article_view import ArticleView
         from .help import HelpScreen
         from .reader import ReaderScreen
 
-        self.app.push_screen(HelpScreen(self.BINDINGS + ReaderScreen.BINDINGS))
+        self.app.push_screen(HelpScreen([*self.BINDINGS, *LibraryTable.BINDINGS],
+                                        ("In the reader", [*ReaderScreen.BINDINGS,
+                                                           *ArticleView.BINDINGS])))
 
     # -- remembering ---------------------------------------------------------
 

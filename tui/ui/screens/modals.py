@@ -15,7 +15,7 @@ from ...text.safe import printable
 class PromptModal(ModalScreen[str | None]):
     """Ask for one line of text: Enter returns it, Escape returns None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(self, title: str, value: str = "", placeholder: str = "",
                  hint: str = "Enter to save · Escape to cancel") -> None:

@@ -44,6 +44,7 @@ from ...text.safe import printable
 from ..article_view import ArticleView
 from ..compare import compare_text
 from ..exports_folder import export_path
+from ..footer_order import HelpAndQuitFirst
 from ..search import ReaderSearch
 from ..store_calls import one_line
 from .help import HelpScreen
@@ -60,34 +61,42 @@ MOVES = SENTENCE_MOVES | {"next_paragraph", "previous_paragraph", "first_paragra
                           "last_paragraph", "back"}
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(HelpAndQuitFirst, Screen):
     """Read and tag one article."""
 
     # Help comes first so that the footer shows it however narrow the terminal.
     BINDINGS = [
-        Binding("question_mark", "help", "Help"),
-        Binding("j,down", "next_paragraph", "Next ¶"),
-        Binding("k,up", "previous_paragraph", "Prev ¶"),
-        Binding("l,right", "next_sentence", "Next sentence", show=False),
-        Binding("h,left", "previous_sentence", "Prev sentence", show=False),
-        Binding("g,home", "first_paragraph", "First paragraph", show=False),
-        Binding("G,end", "last_paragraph", "Last paragraph", show=False),
-        *(Binding(label.key, f"tag('{label.name}')", label.name.capitalize()) for label in LABELS),
-        Binding("x", "untag", "Untag"),
-        Binding("u", "undo", "Undo"),
-        Binding("ctrl+r", "redo", "Redo", show=False),
-        Binding("a", "note", "Note"),
-        Binding("y", "copy_sentence", "Copy"),
-        Binding("Y", "copy_quotes", "Copy quotes", show=False),
-        Binding("e", "export", "Export"),
-        Binding("o", "anchors", "Fuzzy/orphan tags", show=False),
-        Binding("slash", "search", "Search"),
-        Binding("n", "next_match", "Next match", show=False),
-        Binding("N", "previous_match", "Previous match", show=False),
-        Binding("escape", "back", "Library"),
-        Binding("C", "compare", "Compare coders", show=False),  # issue 13, tui/ui/compare.py
-        Binding("D", "done", "Mark done", show=False),
-        Binding("greater_than_sign", "next_article", "Next article", show=False),
+        Binding("question_mark", "help", "Help", id="reader.help"),
+        Binding("j,down", "next_paragraph", "Next ¶", id="reader.paragraph.next"),
+        Binding("k,up", "previous_paragraph", "Prev ¶", id="reader.paragraph.previous"),
+        Binding("l,right", "next_sentence", "Next sentence", show=False,
+                id="reader.sentence.next"),
+        Binding("h,left", "previous_sentence", "Prev sentence", show=False,
+                id="reader.sentence.previous"),
+        Binding("g,home", "first_paragraph", "First paragraph", show=False,
+                id="reader.paragraph.first"),
+        Binding("G,end", "last_paragraph", "Last paragraph", show=False,
+                id="reader.paragraph.last"),
+        *(Binding(label.key, f"tag('{label.name}')", label.name.capitalize(),
+                  id=f"reader.tag.{label.name}") for label in LABELS),
+        Binding("x", "untag", "Untag", id="reader.untag"),
+        Binding("u", "undo", "Undo", id="reader.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="reader.redo"),
+        Binding("a", "note", "Note", id="reader.note"),
+        Binding("y", "copy_sentence", "Copy", id="reader.copy.sentence"),
+        Binding("Y", "copy_quotes", "Copy quotes", show=False, id="reader.copy.quotes"),
+        Binding("e", "export", "Export", id="reader.export"),
+        Binding("o", "anchors", "Fuzzy/orphan tags", show=False, id="reader.anchors"),
+        Binding("slash", "search", "Search", id="reader.search"),
+        Binding("n", "next_match", "Next match", show=False, id="reader.search.next"),
+        Binding("N", "previous_match", "Previous match", show=False,
+                id="reader.search.previous"),
+        Binding("escape", "back", "Library", id="reader.back"),
+        # issue 13, tui/ui/compare.py
+        Binding("C", "compare", "Compare coders", show=False, id="reader.compare"),
+        Binding("D", "done", "Mark done", show=False, id="reader.done"),
+        Binding("greater_than_sign", "next_article", "Next article", show=False,
+                id="reader.next_article"),
     ]
 
     def __init__(self, article: Article, exports: Path) -> None:
@@ -779,7 +788,7 @@ class ReaderScreen(Screen):
 
     def action_help(self) -> None:
         """Show every key."""
-        self.app.push_screen(HelpScreen(self.BINDINGS))
+        self.app.push_screen(HelpScreen([*self.BINDINGS, *ArticleView.BINDINGS]))
 
     def action_done(self) -> None:
         """Mark this article done in the library (D again: not done)."""

@@ -58,7 +58,7 @@ def render_summary(summary: Summary) -> str:
 class SummaryScreen(ModalScreen[None]):
     """Shows a :class:`Summary`; Escape, q or i closes it."""
 
-    BINDINGS = [Binding("escape,q,i,I", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,i,I", "dismiss", "Close", id="summary.close")]
 
     def __init__(self, summary: Summary) -> None:
         super().__init__()
