@@ -263,9 +263,10 @@ async def test_escape_clears_the_search_first_then_leaves_the_article(tmp_path, 
         assert isinstance(app.screen, ReaderScreen)
         await pilot.press("slash", *"russia", "enter")
         await settle(pilot)
-        assert len(view_of(app).matches) == 9  # Russia, Russian
+        assert app.screen._searcher.search.total == 9  # Russia, Russian
+        assert " of 9" in str(app.screen.query_one("#status").render())
         await press(pilot, "escape")
         assert isinstance(app.screen, ReaderScreen)  # still reading: the search is gone
-        assert view_of(app).matches == [] and app.screen.query_text == ""
+        assert not app.screen._searcher.active and app.screen.query_text == ""
         await press(pilot, "escape")
         assert isinstance(app.screen, LibraryScreen)
