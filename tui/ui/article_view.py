@@ -657,7 +657,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             labels[UNKNOWN] = resolve(UNKNOWN, None)
             # The gutter letter: the label's colour, always bold, never dim.
             marks = {name: Style(color=style.color, bold=True) for name, style in labels.items()}
-            cursor = component("article-view--cursor")
+            cursor = component("article-view--cursor", partial=True)  # over the label colour
             # Swapped (reverse), the cursor's text is as readable as its
             # colour on the paragraph: a theme's faint text colour is not.
             plain = readable_colour(base.color, [current_paragraph.bgcolor], base.color, terminal)

@@ -60,7 +60,8 @@ def dimmed(rgb: RGB, background: RGB) -> RGB:
     Textual does not send the terminal's faint attribute: it blends the
     colour toward the background (its ANSIToTruecolor filter, DIM_FACTOR).
     """
-    return blend(background, rgb, DIM_FACTOR)
+    # Truncated, as Textual's dim_color does (rich's Color.from_rgb).
+    return tuple(int(g + (c - g) * DIM_FACTOR) for c, g in zip(rgb, background))  # type: ignore[return-value]
 
 
 def worst_contrast(rgb: RGB, backgrounds: Iterable[RGB], dim: bool = False) -> float:
