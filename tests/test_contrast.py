@@ -16,6 +16,7 @@ from functools import lru_cache
 import pytest
 from rich.color import Color as RichColor
 from textual.app import App
+from textual.filter import ANSIToTruecolor
 
 from tests.test_ui_reader import SIZE, settle
 from tui.store import AnnotationStore
@@ -104,7 +105,12 @@ def _cells(strip):
 def _drawn(app, view, y):
     strip = view.render_line(y)
     background = app.screen.styles.background
-    for line_filter in app._filters:  # what reaches the terminal
+    filters = list(app.get_line_filters())  # what reaches the terminal
+    if app.native_ansi_color:
+        # An ANSI theme sends ANSI colours (and dim) as they are: the terminal's
+        # palette decides. Measured in the palette Textual assumes otherwise.
+        filters.insert(0, ANSIToTruecolor(app.ansi_theme))
+    for line_filter in filters:
         strip = strip.apply_filter(line_filter, background)
     return strip
 
