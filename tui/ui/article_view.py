@@ -37,7 +37,8 @@ from textual.worker import get_current_worker
 
 from ..store import LABELS, LABELS_BY_NAME
 from ..text import Article, Sentence, SplitCancelled
-from .label_styles import label_style, readable_colour
+from .label_styles import (LOOK, NOTE_MARK, UNKNOWN_LOOK, UNKNOWN_MARK, label_style,
+                           readable_colour)
 from .wrap import cell_widths, visible, wrap
 
 GUTTER = 9  # "  12345 Q▌": number, space, mark, bar, space
@@ -46,9 +47,7 @@ GUTTER = 9  # "  12345 Q▌": number, space, mark, bar, space
 # paragraphs at a time between frames.
 EAGER_LAYOUT_CHARS = 2_000_000
 LAYOUT_CHUNK = 2000
-UNKNOWN_MARK = "?"  # the gutter mark of a label this app does not know
-UNKNOWN = "unknown"  # its component class: article-view--unknown
-NOTE_MARK = "✎"  # in the gutter, before the label letter: a sentence on the line has a note
+UNKNOWN = "unknown"  # the component class of a label this app does not know
 # A paragraph longer than this (characters) that is not split yet is split
 # in a worker thread (~0.1 s per MB would freeze the screen): the cursor
 # sits on the paragraph, without a sentence, until its sentences arrive.
@@ -649,12 +648,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             grounds = [base.bgcolor, current_paragraph.bgcolor]
             terminal = self.app.ansi_theme
 
-            def resolve(name: str, fallback: str | None) -> Style:
+            def resolve(name: str, look: str, fallback: str | None = None) -> Style:
                 part = component(f"article-view--{name}", partial=True)
-                return label_style(part, fallback, grounds, base.color, terminal)
+                return label_style(part, look, fallback, grounds, base.color, terminal)
 
-            labels = {label.name: resolve(label.name, label.colour) for label in LABELS}
-            labels[UNKNOWN] = resolve(UNKNOWN, None)
+            labels = {label.name: resolve(label.name, LOOK.get(label.name, ""), label.colour)
+                      for label in LABELS}
+            labels[UNKNOWN] = resolve(UNKNOWN, UNKNOWN_LOOK)
             # The gutter letter: the label's colour, always bold, never dim.
             marks = {name: Style(color=style.color, bold=True) for name, style in labels.items()}
             cursor = component("article-view--cursor", partial=True)  # over the label colour
@@ -672,7 +672,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 trailer=base + component("article-view--trailer"),
                 labels=labels,
                 marks=marks,
-                note=resolve("note", None) + Style(bold=True),
+                note=resolve("note", "bold"),
             )
         return self._resolved_styles
 

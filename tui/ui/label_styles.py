@@ -22,6 +22,15 @@ from rich.style import Style
 from rich.terminal_theme import TerminalTheme
 from textual.constants import DIM_FACTOR
 
+# The text style of each label, what tells it without colour (the help
+# screen and README describe it from here). The colour is the theme's, in
+# app.tcss. A label not listed has colour only (and its gutter letter).
+LOOK = {"claim": "bold", "quote": "italic", "background": "dim"}
+UNKNOWN_LOOK = "bold italic"  # a label another client wrote that this app does not know
+
+NOTE_MARK = "✎"  # in the gutter: a sentence on the line has a note
+UNKNOWN_MARK = "?"  # the gutter mark of a label this app does not know
+
 MINIMUM_CONTRAST = 4.5  # WCAG 2 level AA for normal text
 BLEND_STEP = 0.02  # how far toward the text colour each try moves
 BLACK = (0, 0, 0)
@@ -130,19 +139,37 @@ def readable_colour(colour: RichColor | None, backgrounds: list[RichColor | None
     return RichColor.from_rgb(r, g, b)
 
 
-def label_style(part: Style, fallback: str | None, backgrounds: list[RichColor | None],
-                text: RichColor | None, terminal: TerminalTheme) -> Style:
-    """The style of a label's text: its CSS part with a colour readable on every background.
+def label_style(part: Style, look: str, fallback: str | None,
+                backgrounds: list[RichColor | None], text: RichColor | None,
+                terminal: TerminalTheme) -> Style:
+    """The style of a label's text: its ``look`` (``LOOK``) and its CSS colour,
+    made readable on every background.
 
-    ``part`` is the label's component style (colour and text style only);
-    ``fallback`` the label's own hex colour (``tui/store/labels.py``) for a
-    label the CSS has no rule for. The text style (bold, italic, dim) is
-    kept: it is what tells the label without colour.
+    ``part`` is the label's component style (its colour; a text style set
+    there adds to ``look``); ``fallback`` the label's own hex colour
+    (``tui/store/labels.py``) for a label the CSS has no rule for.
     """
     colour = part.color if part.color is not None else (
         RichColor.parse(fallback) if fallback else None)
-    style = Style(bold=part.bold, italic=part.italic, dim=part.dim)
+    style = Style.parse(look or "none") + Style(bold=part.bold, italic=part.italic, dim=part.dim)
     if colour is None:
         return style
     return style + Style(color=readable_colour(colour, backgrounds, text, terminal,
-                                               dim=bool(part.dim)))
+                                               dim=bool(style.dim)))
+
+
+def marks_help() -> list[str]:
+    """How tags and notes read on screen, with or without colour (help screen lines)."""
+    from ..store import LABELS
+
+    looks = ", ".join(f"{label.name} {LOOK[label.name]}" for label in LABELS if label.name in LOOK)
+    return [
+        "Marks",
+        "",
+        f"Tagged text: {looks}; in the theme's colours.",
+        "Gutter letter (C Q B): the first tagged sentence on the line.",
+        "Lower-case letter, underlined text: a fuzzy tag (o checks it).",
+        f"{UNKNOWN_MARK} and {UNKNOWN_LOOK} text: a label another program wrote.",
+        f"{NOTE_MARK} before the letter: a sentence on the line has a note (a edits it).",
+        "",
+    ]

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...store import LABELS
+from ..label_styles import marks_help
 
 
 def _key_name(key: str) -> str:
@@ -31,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
         rows = [f"{_key_name(b.key):>16}  {b.description}" for b in self._listed if b.description]
         labels = [f"{label.key:>16}  {label.name}: {label.description} (gutter mark {label.mark})"
                   for label in LABELS]
-        text = "\n".join(["Keys", "", *rows, "", "Labels", "", *labels, "",
+        text = "\n".join(["Keys", "", *rows, "", "Labels", "", *labels, "", *marks_help(),
                           "Click a sentence to move the cursor to it. ctrl+p opens the command palette."])
         with VerticalScroll(classes="help-box"):
             yield Static(Content(text), id="help-text")
