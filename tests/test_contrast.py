@@ -168,6 +168,10 @@ async def test_labels_and_cursor_reach_aa_in_every_builtin_theme(tagged_seed, se
                             break
                         if x == GUTTER - 2 and char in "CQB?cqb":
                             what = "mark"
+                        elif x == GUTTER - 3 and char == "✎":
+                            what = "note"
+                        elif x == GUTTER - 1 and char == "▌":  # the current paragraph's bar
+                            what = "bar"
                         elif x >= GUTTER:
                             offset = start + x - GUTTER
                             inside = [key for key in spans if key[0] <= offset < key[1]]
@@ -188,7 +192,8 @@ async def test_labels_and_cursor_reach_aa_in_every_builtin_theme(tagged_seed, se
                         checked[what] = checked.get(what, 0) + 1
                         if ratio < AA:
                             failures.append((theme, what, f"{ratio:.2f}", str(style)))
-            assert set(checked) == {"mark", "cursor", "claim", "quote", "background", "verdict"}, theme
+            assert set(checked) == {"mark", "note", "bar", "cursor", "claim", "quote", "background",
+                                    "verdict"}, theme
         assert failures == []
         # The colours follow the theme: claim is $warning made readable on each.
         assert claim_colours["textual-dark"] == (0xFE, 0xA6, 0x2B)

@@ -151,3 +151,15 @@ async def test_a_note_shows_a_mark_in_the_gutter(tmp_path, seed_path, monkeypatc
         # Undo brings tag and note back.
         await press(pilot, "u")
         assert len(note_lines(view)) == 2
+
+
+async def test_the_help_screen_explains_the_marks(tmp_path, seed_path):
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db"), article=load_article(seed_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-text").render())
+        assert "Tagged text: claim bold, quote italic, background dim" in text
+        assert "✎ before the letter: a sentence on the line has a note" in text
+        assert "Lower-case letter, underlined text: a fuzzy tag" in text

@@ -658,13 +658,16 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             # The gutter letter: the label's colour, always bold, never dim.
             marks = {name: Style(color=style.color, bold=True) for name, style in labels.items()}
             cursor = component("article-view--cursor", partial=True)  # over the label colour
+            gutter_current = base + component("article-view--gutter-current")
             # Swapped (reverse), the cursor's text is as readable as its
             # colour on the paragraph: a theme's faint text colour is not.
             plain = readable_colour(base.color, [current_paragraph.bgcolor], base.color, terminal)
             self._resolved_styles = _Styles(
                 base=base,
                 gutter=base + component("article-view--gutter"),
-                gutter_current=base + component("article-view--gutter-current"),
+                # The current paragraph's number and bar ($accent: 1.4:1 on textual-light).
+                gutter_current=gutter_current + Style(color=readable_colour(
+                    gutter_current.color, [base.bgcolor], base.color, terminal)),
                 current_paragraph=current_paragraph,
                 cursor=cursor,
                 cursor_plain=Style(color=plain) + cursor,
