@@ -119,7 +119,7 @@ def test_sixteen_colours_tell_each_tag_from_its_untagged_neighbour(seed_path, ta
     assert all("italic" not in a and "bold" not in a for a, _ in untagged)
     assert all("italic" in a for a, _ in quote), quote
     background = look(find(lines, "Moscow sees the weapons"), "Moscow sees the weapons")
-    assert {fg for _, fg in background}.isdisjoint({fg for _, fg in untagged}), (background, untagged)
+    assert {fg for _, fg in background}.isdisjoint({fg for _, fg in untagged}), background
     claim = look(find(lines, "Asked by Interfax"), "Asked by Interfax")
     assert all("bold" in a for a, _ in claim), claim
 

@@ -70,7 +70,8 @@ def dimmed(rgb: RGB, background: RGB) -> RGB:
     colour toward the background (its ANSIToTruecolor filter, DIM_FACTOR).
     """
     # Truncated, as Textual's dim_color does (rich's Color.from_rgb).
-    return tuple(int(g + (c - g) * DIM_FACTOR) for c, g in zip(rgb, background))  # type: ignore[return-value]
+    r, g, b = (int(ground + (c - ground) * DIM_FACTOR) for c, ground in zip(rgb, background))
+    return r, g, b
 
 
 def worst_contrast(rgb: RGB, backgrounds: Iterable[RGB], dim: bool = False) -> float:
@@ -131,7 +132,8 @@ def readable_colour(colour: RichColor | None, backgrounds: list[RichColor | None
         colour = text if text is not None else RichColor.default()
     grounds = [to_rgb(bg, terminal, foreground=False) for bg in backgrounds]
     if colour.triplet is None:  # ANSI (standard, 256) or default: the terminal's palette
-        if worst_contrast(to_rgb(colour, terminal, foreground=True), grounds, dim) < MINIMUM_CONTRAST:
+        drawn = to_rgb(colour, terminal, foreground=True)
+        if worst_contrast(drawn, grounds, dim) < MINIMUM_CONTRAST:
             return text
         return colour
     fore = to_rgb(text, terminal, foreground=True)
