@@ -35,8 +35,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from ..store import LABELS_BY_NAME
+from ..store import LABELS, LABELS_BY_NAME
 from ..text import Article, Sentence, SplitCancelled
+from .label_styles import (LOOK, NOTE_MARK, UNKNOWN_LOOK, UNKNOWN_MARK, label_style,
+                           readable_colour)
 from .wrap import cell_widths, visible, wrap
 
 GUTTER = 9  # "  12345 Q▌": number, space, mark, bar, space
@@ -45,7 +47,7 @@ GUTTER = 9  # "  12345 Q▌": number, space, mark, bar, space
 # paragraphs at a time between frames.
 EAGER_LAYOUT_CHARS = 2_000_000
 LAYOUT_CHUNK = 2000
-UNKNOWN_MARK = "?"  # the gutter mark of a label this app does not know
+UNKNOWN = "unknown"  # the component class of a label this app does not know
 # A paragraph longer than this (characters) that is not split yet is split
 # in a worker thread (~0.1 s per MB would freeze the screen): the cursor
 # sits on the paragraph, without a sentence, until its sentences arrive.
@@ -155,8 +157,15 @@ class _Styles:
     gutter_current: Style
     current_paragraph: Style
     cursor: Style
+    cursor_plain: Style  # the cursor on an untagged sentence
     match: Style
     trailer: Style
+    # Per label name (and UNKNOWN): the text's colour and style, readable on
+    # both the plain and the current paragraph's background; the gutter
+    # letter's style.
+    labels: dict[str, Style]
+    marks: dict[str, Style]
+    note: Style
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -178,6 +187,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         "article-view--cursor",
         "article-view--match",
         "article-view--trailer",
+        "article-view--note",
+        f"article-view--{UNKNOWN}",
+        *(f"article-view--{label.name}" for label in LABELS),
     }
 
     DEFAULT_CSS = """
@@ -205,6 +217,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         # gutter letter is lower case and their text underlined, so they
         # read as "check me" with or without colour.
         self.fuzzy: frozenset[tuple[int, int]] = frozenset()
+        # Tagged sentences whose tag has a note: a NOTE_MARK in the gutter.
+        self.notes: set[tuple[int, int]] = set()
         self.matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []  # sorted, parallel to matches
         self._match_longest = 0
@@ -274,6 +288,28 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self.labels.pop((start, end), None)
         else:
             self.labels[(start, end)] = label
+        self._sentence_changed(start, end)
+
+    def set_notes(self, spans) -> None:
+        """Replace the set of (start, end) sentences whose tag has a note, and redraw."""
+        spans = set(spans)
+        if spans != self.notes:
+            self.notes = spans
+            self._line_cache.clear()
+            self.refresh()
+
+    def set_note(self, start: int, end: int, has_note: bool) -> None:
+        """Show or clear one sentence's note mark (after the store committed it)."""
+        if has_note == ((start, end) in self.notes):
+            return
+        if has_note:
+            self.notes.add((start, end))
+        else:
+            self.notes.discard((start, end))
+        self._sentence_changed(start, end)
+
+    def _sentence_changed(self, start: int, end: int) -> None:
+        """Redraw the lines of the sentence at body offsets [start, end)."""
         index = bisect_right(self._starts, start) - 1
         if index < 0:
             return
@@ -617,14 +653,39 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if self._resolved_styles is None:
             base = self.rich_style
             component = self.get_component_rich_style
+            current_paragraph = base + component("article-view--current-paragraph")
+            # Label colours are checked against both backgrounds text is drawn on.
+            grounds = [base.bgcolor, current_paragraph.bgcolor]
+            terminal = self.app.ansi_theme
+
+            def resolve(name: str, look: str, fallback: str | None = None) -> Style:
+                part = component(f"article-view--{name}", partial=True)
+                return label_style(part, look, fallback, grounds, base.color, terminal)
+
+            labels = {label.name: resolve(label.name, LOOK.get(label.name, ""), label.colour)
+                      for label in LABELS}
+            labels[UNKNOWN] = resolve(UNKNOWN, UNKNOWN_LOOK)
+            # The gutter letter: the label's colour, always bold, never dim.
+            marks = {name: Style(color=style.color, bold=True) for name, style in labels.items()}
+            cursor = component("article-view--cursor", partial=True)  # over the label colour
+            gutter_current = base + component("article-view--gutter-current")
+            # Swapped (reverse), the cursor's text is as readable as its
+            # colour on the paragraph: a theme's faint text colour is not.
+            plain = readable_colour(base.color, [current_paragraph.bgcolor], base.color, terminal)
             self._resolved_styles = _Styles(
                 base=base,
                 gutter=base + component("article-view--gutter"),
-                gutter_current=base + component("article-view--gutter-current"),
-                current_paragraph=base + component("article-view--current-paragraph"),
-                cursor=component("article-view--cursor"),
+                # The current paragraph's number and bar ($accent: 1.4:1 on textual-light).
+                gutter_current=gutter_current + Style(color=readable_colour(
+                    gutter_current.color, [base.bgcolor], base.color, terminal)),
+                current_paragraph=current_paragraph,
+                cursor=cursor,
+                cursor_plain=Style(color=plain) + cursor,
                 match=component("article-view--match"),
                 trailer=base + component("article-view--trailer"),
+                labels=labels,
+                marks=marks,
+                note=resolve("note", "bold"),
             )
         return self._resolved_styles
 
@@ -682,22 +743,29 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         number = f"{index + 1:>6} " if row == 0 else " " * 7
         style = styles.gutter_current if current else styles.gutter
         mark, mark_style = " ", style
+        note = False
         offset = self._starts[index]
         for sentence in self._sentences_between(index, offset + a, offset + max(b, a + 1)):
-            label = self.labels.get((sentence.start, sentence.end))
-            if label:
+            key = sentence.start, sentence.end
+            note = note or key in self.notes
+            label = self.labels.get(key)
+            if label and mark == " ":  # the line's first tagged sentence gives the letter
                 definition = LABELS_BY_NAME.get(label)
                 if definition is None:  # written by another client: shown, not guessed
                     mark = UNKNOWN_MARK
-                    mark_style = style + Style(bold=True)
+                    mark_style = style + styles.marks[UNKNOWN]
                 else:
                     mark = definition.mark
-                    mark_style = style + Style(color=definition.colour, bold=True)
-                if (sentence.start, sentence.end) in self.fuzzy:
+                    mark_style = style + styles.marks[label]
+                if key in self.fuzzy:
                     mark = mark.lower()
                     mark_style += Style(italic=True, underline=True)
+            if note and mark != " ":
                 break
         bar = "▌" if current else " "
+        if note:
+            return [Segment(number[:-1], style), Segment(NOTE_MARK, style + styles.note),
+                    Segment(mark, mark_style), Segment(bar, style)]
         return [Segment(number, style), Segment(mark, mark_style), Segment(bar, style)]
 
     def _text_segments(self, index: int, line: str, a: int, b: int,
@@ -716,6 +784,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             cuts.update((max(a, s), min(b, e)))
         cursor = self.current_sentence if index + 1 == self.paragraph else None
         cursor_style, match_style = styles.cursor, styles.match
+        label_styles, unknown = styles.labels, styles.labels[UNKNOWN]
+        cursor_plain = styles.cursor_plain
         ordered = sorted(cuts)
         segments = []
         for start, end in zip(ordered, ordered[1:]):
@@ -724,13 +794,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             style = body_style
             for s, e, sentence in spans:
                 if s <= start < e:
-                    definition = LABELS_BY_NAME.get(self.labels.get((sentence.start, sentence.end)))
-                    if definition is not None:  # an unknown label: no colour
-                        style = style + Style(color=definition.colour)
-                    if definition is not None and (sentence.start, sentence.end) in self.fuzzy:
-                        style = style + Style(underline=True)
-                    if sentence is cursor:
-                        style = style + cursor_style
+                    label = self.labels.get((sentence.start, sentence.end))
+                    if label:  # its colour and its text style (bold, italic, dim)
+                        style = style + label_styles.get(label, unknown)
+                        if label in LABELS_BY_NAME and (sentence.start, sentence.end) in self.fuzzy:
+                            style = style + Style(underline=True)
+                    if sentence is cursor:  # untagged: the text colour, made readable
+                        style = style + (cursor_style if label else cursor_plain)
                     break
             if any(s <= start < e for s, e in matches):
                 style = style + match_style

@@ -136,6 +136,7 @@ class AnchorsScreen(HelpAndQuitFirst, Screen):
             self.notify(f"Not re-attached: {problem}.", severity="warning", markup=False)
             return
         view.set_label(sentence.start, sentence.end, item.label)
+        view.set_note(sentence.start, sentence.end, bool(item.note))
         self.notify(f"Re-attached to ¶ {view.paragraph}.{sentence.index}.", markup=False)
         self._load()
 
@@ -152,6 +153,7 @@ class AnchorsScreen(HelpAndQuitFirst, Screen):
             return
         if item.paragraph is not None:
             self.reader.view.set_label(item.start, item.end, None)
+            self.reader.view.set_note(item.start, item.end, False)
         self.notify("Tag deleted; u in the reader undoes it.", markup=False)
         self._load()
 

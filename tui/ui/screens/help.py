@@ -14,6 +14,7 @@ from textual.widgets import Static
 from ...store import LABELS
 from ...text.safe import printable
 from ..keymap import display_keys, everywhere, rows
+from ..label_styles import marks_help
 
 KEY_WIDTH = 16
 
@@ -48,7 +49,7 @@ class HelpScreen(ModalScreen[None]):
         # Their keys are listed above (they may not be the defaults).
         labels = [f"{label.name:>{KEY_WIDTH}}  {label.description} (gutter mark {label.mark})"
                   for label in LABELS]
-        text += ["Labels", "", *labels, "",
+        text += ["Labels", "", *labels, "", *marks_help(),
                  "Click a sentence to move the cursor to it. The keys can be changed: "
                  "see README, Keys and settings."]
         with VerticalScroll(classes="help-box"):

@@ -215,6 +215,7 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
         view = self.view
         view.ready = True
         view.set_labels({key: a.label for key, a in annotations.items()})
+        view.set_notes(key for key, a in annotations.items() if a.note)
         typed, self._typed = self._typed, []
         if self._moved or typed:
             view.move_to(view.paragraph, view.sentence, post=False)  # show its sentence
@@ -436,6 +437,7 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
         if not self._alive():
             return
         self.view.set_labels({key: a.label for key, a in annotations.items()})
+        self.view.set_notes(key for key, a in annotations.items() if a.note)
         self._update_status()
         self._load_anchor_states()
 
@@ -522,6 +524,7 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
             return
         annotation = result.annotation
         self.view.set_label(*key, annotation.label if annotation is not None else None)
+        self.view.set_note(*key, bool(annotation is not None and annotation.note))
         if result.message:  # the database was not what this screen showed
             self._say(result.message, severity="warning")
         if key in self.view.fuzzy:  # an untag may have removed a fuzzy tag
@@ -595,6 +598,7 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
         else:
             label = change.annotation.label if change.annotation else None
             self.view.set_label(change.start, change.end, label)  # its tag now, either way
+            self.view.set_note(change.start, change.end, bool(label and change.annotation.note))
             if change.skipped:  # someone else changed that sentence since
                 self._say(change.message or "changed elsewhere; skipped", severity="warning")
             else:
@@ -669,6 +673,7 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
         if annotation is None:
             self._say("The tag is gone (removed elsewhere): note not saved.", severity="warning")
         else:
+            self.view.set_note(annotation.start, annotation.end, bool(annotation.note))
             self._say("Note cleared" if not note.strip() else "Note saved")
 
     # -- clipboard and export ---------------------------------------------
