@@ -14,7 +14,10 @@ from ...store import LABELS
 
 def _key_name(key: str) -> str:
     names = {"question_mark": "?", "slash": "/", "escape": "Esc", "up": "↑", "down": "↓",
-             "left": "←", "right": "→", "home": "Home", "end": "End"}
+             "left": "←", "right": "→", "home": "Home", "end": "End",
+             "left_square_bracket": "[", "right_square_bracket": "]",
+             "left_curly_bracket": "{", "right_curly_bracket": "}", "greater_than_sign": ">",
+             "enter": "Enter", "pageup": "PgUp", "pagedown": "PgDn"}
     return ", ".join(names.get(k, k) for k in key.split(","))
 
 
@@ -31,7 +34,13 @@ class HelpScreen(ModalScreen[None]):
         rows = [f"{_key_name(b.key):>16}  {b.description}" for b in self._listed if b.description]
         labels = [f"{label.key:>16}  {label.name}: {label.description} (gutter mark {label.mark})"
                   for label in LABELS]
-        text = "\n".join(["Keys", "", *rows, "", "Labels", "", *labels, "",
+        from ..tags_panel import TagsPanel  # its own keys, while it has the focus
+
+        panel = [f"{_key_name(b.key):>16}  {b.description}" for b in TagsPanel.BINDINGS]
+        text = "\n".join(["Keys", "", *rows, "",
+                          "} and { follow the label of the tag under the cursor, or the tags "
+                          "panel's filter;", "stepping wraps around the article and says so.", "",
+                          "Tags panel (t)", "", *panel, "", "Labels", "", *labels, "",
                           "Click a sentence to move the cursor to it. ctrl+p opens the command palette."])
         with VerticalScroll(classes="help-box"):
             yield Static(Content(text), id="help-text")
