@@ -49,7 +49,7 @@ REVIEW_BINDINGS = [
     Binding("w", "next_untagged", "Next untagged", show=False, id="reader.next_untagged"),
     Binding("W", "previous_untagged", "Previous untagged", show=False,
             id="reader.previous_untagged"),
-    Binding("t", "tags_panel", "Tags panel", id="reader.tags_panel"),
+    Binding("t", "tags_panel", "Tags", id="reader.tags_panel"),
 ]
 
 

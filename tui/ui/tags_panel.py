@@ -215,7 +215,7 @@ class TagsPanel(ScrollView, can_focus=True, inherit_bindings=False):
             return "Opening the database…"
         if self.label is not None:
             return f"No {self.label} tags here: 0 shows all."
-        return "No tags yet: c, q, b tag the cursor's sentence."
+        return "No tags yet: c, q or b tags a sentence."
 
     def render_line(self, y: int) -> Strip:
         """Draw line ``y`` of the panel (only lines on screen are asked for)."""

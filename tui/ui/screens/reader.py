@@ -83,7 +83,6 @@ class ReaderScreen(ReviewActions, Screen):
         Binding("Y", "copy_quotes", "Copy quotes", show=False),
         Binding("e", "export", "Export"),
         Binding("o", "anchors", "Fuzzy/orphan tags", show=False),
-        *REVIEW_BINDINGS,  # ] [ } { w W t: tui/ui/review_actions.py
         Binding("slash", "search", "Search"),
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
@@ -91,6 +90,7 @@ class ReaderScreen(ReviewActions, Screen):
         Binding("C", "compare", "Compare coders", show=False),  # issue 13, tui/ui/compare.py
         Binding("D", "done", "Mark done", show=False),
         Binding("greater_than_sign", "next_article", "Next article", show=False),
+        *REVIEW_BINDINGS,  # ] [ } { w W t: tui/ui/review_actions.py
     ]
 
     def __init__(self, article: Article, exports: Path) -> None:
