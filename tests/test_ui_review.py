@@ -11,6 +11,7 @@ from pathlib import Path
 from tests.test_ui_faults import SlowOpener, wait_until
 from tests.test_ui_reader import SIZE, messages, press, settle, status_of, view_of
 from tui.store import AnnotationStore
+from tui.store.database import write_transaction
 from tui.text import load_article, parse_article
 from tui.ui.app import AnnotateApp
 from tui.ui.note_bar import NoteBar
@@ -276,7 +277,7 @@ async def test_ten_thousand_tags_draw_only_the_lines_on_screen(tmp_path, monkeyp
     doc = store.open_article(article)
     rows = [(doc.id, i + 1, 1, p.start, p.end, p.text, "", "", "claim", "", "tester", "t", "t")
             for i, p in enumerate(article.paragraphs)]
-    with store.db.conn:
+    with write_transaction(store.db):
         store.db.conn.executemany(
             'INSERT INTO annotations (article_id, paragraph, sentence, start, "end", text, '
             "context_before, context_after, label, note, annotator, created_at, updated_at) "
