@@ -365,3 +365,15 @@ async def test_the_footer_shows_next_tag_and_tags_where_there_is_room(tmp_path, 
         keys = {key.description: key.key for key in app.screen.query(FooterKey)}
         assert keys["Next tag"] == "right_square_bracket"
         assert keys["Tags"] == "t"
+
+
+async def test_panel_text_is_printable_and_never_markup(tmp_path, seed_path):
+    article = parse_article("A [b]bold[/b] \x1b]0;pwned\x07 claim. Second one.\n",
+                            path=str(tmp_path / "odd.txt"))
+    app = new_app(tmp_path, seed_path, article=article)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c", "t")
+        assert panel_lines(app) == ["C ¶1.1 A [b]bold[/b] ␛]0;pwned␇ …   exact"]
+        await press(pilot, "tab")  # Tab gives the keys back to the article
+        assert app.focused is view_of(app)
