@@ -377,3 +377,34 @@ async def test_panel_text_is_printable_and_never_markup(tmp_path, seed_path):
         assert panel_lines(app) == ["C ¶1.1 A [b]bold[/b] ␛]0;pwned␇ …   exact"]
         await press(pilot, "tab")  # Tab gives the keys back to the article
         assert app.focused is view_of(app)
+
+
+async def test_the_panel_follows_the_anchors_screen(tmp_path, seed_path):
+    path = edited_story(tmp_path, seed_path)
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"),
+                      article=load_article(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "escape", "j", "o")
+        await press(pilot, "down", "r")  # re-attach the orphan (listed second) on 2.1
+        await press(pilot, "escape")
+        assert panel_lines(app) == [
+            "C ¶1.1 Russia is unfazed by the … ✎ exact",
+            "Q ¶2.1 Moscow has repeatedly sai…   exact",
+            "C ¶2.3 Korotchenko also recommen…   moved",
+            "B ¶5.1 Asked by Interfax news ag…   fuzzy",
+        ]
+        await press(pilot, "o", "a")  # accept the fuzzy tag
+        await press(pilot, "escape")
+        assert panel_lines(app)[3] == "B ¶5.1 Asked by Interfax news ag…   exact"
+
+
+async def test_t_without_a_database_says_so(tmp_path, seed_path):
+    opener = SlowOpener(fail="a.db: locked by another program")
+    app = AnnotateApp(db_path=tmp_path / "a.db", article=load_article(seed_path), opener=opener)
+    async with app.run_test(size=SIZE) as pilot:
+        opener.release.set()
+        await settle(pilot)
+        await pilot.press("t")
+        assert not list(app.screen.query(TagsPanel))
+        assert messages(app)[-1] == "No tags to list: the database is not open."

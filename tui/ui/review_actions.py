@@ -83,18 +83,26 @@ class ReviewActions:
         self._review_redraw()
 
     def review_anchors_loaded(self, unsettled) -> None:
-        """Fuzzy and orphaned tags were read; read the moved ones too (store thread)."""
+        """Fuzzy and orphaned tags were read: read the tags and the moved ones too.
+
+        The anchors screen (o) re-attaches and deletes tags without the
+        reader's write path, and then has these states read: reading the
+        tags again here keeps the panel true after it. The store thread runs
+        calls in order, so a tag typed meanwhile lands after this read.
+        """
         orphans = list(unsettled)
         fuzzy = {(item.start, item.end): "fuzzy" for item in orphans if item.anchor == "fuzzy"}
         self.review.set_anchors({**self.review.anchors, **fuzzy}, orphans)
         self._review_redraw()
         if self.doc is None or not self.doc.id:
             return
-        self.calls.call(lambda store, doc: store.anchor_states(doc), self.doc, quiet=True,
-                        done=lambda states: self._review_anchor_states(states, orphans))
+        self.calls.call(lambda store, doc: (store.annotations(doc), store.anchor_states(doc)),
+                        self.doc, quiet=True,
+                        done=lambda read: self._review_anchor_states(*read, orphans))
 
-    def _review_anchor_states(self, states, orphans) -> None:
+    def _review_anchor_states(self, annotations, states, orphans) -> None:
         if self._alive():
+            self.review.replace(annotations)
             self.review.set_anchors(states, orphans)
             self._review_redraw()
 
@@ -220,6 +228,9 @@ class ReviewActions:
 
     def action_tags_panel(self) -> None:
         """Show the tags panel (and give it the keys), or hide it."""
+        if self._open_failed:
+            self._say("No tags to list: the database is not open.")
+            return
         panels = list(self.query(TagsPanel).results())
         if panels and panels[0].display:
             panels[0].display = False

@@ -161,9 +161,11 @@ class TagList:
         self.loaded = False  # False until the database's tags arrived
         self.version = 0  # bumped on every change (the panel redraws on it)
         self._rows: list[TagRow] | None = None
+        self._has_notes: bool | None = None
 
     def _changed(self) -> None:
         self._rows = None
+        self._has_notes = None
         self.version += 1
 
     def replace(self, annotations: Mapping[Key, Any]) -> None:
@@ -193,8 +195,11 @@ class TagList:
         return annotation.note if annotation is not None else ""
 
     def has_notes(self) -> bool:
-        """True if any of the article's tags carries a note."""
-        return any(a.note.strip() for a in self.annotations.values())
+        """True if any of the article's tags carries a note (asked on every cursor move:
+        kept until the next change)."""
+        if self._has_notes is None:
+            self._has_notes = any(a.note.strip() for a in self.annotations.values())
+        return self._has_notes
 
     def rows(self, label: str | None = None) -> list[TagRow]:
         """Tags in text order (orphans last), only ``label``'s if given."""
