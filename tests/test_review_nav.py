@@ -77,8 +77,7 @@ def test_previous_untagged():
 def test_untagged_wraps_into_the_cursors_own_paragraph():
     labels = {(0, 10): "claim", (22, 30): "claim", (32, 40): "quote", (41, 50): "b",
               (51, 60): "b"}
-    # Only ¶1.2 is untagged; from it, forward finds nothing else: every other is tagged,
-    # so the step comes back round to... nothing but itself is untagged: None.
+    # Only ¶1.2 is untagged: from it there is no other untagged sentence.
     assert step_untagged(3, sentences_of, labels, 1, 2, True) is None
     # From ¶1.1, forward finds ¶1.2 in the same paragraph.
     assert step_untagged(3, sentences_of, labels, 1, 1, True) == SentenceStep(1, 2)

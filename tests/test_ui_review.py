@@ -408,3 +408,17 @@ async def test_t_without_a_database_says_so(tmp_path, seed_path):
         await pilot.press("t")
         assert not list(app.screen.query(TagsPanel))
         assert messages(app)[-1] == "No tags to list: the database is not open."
+
+
+def test_the_store_names_moved_and_fuzzy_tags(tmp_path, seed_path):
+    path = edited_story(tmp_path, seed_path)
+    store = AnnotationStore(tmp_path / "a.db", annotator="tester")
+    try:
+        doc = store.open_article(load_article(path))
+        # 8.3 now 2.3 (moved), 4.1 now 5.1 and edited (fuzzy); 1.1 exact is not listed.
+        assert store.anchor_states(doc) == {(459, 542): "moved", (1122, 1296): "fuzzy"}
+        other = AnnotationStore(tmp_path / "a.db", annotator="someone else")
+        assert other.anchor_states(other.open_article(load_article(path))) == {}
+        other.close()
+    finally:
+        store.close()
