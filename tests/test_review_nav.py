@@ -169,3 +169,21 @@ def test_fit_and_note_line_cut_with_an_ellipsis():
     assert note_line("a much longer note", 10) == "✎ a much …"
     assert note_line("line\nbreak\x1b[31m", 40) == "✎ line␊break␛[31m"
     assert note_line("", 60) == "no note on this sentence (a adds one)"
+
+
+def test_put_after_the_rows_were_read_keeps_them_sorted_and_counts_notes():
+    tags = tag_list()
+    assert [r.start for r in tags.rows()] == [11, 32, 51]
+    assert tags.has_notes()  # 11 has "why"
+    tags.put((40, 45), A(40, 45, "quote", 3, 2, "In.", ""))
+    tags.put((0, 10), A(0, 10, "background", 1, 1, "Zero.", ""))
+    tags.put((60, 70), A(60, 70, "claim", 3, 4, "Last.", "n"))
+    assert [r.start for r in tags.rows()] == [0, 11, 32, 40, 51, 60]
+    tags.put((11, 20), A(11, 20, "quote", 1, 2, "First.", ""))  # relabelled, note cleared
+    assert [(r.start, r.label, r.note) for r in tags.rows()][1] == (11, "quote", "")
+    tags.put((32, 40), None)
+    assert [r.start for r in tags.rows()] == [0, 11, 40, 51, 60]
+    assert [r.start for r in tags.rows("quote")] == [11, 40]
+    assert tags.has_notes()  # 60 has "n"
+    tags.put((60, 70), None)
+    assert not tags.has_notes()
