@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections import namedtuple
 
 from tui.ui.note_bar import note_line
-from tui.ui.review_nav import TagList, TagStep, SentenceStep, row_at_or_before, step_tag, step_untagged
+from tui.ui.review_nav import (
+    SentenceStep,
+    TagList,
+    TagStep,
+    row_at_or_before,
+    step_tag,
+    step_untagged,
+)
 from tui.ui.tags_panel import _fit
 
 S = namedtuple("S", "start end")
@@ -103,7 +110,8 @@ def test_a_paragraph_not_split_yet_is_a_stop():
     def lazy(index):
         return None if index == 1 else PARAGRAPHS[index]
 
-    assert step_untagged(3, lazy, {(0, 10): "c", (11, 20): "c"}, 1, 1, True) == SentenceStep(2, None)
+    tagged = {(0, 10): "c", (11, 20): "c"}
+    assert step_untagged(3, lazy, tagged, 1, 1, True) == SentenceStep(2, None)
     # The cursor's own unsplit paragraph is skipped (cursor sentence 0: not known).
     assert step_untagged(3, lazy, LABELS, 2, 0, True) == SentenceStep(3, 2)
 
@@ -111,7 +119,7 @@ def test_a_paragraph_not_split_yet_is_a_stop():
 # -- the panel's list ----------------------------------------------------------
 
 A = namedtuple("A", "start end label paragraph sentence text note")
-O = namedtuple("O", "start end label text note anchor")
+U = namedtuple("U", "start end label text note anchor")
 
 
 def tag_list() -> TagList:
@@ -124,8 +132,8 @@ def tag_list() -> TagList:
 
 def test_rows_in_text_order_with_notes_and_anchor_states_orphans_last():
     tags = tag_list()
-    tags.set_anchors({(32, 40): "moved"}, [O(5, 9, "quote", "Gone.", "n", "orphan"),
-                                           O(51, 60, "claim", "Third.", "", "fuzzy")])
+    tags.set_anchors({(32, 40): "moved"}, [U(5, 9, "quote", "Gone.", "n", "orphan"),
+                                           U(51, 60, "claim", "Third.", "", "fuzzy")])
     rows = tags.rows()
     assert [(r.where, r.label, r.anchor, r.note) for r in rows] == [
         ("¶1.2", "claim", "exact", "why"),

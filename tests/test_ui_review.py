@@ -351,8 +351,8 @@ async def test_help_footer_and_palette_name_the_review_keys(tmp_path, seed_path)
         for line in ("               ]  Next tag", "               [  Previous tag",
                      "               }  Next tag, same label", "               w  Next untagged",
                      "               W  Previous untagged", "               t  Tags",
-                     "Tags panel (t)", "           Enter  Go to tag", "               1  Only claim",
-                     "               0  All labels"):
+                     "Tags panel (t)", "           Enter  Go to tag",
+                     "               1  Only claim", "               0  All labels"):
             assert line in text
 
 

@@ -23,7 +23,8 @@ def test_review_keys_in_a_real_terminal(tmp_path, seed_path):
     app = Tmux(f"tui-review-{os.getpid()}", f"{TUI} --db {tmp_path / 'a.db'} {seed_path}", env)
     try:
         app.wait_for("0/13 tagged")
-        app.keys("c", "j", "j", "q", "j", "j", "j", "l", "c", "g")  # claim 1.1, quote 3.1, claim 6.2
+        # claim 1.1, quote 3.1, claim 6.2
+        app.keys("c", "j", "j", "q", "j", "j", "j", "l", "c", "g")
         app.wait_for("C claim 2  Q quote 1")
         app.keys("]")
         app.wait_for("¶ 3/8  sentence 1/1")

@@ -201,7 +201,8 @@ class ReviewActions:
         def sentences_of(index: int):
             paragraph = paragraphs[index]
             # A long paragraph is split by the view in a worker, never here.
-            if paragraph.end - paragraph.start > SPLIT_IN_WORKER_CHARS and not paragraph.has_sentences:
+            long = paragraph.end - paragraph.start > SPLIT_IN_WORKER_CHARS
+            if long and not paragraph.has_sentences:
                 return None
             return paragraph.sentences
 
