@@ -79,6 +79,16 @@ class AnchorActions:
         return [Unsettled(*row) for row in self.db.conn.execute(_UNSETTLED,
                                                                  [doc.id, self.annotator])]
 
+    def anchor_states(self, doc) -> dict[tuple[int, int], str]:
+        """This coder's placed tags of the article that are not exact:
+        (start, end) -> 'moved' or 'fuzzy' (the reader's tags panel)."""
+        if not has_column(self.db.conn, "annotations", "anchor"):  # read-only, not migrated
+            return {}
+        rows = self.db.conn.execute(
+            'SELECT start, "end", anchor FROM annotations WHERE article_id = ? AND annotator = ? '
+            "AND paragraph IS NOT NULL AND anchor != 'exact'", [doc.id, self.annotator])
+        return {(start, end): anchor for start, end, anchor in rows}
+
     def accept_anchor(self, doc, annotation_id: int) -> bool:
         """Confirm a fuzzy placement: the tag becomes exact. False if it is not fuzzy."""
         self._check_writable()

@@ -56,10 +56,12 @@ def contexts() -> list[Context]:
     from .screens.modals import PromptModal
     from .screens.reader import ReaderScreen
     from .screens.summary import SummaryScreen
+    from .tags_panel import TagsPanel
 
     return [
         Context("everywhere", (AnnotateApp,), (AnnotateApp,)),
         Context("reader", (ArticleView, ReaderScreen, AnnotateApp), (ReaderScreen, ArticleView)),
+        Context("tags panel", (TagsPanel, ReaderScreen, AnnotateApp), (TagsPanel,)),
         Context("adjudication", (ArticleView, AdjudicateScreen, AnnotateApp), (AdjudicateScreen,)),
         Context("library", (LibraryTable, LibraryScreen, AnnotateApp),
                 (LibraryScreen, LibraryTable)),

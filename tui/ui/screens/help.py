@@ -49,7 +49,12 @@ class HelpScreen(ModalScreen[None]):
         # Their keys are listed above (they may not be the defaults).
         labels = [f"{label.name:>{KEY_WIDTH}}  {label.description} (gutter mark {label.mark})"
                   for label in LABELS]
-        text += ["Labels", "", *labels, "", *marks_help(),
+        from ..tags_panel import TagsPanel  # its own keys, while it has the focus
+
+        text += ["} and { follow the label of the tag under the cursor, or the tags "
+                 "panel's filter;", "stepping wraps around the article and says so.", "",
+                 "Tags panel (t)", "", *self._lines(list(TagsPanel.BINDINGS)), "",
+                 "Labels", "", *labels, "", *marks_help(),
                  "Click a sentence to move the cursor to it. The keys can be changed: "
                  "see README, Keys and settings."]
         with VerticalScroll(classes="help-box"):

@@ -30,6 +30,7 @@ from textual import work
 from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -43,6 +44,8 @@ from ...text import Article, SplitCancelled
 from ...text.safe import printable
 from ..article_view import ArticleView
 from ..compare import compare_text
+from ..note_bar import NoteBar
+from ..review_actions import REVIEW_BINDINGS, REVIEW_MOVES, ReviewActions
 from ..exports_folder import export_path
 from ..footer_order import HelpAndQuitFirst
 from ..search import ReaderSearch
@@ -55,13 +58,13 @@ POSITION_EVERY_S = 0.3
 # How often the reader asks whether another instance changed the database.
 POLL_EVERY_S = 1.0
 # Keys that need the sentences: kept until the database (and they) are there.
-SENTENCE_MOVES = {"next_sentence", "previous_sentence"}
+SENTENCE_MOVES = {"next_sentence", "previous_sentence", *REVIEW_MOVES}
 # Kept keys that change nothing in the database: applied even if it never opens.
 MOVES = SENTENCE_MOVES | {"next_paragraph", "previous_paragraph", "first_paragraph",
                           "last_paragraph", "back"}
 
 
-class ReaderScreen(HelpAndQuitFirst, Screen):
+class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
     """Read and tag one article."""
 
     # Help comes first so that the footer shows it however narrow the terminal.
@@ -97,6 +100,7 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
         Binding("D", "done", "Mark done", show=False, id="reader.done"),
         Binding("greater_than_sign", "next_article", "Next article", show=False,
                 id="reader.next_article"),
+        *REVIEW_BINDINGS,  # ] [ } { w W t: tui/ui/review_actions.py
     ]
 
     def __init__(self, article: Article, exports: Path) -> None:
@@ -157,7 +161,9 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
         yield banner
         view = ArticleView(article, id="article")
         view.ready = False  # no sentences until the database is attached
-        yield view
+        with Horizontal(id="reader-body"):  # the tags panel (t) comes beside it
+            yield view
+        yield NoteBar(id="note-bar")  # the cursor sentence's note (review_actions.py)
         yield Static(self._status_text(view), id="status")
         # Textual's Footer mounts a widget per key (~0.1 s): it comes right
         # after the first frame, into this reserved line, so the text
@@ -216,6 +222,7 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
         view.ready = True
         view.set_labels({key: a.label for key, a in annotations.items()})
         view.set_notes(key for key, a in annotations.items() if a.note)
+        self.review_tags_loaded(annotations)
         typed, self._typed = self._typed, []
         if self._moved or typed:
             view.move_to(view.paragraph, view.sentence, post=False)  # show its sentence
@@ -383,6 +390,7 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
     def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
         """Refresh the status line; remember the position (saved off the UI thread)."""
         self._update_status()
+        self.review_cursor_moved()
         if self.doc is None:
             return
         self._position_wanted = (event.paragraph, event.sentence)
@@ -438,6 +446,7 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
             return
         self.view.set_labels({key: a.label for key, a in annotations.items()})
         self.view.set_notes(key for key, a in annotations.items() if a.note)
+        self.review_tags_loaded(annotations)
         self._update_status()
         self._load_anchor_states()
 
@@ -456,6 +465,7 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
             self._unsettled[item.anchor] = self._unsettled.get(item.anchor, 0) + 1
         self.view.set_fuzzy((item.start, item.end) for item in unsettled
                             if item.anchor == "fuzzy")
+        self.review_anchors_loaded(unsettled)
         self._update_status()
 
     # -- navigation -------------------------------------------------------
@@ -525,6 +535,7 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
         annotation = result.annotation
         self.view.set_label(*key, annotation.label if annotation is not None else None)
         self.view.set_note(*key, bool(annotation is not None and annotation.note))
+        self.review_tag_changed(key, annotation)
         if result.message:  # the database was not what this screen showed
             self._say(result.message, severity="warning")
         if key in self.view.fuzzy:  # an untag may have removed a fuzzy tag
@@ -599,6 +610,7 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
             label = change.annotation.label if change.annotation else None
             self.view.set_label(change.start, change.end, label)  # its tag now, either way
             self.view.set_note(change.start, change.end, bool(label and change.annotation.note))
+            self.review_tag_changed((change.start, change.end), change.annotation)
             if change.skipped:  # someone else changed that sentence since
                 self._say(change.message or "changed elsewhere; skipped", severity="warning")
             else:
@@ -674,6 +686,7 @@ class ReaderScreen(HelpAndQuitFirst, Screen):
             self._say("The tag is gone (removed elsewhere): note not saved.", severity="warning")
         else:
             self.view.set_note(annotation.start, annotation.end, bool(annotation.note))
+            self.review_tag_changed((annotation.start, annotation.end), annotation)
             self._say("Note cleared" if not note.strip() else "Note saved")
 
     # -- clipboard and export ---------------------------------------------
