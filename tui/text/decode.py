@@ -20,8 +20,9 @@ class ArticleError(Exception):
     """A file that cannot be read as an article; the message names the path."""
 
 
-# Bytes read and decoded per step.
-CHUNK_BYTES = 1 << 20
+# Bytes read and decoded per step (each piece is briefly bytes, str and lines at once:
+# 1 MB pieces made a 5 MB article peak 6 MB above its body, 256 KB ones 2 MB).
+CHUNK_BYTES = 1 << 18
 
 
 def open_article(path: Path) -> tuple[BinaryIO, str]:
