@@ -62,7 +62,11 @@ class Body:
         return self._length
 
     def __getitem__(self, key: int | slice) -> str:
-        if isinstance(key, slice):
+        if key.__class__ is slice:
+            start, stop = key.start, key.stop
+            if (key.step is None and start.__class__ is int and stop.__class__ is int
+                    and 0 <= start < stop <= self._length):
+                return self._slice(start, stop)  # the usual case, checked cheaply
             start, stop, step = key.indices(self._length)
             if step != 1:
                 return str(self)[key]
@@ -161,19 +165,28 @@ class Body:
         return byte_start + len(prefix.encode("utf-8", "surrogatepass"))
 
     def _slice(self, start: int, stop: int) -> str:
-        first = bisect_right(self._chars, start) - 1
-        last = bisect_right(self._chars, stop - 1) - 1
-        char_start = self._chars[first]
-        if first == last:
-            char_end, byte_end = self._block_end(first)
-            byte_start = self._bytes[first]
+        chars, data = self._chars, self._data
+        first = bisect_right(chars, start) - 1
+        after = first + 1
+        if after < len(chars):
+            char_end, byte_end = chars[after], self._bytes[after]
+        else:
+            char_end, byte_end = self._length, len(data)
+        char_start, byte_start = chars[first], self._bytes[first]
+        if stop <= char_end:  # within one block
             if char_end - char_start == byte_end - byte_start:  # ASCII: straight from the bytes
-                return self._data[byte_start + start - char_start:
-                                  byte_start + stop - char_start].decode("ascii")
+                return data[byte_start + start - char_start:
+                            byte_start + stop - char_start].decode("ascii")
+            rest = char_end - stop
+            if start == char_start and rest <= 2 and data[byte_end - rest:byte_end].isascii():
+                # A whole paragraph (its block but the separator): decoded
+                # as it is, not through the cache (a scan reads each once).
+                return data[byte_start:byte_end - rest].decode("utf-8", "surrogatepass")
             return self._block_text(first)[start - char_start:stop - char_start]
+        last = bisect_right(chars, stop - 1, after) - 1
         begin = self._byte_of(first, start)
-        end = self._byte_of(last, stop) if stop < self._length else len(self._data)
-        with memoryview(self._data) as view:
+        end = self._byte_of(last, stop) if stop < self._length else len(data)
+        with memoryview(data) as view:
             return str(view[begin:end], "utf-8", "surrogatepass")
 
 
