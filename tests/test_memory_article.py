@@ -108,7 +108,7 @@ def test_a_body_reads_as_the_str_it_holds(pieces, data):
         body_module.BLOCK = original
     text = "".join(piece for piece, _ in pieces)
     assert len(body) == len(text) and str(body) == text and body == text
-    assert body.encode("utf-8") == text.encode("utf-8", "surrogatepass")
+    assert body.encode("utf-8", "surrogatepass") == text.encode("utf-8", "surrogatepass")
     length = len(text)
     for _ in range(5):
         a = data.draw(st.integers(-length - 3, length + 3))
@@ -127,3 +127,14 @@ def test_a_body_equals_by_content_and_compares_with_text():
     assert one != Body.from_str("Cafe \u2014 one.") and one != "Caf\u00e9 \u2014 one!"
     assert one.endswith("one.") and one.startswith("Caf\u00e9") and not one.endswith("two.")
     assert one[-4:] == "one." and one[:0] == "" and one[5] == "\u2014"
+
+
+def test_a_lone_surrogate_is_kept_but_never_handed_out_as_utf8():
+    body = Body.from_str("ok \ud800 ok")
+    assert body[3] == "\ud800" and str(body) == "ok \ud800 ok" and len(body) == 7
+    with pytest.raises(UnicodeEncodeError):
+        body.encode("utf-8")  # as str.encode: the store never binds invalid UTF-8
+    with pytest.raises(UnicodeEncodeError):
+        body.utf8()
+    assert body.encode("utf-8", "surrogatepass") == b"ok \xed\xa0\x80 ok"
+    assert Body.from_str("ok").encode("utf-8") == b"ok"

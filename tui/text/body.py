@@ -39,10 +39,14 @@ class Body:
     everything, a transient copy of the whole text: for rare paths only.
     """
 
-    __slots__ = ("_data", "_chars", "_bytes", "_length", "_cache", "_lock")
+    __slots__ = ("_data", "_chars", "_bytes", "_length", "_cache", "_lock", "_surrogates")
 
-    def __init__(self, data: bytes, chars: array, byte_starts: array, length: int) -> None:
+    def __init__(self, data: bytes, chars: array, byte_starts: array, length: int,
+                 surrogates: bool = False) -> None:
         self._data = data
+        # True if the text holds a lone surrogate (parse_article of odd text):
+        # it is kept exactly, but is not valid UTF-8 (encode refuses it, as str's).
+        self._surrogates = surrogates
         self._chars = chars  # block starts, in characters (the first is 0)
         self._bytes = byte_starts  # the same starts, in bytes
         self._length = length
@@ -96,12 +100,16 @@ class Body:
 
     def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
         """The text encoded; as UTF-8, the bytes held (no copy)."""
-        if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        if encoding.lower().replace("_", "-") in ("utf-8", "utf8") and (
+                not self._surrogates or errors == "surrogatepass"):
             return self._data
         return str(self).encode(encoding, errors)
 
     def utf8(self) -> memoryview:
-        """The UTF-8 bytes, read-only (hash them in place)."""
+        """The UTF-8 bytes, read-only (hash them in place); ``UnicodeEncodeError``
+        if the text holds a lone surrogate (as ``str.encode`` would)."""
+        if self._surrogates:
+            str(self).encode("utf-8")  # raises, naming the character
         return memoryview(self._data).toreadonly()
 
     # Whole-text conveniences (a full decode each time: search, rename checks, tests).
@@ -197,6 +205,7 @@ class BodyWriter:
         self._out = io.BytesIO()
         self._chars, self._bytes = array("q"), array("q")
         self.length = 0  # characters written so far
+        self._surrogates = False
 
     def write(self, text: str, *, new_block: bool = True) -> None:
         """Append ``text``; it starts a new block unless ``new_block`` is False
@@ -210,9 +219,13 @@ class BodyWriter:
             if new_block or not self._chars or at:
                 self._chars.append(self.length)
                 self._bytes.append(out.tell())
-            # surrogatepass: parse_article's text may hold a lone surrogate;
-            # it comes back out of the decode exactly.
-            out.write(piece.encode("utf-8", "surrogatepass"))
+            try:
+                out.write(piece.encode("utf-8"))
+            except UnicodeEncodeError:
+                # parse_article's text may hold a lone surrogate: kept exactly
+                # (surrogatepass), and the body remembers it is not valid UTF-8.
+                out.write(piece.encode("utf-8", "surrogatepass"))
+                self._surrogates = True
             self.length += len(piece)
 
     def finish(self) -> Body:
@@ -220,4 +233,4 @@ class BodyWriter:
         out, self._out = self._out, io.BytesIO()
         data = out.getvalue()
         out.close()
-        return Body(data, self._chars, self._bytes, self.length)
+        return Body(data, self._chars, self._bytes, self.length, self._surrogates)
