@@ -138,3 +138,27 @@ def test_a_lone_surrogate_is_kept_but_never_handed_out_as_utf8():
         body.utf8()
     assert body.encode("utf-8", "surrogatepass") == b"ok \xed\xa0\x80 ok"
     assert Body.from_str("ok").encode("utf-8") == b"ok"
+
+
+def test_paging_through_many_paragraphs_keeps_only_the_recent_ones():
+    import weakref
+
+    from tui.text import parse_article
+
+    huge = " ".join(f"Sentence {i} is here." for i in range(5_000))  # ~100K characters
+    small = "\n\n".join(f"Paragraph {i} says this. And more." for i in range(5_000))
+    article = parse_article(f"Title\n\n{huge}\n\n{small}\n")
+    first = article.paragraphs[0]
+    assert len(first.sentences) == 5_000
+    refs = []
+    for index in range(1, 5_001):  # as a reader pressing j through them
+        paragraph = article.paragraphs[index]
+        assert paragraph.sentences[1].text == "And more."
+        assert article.paragraphs[index] is paragraph  # the one in use stays the same
+        refs.append(weakref.ref(paragraph))
+    del paragraph
+    gc.collect()
+    # Before: all 5,000 kept with their sentences (~1 KB each).
+    assert sum(ref() is not None for ref in refs) == 2048
+    assert refs[-1]() is article.paragraphs[5_000]
+    assert article.paragraphs[0] is first  # a long one is kept: splitting it again is costly

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +43,9 @@ _MAX_TRAILER_WORDS = 4
 # text, a slice made for the lookup); a longer one keeps its spans only on
 # itself, so no second copy of a 20 MB paragraph lingers in a cache.
 _SHARED_SPLIT_MAX = 1 << 16
+# Paragraphs kept made (with their sentences) once indexed, the most recently
+# used; a reader paging through 111,000 paragraphs kept them all: ~1 KB each.
+_KEPT_PARAGRAPHS = 2048
 # Characters (or bytes) hashed per step: the body is never encoded whole at once.
 _HASH_CHUNK = 1 << 20
 
@@ -142,17 +147,23 @@ class Paragraph:
 class Paragraphs(Sequence):
     """An article's paragraphs: two arrays of offsets, objects made on demand.
 
-    Indexing returns the same :class:`Paragraph` each time (its sentences
-    are kept on it: the paragraphs in use); iterating makes a passing object
-    for a paragraph nobody indexed, so a scan of 111,000 paragraphs keeps
-    none of them. ``starts`` and ``ends`` are the offsets, for bisection.
+    Indexing returns the same :class:`Paragraph` while it is in use (its
+    sentences are kept on it): the :data:`_KEPT_PARAGRAPHS` most recently
+    indexed, and every paragraph longer than ``_SHARED_SPLIT_MAX``
+    characters (splitting one again would cost seconds), are kept; one
+    indexed again after that is made again, its sentences split anew (or
+    found in the segmenter's cache). Iterating makes a passing object for
+    a paragraph not kept, so a scan of 111,000 paragraphs keeps none of
+    them. ``starts`` and ``ends`` are the offsets, for bisection.
     """
 
     def __init__(self, body: Body, starts: array, ends: array) -> None:
         self.body = body
         self.starts = starts
         self.ends = ends
-        self._made: dict[int, Paragraph] = {}
+        self._recent: OrderedDict[int, Paragraph] = OrderedDict()
+        self._pinned: dict[int, Paragraph] = {}
+        self._lock = threading.Lock()  # the screen and workers index paragraphs
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -165,15 +176,27 @@ class Paragraphs(Sequence):
             index += count
         if not 0 <= index < count:
             raise IndexError("paragraph index out of range")
-        made = self._made.get(index)
-        if made is None:
-            made = self._made.setdefault(index, self._make(index))
+        made = self._pinned.get(index)
+        if made is not None:
+            return made
+        with self._lock:
+            made = self._recent.get(index)
+            if made is not None:
+                self._recent.move_to_end(index)
+                return made
+            made = self._make(index)
+            if self.ends[index] - self.starts[index] > _SHARED_SPLIT_MAX:
+                self._pinned[index] = made
+            else:
+                self._recent[index] = made
+                if len(self._recent) > _KEPT_PARAGRAPHS:
+                    self._recent.popitem(last=False)
         return made
 
     def __iter__(self) -> Iterator[Paragraph]:
-        made = self._made
+        pinned, recent = self._pinned, self._recent
         for index in range(len(self.starts)):
-            yield made.get(index) or self._make(index)
+            yield pinned.get(index) or recent.get(index) or self._make(index)
 
     def _make(self, index: int) -> Paragraph:
         return Paragraph(index + 1, self.starts[index], self.ends[index], self.body)
