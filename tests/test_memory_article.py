@@ -97,15 +97,20 @@ _CHARS = st.sampled_from(["a", " ", "\n", ".", "\u00e9", "\u2014", "\u4e2d", "\U
        data=st.data())
 def test_a_body_reads_as_the_str_it_holds(pieces, data):
     # Tiny blocks so that slices cross many of them (ASCII and not).
-    original = body_module.BLOCK
-    body_module.BLOCK = 4
+    # And huge slices decoded a step of 9 bytes at a time, cut at block starts.
+    original = body_module.BLOCK, body_module._DECODE_STEP
+    body_module.BLOCK, body_module._DECODE_STEP = 4, 9
     try:
         writer = body_module.BodyWriter()
         for text, new_block in pieces:
             writer.write(text, new_block=new_block)
         body = writer.finish()
+        _check_slices(body, pieces, data)
     finally:
-        body_module.BLOCK = original
+        body_module.BLOCK, body_module._DECODE_STEP = original
+
+
+def _check_slices(body, pieces, data):
     text = "".join(piece for piece, _ in pieces)
     assert len(body) == len(text) and str(body) == text and body == text
     assert body.encode("utf-8", "surrogatepass") == text.encode("utf-8", "surrogatepass")

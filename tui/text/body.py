@@ -27,6 +27,8 @@ from collections import OrderedDict
 BLOCK = 1 << 14
 # Decoded non-ASCII blocks kept (at most BLOCK characters each).
 _CACHED_BLOCKS = 32
+# Bytes decoded at once in a huge slice (between two, other threads may run).
+_DECODE_STEP = 1 << 20
 
 
 class Body:
@@ -195,7 +197,21 @@ class Body:
         begin = self._byte_of(first, start)
         end = self._byte_of(last, stop) if stop < self._length else len(data)
         with memoryview(data) as view:
-            return str(view[begin:end], "utf-8", "surrogatepass")
+            if end - begin <= _DECODE_STEP:
+                return str(view[begin:end], "utf-8", "surrogatepass")
+            # A huge slice (a 20 MB paragraph for the splitter's worker) is
+            # decoded a step at a time, cut at block starts (character
+            # boundaries): one decode holds the GIL throughout (40 ms), and
+            # the screen's thread waited for it.
+            pieces, at = [], begin
+            while at < end:
+                cut = bisect_right(self._bytes, at + _DECODE_STEP, first, last + 1) - 1
+                if self._bytes[cut] <= at:  # no block starts within the step: the next one
+                    cut += 1
+                cut = min(self._bytes[cut] if cut <= last else end, end)
+                pieces.append(str(view[at:cut], "utf-8", "surrogatepass"))
+                at = cut
+            return "".join(pieces)
 
 
 class BodyWriter:
