@@ -1,10 +1,11 @@
 """An article holds its text once (issue 11: a 50 MB article peaked at 14x).
 
-Paragraphs and sentences are offsets into the body, sliced on demand; the
-file is parsed a piece at a time; the view slices the lines it draws; the
-store binds the body as UTF-8 bytes so no hidden UTF-8 copy stays inside the
-string. These tests check that structurally (object sizes, identities), never
-by timing or RSS.
+The body is held once as UTF-8 (tui.text.body.Body); paragraphs and
+sentences are offsets into it, decoded on demand (non-ASCII blocks of at
+most BLOCK characters through a small LRU); the file is parsed a piece at
+a time; the view slices the lines it draws; the store binds the body's own
+UTF-8 bytes. These tests check that structurally (object sizes,
+identities), never by timing or RSS.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tui.store import AnnotationStore
 from tui.store.identity import file_hash_of
 from tui.text import decode, load_article, parse_article
 from tui.text.article import Paragraphs
+from tui.text.body import BLOCK, Body
 
 # Em dashes make CPython store 2 bytes a character, as in Moby-Dick.
 PARAGRAPH = ("Call me Ishmael\u2014some years ago. Never mind how long precisely! "
@@ -39,7 +41,8 @@ def _big_text(megabytes: float) -> str:
 
 def _deep_size(root: object, stop: tuple[type, ...] = ()) -> tuple[int, list[str]]:
     """Bytes of every object reachable from ``root`` (types, modules, code not
-    followed) and the strings of more than 10,000 characters among them."""
+    followed) and the strings of more than 10,000 characters (and bytes of
+    more than 100,000) among them."""
     seen: set[int] = set()
     total, big = 0, []
     todo = [root]
@@ -51,7 +54,8 @@ def _deep_size(root: object, stop: tuple[type, ...] = ()) -> tuple[int, list[str
             continue
         seen.add(id(item))
         total += sys.getsizeof(item)
-        if isinstance(item, str) and len(item) > 10_000:
+        if (isinstance(item, str) and len(item) > 10_000
+                or isinstance(item, bytes) and len(item) > 100_000):
             big.append(item)
         todo.extend(gc.get_referents(item))
     return total, big
@@ -66,8 +70,12 @@ def big_file(tmp_path_factory):
 
 def test_a_5_mb_article_in_use_holds_its_text_once(big_file):
     article = load_article(big_file)
-    body_size = sys.getsizeof(article.body)
-    assert body_size > 9_000_000  # 2 bytes a character: the em dashes
+    assert isinstance(article.body, Body)
+    data = article.body.encode("utf-8")
+    assert data is article.body.encode("utf-8")  # the bytes held, not a copy
+    body_size = sys.getsizeof(data)
+    # As a str this text is 2 bytes a character (the em dashes): > 9.9 MB.
+    assert 5_000_000 < body_size < 5_400_000
     # Use it as the app does: count every sentence, read paragraphs and
     # sentences here and there (those stay made), iterate them all.
     assert article.sentence_count() == 4 * 3 * len(article.paragraphs)
@@ -77,9 +85,10 @@ def test_a_5_mb_article_in_use_holds_its_text_once(big_file):
     assert sum(1 for _ in article.paragraphs) == len(article.paragraphs)
     total, big = _deep_size(article)
     # Before: each paragraph kept its text, 2x the body (and 11,000
-    # Paragraph objects another 0.3x).
+    # Paragraph objects another 0.3x); then the body as a str, 2x the UTF-8.
     assert total < 1.2 * body_size
-    assert [s is article.body for s in big] == [True]
+    assert [s is data for s in big if isinstance(s, bytes)] == [True]
+    assert all(len(s) <= BLOCK + 2 for s in big if isinstance(s, str))  # decoded blocks only
 
 
 def test_paragraphs_and_sentences_are_slices_of_the_body():
@@ -88,7 +97,7 @@ def test_paragraphs_and_sentences_are_slices_of_the_body():
     assert paragraph.body is article.body
     assert paragraph.text == "Four \U0001f600 five."
     paragraph.sentences  # noqa: B018  (split: spans and sentences kept, no text)
-    assert [k for k, v in vars(paragraph).items() if isinstance(v, str)] == ["body"]
+    assert [k for k, v in vars(paragraph).items() if isinstance(v, (str, Body))] == ["body"]
     sentence = article.paragraphs[0].sentences[1]
     assert sentence.body is article.body and not hasattr(sentence, "__dict__")
     assert sentence.text == "Two\u2014three."
@@ -191,7 +200,11 @@ async def test_the_view_keeps_no_text_of_its_own(tmp_path, monkeypatch):
         view.move_to(2, 1)
         await pilot.pause()
         # Everything the view holds, not following into Textual's widgets
-        # and app: the only long string is the article's body itself.
+        # and app: the only long text is the article's body itself (its
+        # UTF-8 and at most a few decoded blocks of it).
         _, big = _deep_size(vars(view), stop=(MessagePump,))
-        assert big and all(s is article.body for s in big)
+        data = article.body.encode("utf-8")
+        assert [s is data for s in big if isinstance(s, bytes)] == [True]
+        long = [s for s in big if isinstance(s, str)]
+        assert len(long) <= 32 and all(len(s) <= BLOCK + 2 for s in long)
     store.close()

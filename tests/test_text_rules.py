@@ -134,9 +134,10 @@ def test_parse_and_split_anything(text):
     # Nothing but white space is lost: the body is the end of the text, and
     # without a date line, the text is the title (if taken from it) + body.
     visible = _visible(text)
-    assert visible.endswith(_visible(body))
+    text_of_body = str(body)  # the whole body as one str (it is held as UTF-8)
+    assert visible.endswith(_visible(text_of_body))
     if not article.date:
-        assert visible in (_visible(body), _visible(article.title + body))
+        assert visible in (_visible(text_of_body), _visible(article.title + text_of_body))
 
 
 def _visible(text: str) -> str:

@@ -176,7 +176,7 @@ def resolve(conn, article: Article, stamp: str, *, create: bool, renamed: bool =
                     [path])
     how = "edited"
     if previous is None and renamed:
-        found = find_renamed(conn, article.body)
+        found = find_renamed(conn, str(article.body))
         if found is not None:
             previous = _row(conn, "SELECT * FROM articles WHERE id = ?", [found])
             how = "renamed+edited"

@@ -9,13 +9,18 @@ Two layouts are understood:
 
 The body is normalised once (LF line endings, a hard-wrapped paragraph's lines
 joined with one space, tabs and runs of spaces folded to one space, one blank
-line between paragraphs) and every offset in the program points into it.
+line between paragraphs) and every offset in the program points into it, in
+characters. It is held once, as UTF-8 (:class:`~tui.text.body.Body`): a
+50 MB article with an em dash is 99 MB as a ``str``; paragraphs and
+sentences decode their own text when asked.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +28,8 @@ from functools import cached_property
 from pathlib import Path
 
 from .dates import looks_like_date, normalise_date
-from .decode import ArticleError, decode_chunks, read_article_bytes
+from .body import Body, BodyWriter
+from .decode import ArticleError, decode_file, open_article
 from .segment import Span, split_cached, split_uncached, splitter_warning
 
 # Horizontal white space other than the plain space, folded to a space.
@@ -37,7 +43,10 @@ _MAX_TRAILER_WORDS = 4
 # text, a slice made for the lookup); a longer one keeps its spans only on
 # itself, so no second copy of a 20 MB paragraph lingers in a cache.
 _SHARED_SPLIT_MAX = 1 << 16
-# Characters hashed per step: the body is never encoded whole at once.
+# Paragraphs kept made (with their sentences) once indexed, the most recently
+# used; a reader paging through 111,000 paragraphs kept them all: ~1 KB each.
+_KEPT_PARAGRAPHS = 2048
+# Characters (or bytes) hashed per step: the body is never encoded whole at once.
 _HASH_CHUNK = 1 << 20
 
 
@@ -45,19 +54,19 @@ _HASH_CHUNK = 1 << 20
 class Sentence:
     """One sentence: 1-based index in its paragraph, offsets into the body.
 
-    It keeps no text of its own: ``text`` is a slice of the article's body,
-    made when asked for (a 20 MB paragraph's 200,000 sentences do not
+    It keeps no text of its own: ``text`` is decoded from the article's
+    body when asked for (a 20 MB paragraph's 200,000 sentences do not
     hold a second copy of it).
     """
 
     index: int
     start: int
     end: int
-    body: str = field(repr=False)
+    body: Body = field(repr=False)
 
     @property
     def text(self) -> str:
-        """The sentence's text (a slice of the body)."""
+        """The sentence's text (decoded from the body, made now)."""
         return self.body[self.start:self.end]
 
     def __eq__(self, other: object) -> bool:
@@ -74,7 +83,7 @@ class Sentence:
 class Paragraph:
     """One paragraph: 1-based index, offsets into the body.
 
-    ``text`` is a slice of the article's body made on demand: the article
+    ``text`` is decoded from the article's body on demand: the article
     holds its text once. Sentences are split on first use, so opening a
     long document does not wait for the whole of it to be segmented.
     """
@@ -82,11 +91,11 @@ class Paragraph:
     index: int
     start: int
     end: int
-    body: str = field(repr=False)
+    body: Body = field(repr=False)
 
     @property
     def text(self) -> str:
-        """The paragraph's text (a slice of the body, made now)."""
+        """The paragraph's text (decoded from the body, made now)."""
         return self.body[self.start:self.end]
 
     def __eq__(self, other: object) -> bool:
@@ -138,17 +147,23 @@ class Paragraph:
 class Paragraphs(Sequence):
     """An article's paragraphs: two arrays of offsets, objects made on demand.
 
-    Indexing returns the same :class:`Paragraph` each time (its sentences
-    are kept on it: the paragraphs in use); iterating makes a passing object
-    for a paragraph nobody indexed, so a scan of 111,000 paragraphs keeps
-    none of them. ``starts`` and ``ends`` are the offsets, for bisection.
+    Indexing returns the same :class:`Paragraph` while it is in use (its
+    sentences are kept on it): the :data:`_KEPT_PARAGRAPHS` most recently
+    indexed, and every paragraph longer than ``_SHARED_SPLIT_MAX``
+    characters (splitting one again would cost seconds), are kept; one
+    indexed again after that is made again, its sentences split anew (or
+    found in the segmenter's cache). Iterating makes a passing object for
+    a paragraph not kept, so a scan of 111,000 paragraphs keeps none of
+    them. ``starts`` and ``ends`` are the offsets, for bisection.
     """
 
-    def __init__(self, body: str, starts: array, ends: array) -> None:
+    def __init__(self, body: Body, starts: array, ends: array) -> None:
         self.body = body
         self.starts = starts
         self.ends = ends
-        self._made: dict[int, Paragraph] = {}
+        self._recent: OrderedDict[int, Paragraph] = OrderedDict()
+        self._pinned: dict[int, Paragraph] = {}
+        self._lock = threading.Lock()  # the screen and workers index paragraphs
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -161,15 +176,27 @@ class Paragraphs(Sequence):
             index += count
         if not 0 <= index < count:
             raise IndexError("paragraph index out of range")
-        made = self._made.get(index)
-        if made is None:
-            made = self._made.setdefault(index, self._make(index))
+        made = self._pinned.get(index)
+        if made is not None:
+            return made
+        with self._lock:
+            made = self._recent.get(index)
+            if made is not None:
+                self._recent.move_to_end(index)
+                return made
+            made = self._make(index)
+            if self.ends[index] - self.starts[index] > _SHARED_SPLIT_MAX:
+                self._pinned[index] = made
+            else:
+                self._recent[index] = made
+                if len(self._recent) > _KEPT_PARAGRAPHS:
+                    self._recent.popitem(last=False)
         return made
 
     def __iter__(self) -> Iterator[Paragraph]:
-        made = self._made
+        pinned, recent = self._pinned, self._recent
         for index in range(len(self.starts)):
-            yield made.get(index) or self._make(index)
+            yield pinned.get(index) or recent.get(index) or self._make(index)
 
     def _make(self, index: int) -> Paragraph:
         return Paragraph(index + 1, self.starts[index], self.ends[index], self.body)
@@ -194,13 +221,18 @@ class Paragraphs(Sequence):
 
 @dataclass(frozen=True)
 class Article:
-    """An article as read from a file: metadata, normalised body, paragraphs."""
+    """An article as read from a file: metadata, normalised body, paragraphs.
+
+    ``body`` is a :class:`~tui.text.body.Body`: ``len``, ``body[a:b]``
+    (character offsets, a ``str``) and ``==`` as for a ``str``; ``str(body)``
+    decodes the whole text (a transient copy: rare paths only).
+    """
 
     path: str
     title: str
     date: str
     source: str
-    body: str = field(repr=False)
+    body: Body = field(repr=False)
     paragraphs: Paragraphs
     trailer: str = ""
     file_warnings: tuple[str, ...] = field(default=())
@@ -237,11 +269,16 @@ class Article:
         return total
 
 
-def hash_text(text: str, digest=None):
+def hash_text(text: str | Body, digest=None):
     """``digest`` (a new SHA-256 if None) updated with ``text`` as UTF-8, 1 M characters
     at a time: the same digest as hashing ``text.encode()``, without a whole
-    encoded copy of a 50 MB body."""
+    encoded copy of a 50 MB body. A :class:`Body` is hashed in its own bytes."""
     digest = digest if digest is not None else hashlib.sha256()
+    if isinstance(text, Body):
+        with text.utf8() as data:
+            for at in range(0, len(data), _HASH_CHUNK):
+                digest.update(data[at:at + _HASH_CHUNK])
+        return digest
     for at in range(0, len(text), _HASH_CHUNK):
         digest.update(text[at:at + _HASH_CHUNK].encode("utf-8"))
     return digest
@@ -253,9 +290,10 @@ def load_article(path: str | Path) -> Article:
     Raises :class:`~tui.text.decode.ArticleError` with a one-line message for
     a missing, empty, binary or unreadable file.
 
-    Memory: the file's bytes are decoded and normalised a piece at a time
-    into UTF-8, and the body is decoded from that once; no stage holds a
-    whole copy of the text beside another (a 50 MB file peaked at 334 MB).
+    Memory: the file is read, decoded and normalised a piece at a time
+    into the body's UTF-8; no stage holds a whole copy of the text beside
+    another (a 50 MB file peaked at 334 MB, then 168 MB with the file's
+    bytes and a UCS-2 body; now about its size).
     """
     path = Path(path)
     try:
@@ -267,22 +305,23 @@ def load_article(path: str | Path) -> Article:
         shown = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
         raise ArticleError(f"{shown}: the file name is not valid UTF-8; "
                            "rename the file to read it") from None
-    data, shown = read_article_bytes(path)
+    handle, shown = open_article(path)
     warnings: list[str] = []
-    try:
-        built = _Builder(str(path))
-        built.feed(decode_chunks(data, "utf-8"))
-    except UnicodeDecodeError:
-        encoding = "cp1252"
+    with handle:
         try:
             built = _Builder(str(path))
-            built.feed(decode_chunks(data, encoding))
+            built.feed(decode_file(handle, path, "utf-8"))
         except UnicodeDecodeError:
-            encoding = "latin-1"  # the five bytes cp1252 leaves undefined
-            built = _Builder(str(path))
-            built.feed(decode_chunks(data, encoding))
-        warnings.append(f"{shown}: not valid UTF-8; decoded as {encoding}")
-    del data
+            # Read again from the start (the file stays open: the same file).
+            encoding = "cp1252"
+            try:
+                built = _Builder(str(path))
+                built.feed(decode_file(handle, path, encoding))
+            except UnicodeDecodeError:
+                encoding = "latin-1"  # the five bytes cp1252 leaves undefined
+                built = _Builder(str(path))
+                built.feed(decode_file(handle, path, encoding))
+            warnings.append(f"{shown}: not valid UTF-8; decoded as {encoding}")
     return built.finish(warnings)
 
 
@@ -294,23 +333,35 @@ def parse_article(text: str, path: str = "", warnings: list[str] | None = None) 
 
 
 def article_from_body(body: str, path: str, title: str, date: str, source: str) -> Article:
-    """Rebuild an article from a stored, already normalised body."""
+    """Rebuild an article from a stored, already normalised body (kept exactly)."""
+    body = str(body)  # a Body (another article's) is read as its text
     starts, ends = array("q"), array("q")
-    offset = 0
-    for paragraph in body.split("\n\n"):  # one paragraph copy at a time
+    writer = BodyWriter()
+    offset, last = 0, ""
+    while True:  # one paragraph copy at a time
+        cut = body.find("\n\n", offset)
+        paragraph = body[offset:] if cut < 0 else body[offset:cut]
+        if offset:
+            writer.write("\n\n", new_block=False)
+        writer.write(paragraph)
         if paragraph:
             starts.append(offset)
             ends.append(offset + len(paragraph))
-        offset += len(paragraph) + 2
-    return _article(body, starts, ends, path, title, date, source, None)
+            last = paragraph
+        if cut < 0:
+            break
+        offset = cut + 2
+    return _article(writer.finish(), starts, ends, last, path, title, date, source, None)
 
 
-def _article(body: str, starts: array, ends: array, path: str, title: str, date: str,
-             source: str, warnings: list[str] | None) -> Article:
-    """The article, the last paragraph taken as a trailer if it is one."""
+def _article(body: Body, starts: array, ends: array, last: str, path: str, title: str,
+             date: str, source: str, warnings: list[str] | None) -> Article:
+    """The article, the last paragraph (``last`` is its text) taken as a trailer if it is one."""
     trailer = ""
-    if len(starts) > 1 and _is_trailer(body, starts[-1], ends[-1]):
-        trailer = body[starts.pop():ends.pop()]
+    if len(starts) > 1 and _is_trailer(last):
+        starts.pop()
+        ends.pop()
+        trailer = last
     return Article(
         path=path,
         title=title,
@@ -329,15 +380,15 @@ class _Builder:
     Lines are folded and stripped one by one; blocks of non-blank lines
     become paragraphs, joined with one space; the first block may be the
     header (date, title, outlet; or a heading). Each paragraph is encoded
-    into one growing buffer as soon as it is complete, with its offsets in
-    characters recorded, so the body is decoded once at the end.
+    into the body's writer as soon as it is complete, with its offsets in
+    characters recorded; the body is never a ``str`` as a whole.
     """
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.out = bytearray()
+        self.out = BodyWriter()
         self.starts, self.ends = array("q"), array("q")
-        self.offset = 0  # characters written so far
+        self.last = ""  # the last paragraph's text: it may be a trailer
         self.header: list[str] | None = None  # the first block, until the second comes
         self.blocks = 0
         self.title = self.date = self.source = ""
@@ -349,6 +400,7 @@ class _Builder:
             lines = chunk.split("\n")
             if chunk.endswith("\n"):
                 lines.pop()  # the line continues in no next piece: not a blank line
+            del chunk
             for line in lines:
                 line = _fold_spaces(line).strip()
                 if line:
@@ -388,25 +440,21 @@ class _Builder:
 
     def _paragraph(self, lines: list[str]) -> None:
         text = " ".join(lines)
+        out = self.out
         if self.starts:
-            self.out += b"\n\n"
-            self.offset += 2
-        self.starts.append(self.offset)
-        self.offset += len(text)
-        self.ends.append(self.offset)
-        # surrogatepass: parse_article's text may hold a lone surrogate; it
-        # comes back out of the decode exactly.
-        self.out += text.encode("utf-8", "surrogatepass")
+            out.write("\n\n", new_block=False)
+        self.starts.append(out.length)
+        out.write(text)
+        self.ends.append(out.length)
+        self.last = text
 
     def finish(self, warnings: list[str] | None) -> Article:
-        """The article; the buffer is freed as the body is made."""
+        """The article; the writer hands its bytes over to the body."""
         if self.blocks <= 1:
             self._take_header(more=False)
-        out, self.out = self.out, bytearray()
-        body = out.decode("utf-8", "surrogatepass")
-        del out
-        return _article(body, self.starts, self.ends, self.path, self.title, self.date,
-                        self.source, warnings)
+        body = self.out.finish()
+        return _article(body, self.starts, self.ends, self.last, self.path, self.title,
+                        self.date, self.source, warnings)
 
 
 def _fold_spaces(text: str) -> str:
@@ -429,19 +477,19 @@ def _is_heading(line: str) -> bool:
     return len(line) <= _MAX_HEADING and not line.endswith(".")
 
 
-def _is_trailer(body: str, start: int, end: int) -> bool:
+def _is_trailer(text: str) -> bool:
     """A stray short line at the end, such as the seed's 'Global Network'.
 
-    Read in the body, without a copy: at most five words are looked at.
+    At most five words are looked at.
     """
-    if end <= start or _SENTENCE_END.match(body, end - 1, end):
+    if not text or _SENTENCE_END.search(text[-1:]):
         return False
     words = 0
-    for _ in _WORD.finditer(body, start, end):
+    for _ in _WORD.finditer(text):
         words += 1
         if words > _MAX_TRAILER_WORDS:
             return False
-    return body.find("\n", start, end) < 0
+    return "\n" not in text
 
 
 def _title_from_path(path: str) -> str:

@@ -14,7 +14,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "title": article.title,
         "date": article.date,
         "source": article.source,
-        "body": article.body,
+        "body": str(article.body),
         "trailer": article.trailer,
         "warnings": list(article.warnings),
         "paragraphs": [

@@ -39,7 +39,7 @@ from ..store import LABELS, LABELS_BY_NAME
 from ..text import Article, Sentence, SplitCancelled
 from .label_styles import (LOOK, NOTE_MARK, UNKNOWN_LOOK, UNKNOWN_MARK, label_style,
                            readable_colour)
-from .wrap import cell_widths, visible, wrap
+from .wrap import cell_widths, visible, wrap, wrap_window
 
 GUTTER = 9  # "  12345 Q▌": number, space, mark, bar, space
 # An article this small is wrapped whole before the first paint (~20 ms);
@@ -48,6 +48,11 @@ GUTTER = 9  # "  12345 Q▌": number, space, mark, bar, space
 EAGER_LAYOUT_CHARS = 2_000_000
 LAYOUT_CHUNK = 2000
 UNKNOWN = "unknown"  # the component class of a label this app does not know
+# A paragraph longer than this (characters) is wrapped WRAP_WINDOW characters
+# at a time, as far as the screen needs (a jump to a 20 MB paragraph wrapped
+# all of it on the screen's thread: 0.7 s); the rest between frames.
+HUGE_PARAGRAPH = 1 << 18
+WRAP_WINDOW = 1 << 16
 # A paragraph longer than this (characters) that is not split yet is split
 # in a worker thread (~0.1 s per MB would freeze the screen): the cursor
 # sits on the paragraph, without a sentence, until its sentences arrive.
@@ -79,7 +84,7 @@ class _Layout:
     lines of a 50 MB article take 2 MB, not 20 MB.
     """
 
-    def __init__(self, texts: Callable[[int], str], lengths: list[int], width: int,
+    def __init__(self, texts: Callable[[int, int, int], str], lengths: list[int], width: int,
                  trailer_lines: int) -> None:
         self.width = width
         self._text = texts
@@ -91,32 +96,93 @@ class _Layout:
         self._trailer_lines = trailer_lines
         # Lines the paragraphs not yet wrapped are estimated to take.
         self._estimate = sum(n // width + 2 for n in lengths)
+        # The last laid-out paragraph, if huge, may be wrapped only in part:
+        # _resume is then the start of its last line so far (whose end is
+        # not known yet), and its rest counts for an estimate.
+        self._resume: int | None = None
+        self._open_estimate = 0
 
     @property
     def done(self) -> bool:
         """True when every paragraph is wrapped (the total is exact)."""
-        return len(self.first_line) == len(self._lengths)
+        return len(self.first_line) == len(self._lengths) and self._resume is None
 
     @property
     def total(self) -> int:
         """Lines in the article (exact once done, estimated before)."""
-        return self._next_y + self._estimate + self._trailer_lines
+        return self._next_y + self._estimate + self._open_estimate + self._trailer_lines
+
+    def _wrap_more(self, line: int | None = None, offset: int | None = None,
+                   windows: int | None = None) -> None:
+        """Wrap more of the paragraph wrapped in part: until ``line`` is laid
+        out, or the line holding ``offset`` is known, or ``windows`` more
+        windows, or to its end."""
+        index = len(self.first_line) - 1
+        length = self._lengths[index]
+        count = 0
+        while self._resume is not None:
+            if line is not None and self._next_y > line:
+                return
+            if offset is not None and offset < self._resume:
+                return
+            if windows is not None and count >= windows:
+                return
+            count += 1
+            start = self._resume
+            size = WRAP_WINDOW
+            while True:
+                end = min(length, start + size)
+                final = end >= length
+                starts = wrap_window(self._text(index, start, end), self.width, final)
+                if final or len(starts) > 1:
+                    break
+                size *= 2  # no whole line in the window (a very wide one)
+            self._line_starts.extend(start + s for s in starts[1:])
+            self._line_index[-1] = len(self._line_starts)
+            self._next_y += len(starts) - 1
+            if final:
+                self._resume, self._open_estimate = None, 0
+                self._next_y += 1  # the blank line after the paragraph
+            else:
+                self._resume = start + starts[-1]
+                self._open_estimate = (length - self._resume) // self.width + 2
 
     def reach(self, index: int | None = None, line: int | None = None,
               limit: int | None = None) -> None:
         """Wrap paragraphs up to ``index``, or until ``line`` is covered, or ``limit`` more."""
         count = len(self._lengths)
         laid = len(self.first_line)
+        if self._resume is not None:  # the last one laid out is wrapped in part
+            if index is not None and index < laid:
+                return
+            self._wrap_more(line=line, windows=None if limit is None else 2)
+            if self._resume is not None:
+                return
         stop = count if limit is None else min(count, laid + limit)
         if index is not None:
             stop = min(stop, index + 1)
         while laid < stop and (line is None or self._next_y <= line):
-            lines = wrap(self._text(laid), self.width)
+            length = self._lengths[laid]
             self.first_line.append(self._next_y)
+            self._estimate -= length // self.width + 2
+            if length > HUGE_PARAGRAPH:
+                self._line_starts.append(0)
+                self._line_index.append(len(self._line_starts))
+                self._next_y += 1
+                self._resume = 0
+                if line is not None or (limit is None and (index is None or index > laid)):
+                    windows = None  # down to ``line``, or all of it: later ones are asked for
+                else:
+                    windows = 1 if limit is None else 2  # itself (a jump), or between frames
+                self._wrap_more(line=line, windows=windows)
+                if self._resume is not None:
+                    return
+                laid += 1
+                continue
+            lines = wrap(self._text(laid, 0, length), self.width)
             self._line_starts.extend(lines)
             self._line_index.append(len(self._line_starts))
             self._next_y += len(lines) + 1  # a blank line after each paragraph
-            self._estimate -= self._lengths[laid] // self.width + 2
             laid += 1
 
     def paragraph_at(self, line: int) -> int:
@@ -124,10 +190,28 @@ class _Layout:
         self.reach(line=line)
         return bisect_right(self.first_line, line) - 1
 
+    def _is_open(self, index: int) -> bool:
+        return self._resume is not None and index == len(self.first_line) - 1
+
     def count(self, index: int) -> int:
-        """Number of wrapped lines of paragraph ``index``."""
+        """Number of wrapped lines of paragraph ``index`` (wrapping all of it)."""
         self.reach(index=index)
+        if self._is_open(index):
+            self._wrap_more()
         return self._line_index[index + 1] - self._line_index[index]
+
+    def known_rows(self, index: int, at_least: int) -> int:
+        """Lines of paragraph ``index`` known: all of them, or at least ``at_least``
+        (a huge paragraph is wrapped no further than that)."""
+        self.reach(index=index)
+        while self._is_open(index) and (self._line_index[index + 1] - self._line_index[index]
+                                        < at_least):
+            self._wrap_more(windows=1)
+        return self._line_index[index + 1] - self._line_index[index]
+
+    def has_row(self, index: int, row: int) -> bool:
+        """True if paragraph ``index`` has a line ``row`` (wrapping only up to it)."""
+        return row < self.known_rows(index, row + 1)
 
     def top(self, index: int) -> int:
         """First line of paragraph ``index``."""
@@ -136,7 +220,7 @@ class _Layout:
 
     def line_span(self, index: int, row: int, length: int) -> tuple[int, int]:
         """Offsets in its paragraph (of ``length``) of line ``row`` of paragraph ``index``."""
-        self.reach(index=index)
+        self.known_rows(index, row + 2)  # the line after it, where this one ends
         position = self._line_index[index] + row
         end = self._line_starts[position + 1] if position + 1 < self._line_index[index + 1] else length
         return self._line_starts[position], end
@@ -144,6 +228,8 @@ class _Layout:
     def row_of(self, index: int, offset: int) -> int:
         """The row of paragraph ``index`` holding its character ``offset``."""
         self.reach(index=index)
+        if self._is_open(index):
+            self._wrap_more(offset=offset)
         low, high = self._line_index[index], self._line_index[index + 1]
         return bisect_right(self._line_starts, offset, low, high) - 1 - low
 
@@ -399,7 +485,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             if index < 0 or index >= self._count:
                 continue
             row = line - layout.top(index)
-            if row >= layout.count(index):
+            if not layout.has_row(index, row):
                 continue  # the blank line between paragraphs
             if not self._sentences_ready(index):
                 self.move_to(index + 1, scroll=False)
@@ -550,10 +636,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 self.call_after_refresh(self._layout_more, self._layout)
         return self._layout
 
-    def _text(self, index: int) -> str:
-        """Paragraph ``index`` as shown, sliced now (for wrapping; not kept)."""
+    def _text(self, index: int, a: int = 0, b: int | None = None) -> str:
+        """Paragraph ``index`` (characters ``a``..``b``) as shown, sliced now
+        (for wrapping; not kept)."""
         start = self._starts[index]
-        return visible(self._body[start:start + self._lengths[index]])
+        return visible(self._body[start + a:start + (self._lengths[index] if b is None else b)])
 
     def _line_text(self, index: int, a: int, b: int) -> str:
         """Characters ``a``..``b`` of paragraph ``index`` as shown."""
@@ -588,7 +675,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._update_virtual_size()  # it may have wrapped up to here just now
         sentence = self.current_sentence
         if sentence is None:
-            return top, top + layout.count(index) - 1
+            # A huge paragraph is wrapped no further than a screen shows.
+            return top, top + layout.known_rows(index, self.size.height + 1) - 1
         paragraph = self.article.paragraphs[index]
         first = layout.row_of(index, sentence.start - paragraph.start)
         last = layout.row_of(index, sentence.end - 1 - paragraph.start)
@@ -626,7 +714,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh()
             return
         index = paragraph - 1
-        self._refresh_rows(index, 0, self._layout.count(index))
+        top = self._layout.top(index)
+        self._refresh_rows(index, 0, self._layout.known_rows(
+            index, round(self.scroll_offset.y) + self.size.height - top))
 
     def _refresh_rows(self, index: int, row: int, count: int) -> None:
         """Redraw ``count`` lines of paragraph ``index`` from ``row``, those on screen.
@@ -698,9 +788,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         index = layout.paragraph_at(line)
         if index < 0 or line >= layout.total:
             return Strip.blank(width, styles.base)
-        count = layout.count(index)
         row = line - layout.top(index)
-        if row >= count:
+        if not layout.has_row(index, row):
+            count = layout.count(index)
             if index == self._count - 1 and self._trailer:
                 return self._render_trailer(row - count - 1, layout, width, styles)
             return Strip.blank(width, styles.base)
@@ -823,7 +913,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if index < 0 or index >= self._count:
             return None
         row = line - layout.top(index)
-        if row >= layout.count(index):
+        if not layout.has_row(index, row):
             return None
         a, b = layout.line_span(index, row, self._lengths[index])
         column = max(0, x - GUTTER)

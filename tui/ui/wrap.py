@@ -138,3 +138,25 @@ def _cells_line(text: str, start: int, width: int, length: int) -> int | None:
         used += cell
         index += 1
     return None
+
+
+def wrap_window(text: str, width: int, final: bool) -> list[int]:
+    """The line starts of :func:`wrap` that hold for a longer text.
+
+    ``text`` is a window of a paragraph, beginning at one of its line
+    starts; ``final`` says it runs to the paragraph's end. A line's start
+    depends only on the text from the line before's start up to it (and
+    the ``width + 1`` characters the break looks at), so the starts found
+    with all of that inside the window are the paragraph's own; the last
+    kept one is where the next window begins. Lets a 20 MB paragraph be
+    wrapped a window at a time, as far as the screen needs.
+    """
+    starts = wrap(text, width)
+    if final:
+        return starts
+    length = len(text)
+    kept = 1
+    while (kept < len(starts) and starts[kept] + 1 < length
+           and starts[kept - 1] + max(1, width) + 2 < length):
+        kept += 1
+    return starts[:kept]
