@@ -9,10 +9,15 @@ Keys: Enter opens; ``/`` filters on title and outlet; ``f`` cycles the
 state filter (all, untouched, in progress, done); ``s`` cycles the sort
 (path, title, date, outlet, progress, last opened), ``S`` reverses it;
 ``d`` marks the article done (or not); ``i`` / ``I`` summarise the article /
-the library. The sort, the filters and the selected file are remembered per
+the library (this coder's tags and notes, as everywhere). The sort, the filters and the selected file are remembered per
 folder in the database (``library_views``), so they follow the database
 (``--db``) rather than the machine. Untouched: no tag and not done; in
 progress: tagged, not done; done: marked done.
+
+Keys typed before the list is usable (no row shown yet, or the filter box
+not mounted) are kept in order and applied once it is, as the reader does
+with keys typed before its database opens: ``j j Enter`` typed at launch
+opens the third article, ``/word`` filters on "word".
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -33,7 +39,8 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 from ...store import LABELS, StoreError
 from ...text import ArticleError, load_article
 from ...text.safe import printable
-from ..library_table import Line, LibraryTable
+from ...store.library_peek import has_articles as has_articles  # noqa: PLC0414  (cli's old import)
+from ..library_table import Line, Lines, LibraryTable
 
 if TYPE_CHECKING:  # the store's modules load sqlite-utils: not before the first paint
     from ...store.status_row import StatusRow
@@ -52,11 +59,6 @@ def find_articles(folder: Path) -> list[Path]:
     from ...store.status import find_articles as found
 
     return found(folder)
-
-
-def has_articles(folder: Path) -> bool:
-    """True if ``folder`` holds at least one ``.txt`` file (stops at the first)."""
-    return any(p.is_file() for p in folder.rglob("*.txt"))
 
 
 def work_state(row: StatusRow) -> str:
@@ -115,7 +117,9 @@ class LibraryScreen(Screen):
     """Lists a folder's articles; Enter opens one in the reader."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open", priority=True),
+        # Not a priority key: it goes through the focused filter box (Enter
+        # closes it) and keeps its place among keys typed before it.
+        Binding("enter", "open", "Open"),
         Binding("slash", "filter", "Filter"),
         Binding("f", "show", "State filter"),
         Binding("s", "sort", "Sort"),
@@ -147,6 +151,12 @@ class LibraryScreen(Screen):
         # Rows shown from the cache before the store opened, by path: the scan
         # replaces them one by one (see _peeked).
         self._early: dict[str, int] = {}
+        # Keys typed before the list is usable: (key, character), in order.
+        self._typed: list[tuple[str, str | None]] = []
+        self._usable = False
+        self._releasing = False
+        self._mounted_later = False
+        self._scan_ended = False  # the first scan finished or failed
 
     def compose(self) -> ComposeResult:
         yield Static(Content.from_markup("[b]Library[/b]  [dim]$folder[/dim]",
@@ -170,6 +180,8 @@ class LibraryScreen(Screen):
         await self.mount(Footer(), before=slot)
         await slot.remove()
         self.refresh_bindings()
+        self._mounted_later = True
+        self._maybe_usable()
 
     @property
     def table(self) -> LibraryTable:
@@ -187,13 +199,74 @@ class LibraryScreen(Screen):
         self.set_interval(POLL_EVERY_S, self._poll_data_version)
         db_path = getattr(self.app, "_db_path", None)
         if self.app.store is None and db_path is not None:
+            from ...store.library_peek import take_early
+
             # The cached rows first; the scan starts once they are drawn (its
-            # imports would compete with them for the GIL).
-            self.run_worker(lambda: self._peek(db_path), thread=True, group="library-peek")
+            # imports would compete with them for the GIL). `tui read` began
+            # reading them before Textual loaded: usually they are here, and
+            # the first frame shows them.
+            early = take_early(db_path, self.folder, wait=0.2)
+            if early is not None:
+                self._peeked(*early)
+            else:
+                self.run_worker(lambda: self._peek(db_path), thread=True, group="library-peek")
         else:
             # After the first frame: the store's imports (sqlite-utils) would
             # hold the GIL while the screen is being painted.
             self.call_after_refresh(self.start_scan)
+
+    # -- keys typed before the list is usable ---------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """Until the list is usable, every key that reaches the screen is kept.
+
+        Bindings act when a key has bubbled up to the app, so a key stopped
+        here acts only when replayed (:meth:`_replay_typed`).
+        """
+        if self._usable:
+            return
+        self._typed.append((event.key, event.character))
+        event.stop()
+        event.prevent_default()
+
+    def _maybe_usable(self) -> None:
+        """The first rows are shown (or there are none) and the filter box is mounted:
+        replay the kept keys, then let keys act as they come."""
+        if (self._usable or self._releasing or not self._mounted_later
+                or not (self.rows or self._scan_ended)):
+            return
+        self._releasing = True
+        # On the screen's own queue, after any key already on its way here
+        # (those are kept too, so the order typed is the order applied).
+        self.call_later(self._replay_typed)
+
+    async def _replay_typed(self) -> None:
+        while self._typed:
+            if not self.is_current:
+                # A kept key opened another screen: the rest go to it, in order.
+                for key, character in self._typed:
+                    self.app.post_message(events.Key(key, character))
+                self._typed = []
+                break
+            key, character = self._typed.pop(0)
+            await self._apply_key(key, character)
+        self._usable = True
+
+    async def _apply_key(self, key: str, character: str | None) -> None:
+        """What the key would have done: its binding (keymap applied, from the
+        focused widget up, as Textual looks it up), else text for the filter box."""
+        for namespace, bindings in self._modal_binding_chain:
+            for binding in bindings.key_to_bindings.get(key, ()):
+                if await self.app.run_action(binding.action, namespace):
+                    return
+        focused = self.focused
+        if isinstance(focused, Input) and character is not None and character.isprintable():
+            focused.insert_text_at_cursor(character)
+
+    def on_unmount(self) -> None:
+        """Leaving (the app quits): a scan's helper processes end now."""
+        if self._scan is not None:
+            self._scan.close()
 
     # -- scanning ------------------------------------------------------------
 
@@ -219,13 +292,16 @@ class LibraryScreen(Screen):
     def _scan_failed(self, _exc: Exception) -> None:
         """The database could not be read: the list stays as it is; r tries again."""
         self._scan_running = self.scanning = False
+        self._scan_ended = True
         self.redraw()
+        self._maybe_usable()
 
     def _peek(self, db_path: Path) -> None:
-        from ...store.library_peek import peek
+        from ...store.library_peek import peek, take_early
 
         try:
-            rows, view = peek(db_path, self.folder)
+            found = take_early(db_path, self.folder)
+            rows, view = found if found is not None else peek(db_path, self.folder)
         except Exception:  # noqa: BLE001  (only a head start: the scan will list them)
             rows, view = [], None
         self.app.call_from_thread(self._peeked, rows, view)
@@ -240,6 +316,7 @@ class LibraryScreen(Screen):
         self.rows = list(rows)
         self._early = {row.path: index for index, row in enumerate(self.rows)}
         self.redraw()
+        self._maybe_usable()
 
     def _apply_view(self, view: dict[str, Any]) -> None:
         self.sort, self.descending = view["sort"], view["descending"]
@@ -274,14 +351,15 @@ class LibraryScreen(Screen):
         else:
             self.rows.extend(found)
         for bar in self.query("#library-progress").results(ProgressBar):
-            bar.update(total=max(1, scan.total), progress=scan.position)
+            bar.update(total=max(1, scan.total), progress=scan.done)
             # The bar shows only while files are being read (a cached launch is instant).
             bar.display = scan.parsed > 0 and not scan.finished
         # Redrawing sorts and formats every row (~0.1 s for 10,000): not so
         # often that it slows the scan down.
         if (time.perf_counter() - self._drawn_at > max(REDRAW_EVERY, 4 * self._draw_cost)
-                or scan.finished):
+                or scan.finished or not self._usable):
             self.redraw()
+            self._maybe_usable()
         if scan.finished:
             store_call(self.app, lambda store: scan.finish(store), done=self._finished,
                        failed=self._scan_failed)
@@ -297,7 +375,9 @@ class LibraryScreen(Screen):
         self.scanning = False
         for bar in self.query("#library-progress"):
             bar.display = False
+        self._scan_ended = True
         self.redraw()
+        self._maybe_usable()
         if self.app.open_single and len(self.rows) == 1 and self._openable(self.rows[0]):
             self.app.open_single = False
             self.open_row(self.rows[0])
@@ -358,15 +438,21 @@ class LibraryScreen(Screen):
         """Filter, sort and show the rows; the cursor stays on its article."""
         started = time.perf_counter()
         query = self.text_filter.casefold()
-        shown = [row for row in self.rows
-                 if (self.show == "all" or work_state(row) == self.show)
-                 and (not query or query in row.title.casefold() or query in row.outlet.casefold())]
+        if self.show == "all" and not query:
+            shown = list(self.rows)
+        else:
+            shown = [row for row in self.rows
+                     if (self.show == "all" or work_state(row) == self.show)
+                     and (not query or query in row.title.casefold()
+                          or query in row.outlet.casefold())]
         shown.sort(key=self._key, reverse=self.descending)
         self.shown = shown
         table = self.table
-        current = table.lines[table.cursor_row].key if table.lines else self.selected
+        current = table.cursor_key or self.selected
         table.sort_label = f"{SORT_NAMES[self.sort]} {'▼' if self.descending else '▲'}"
-        table.set_lines([self._line(row) for row in shown], keep=current or self.selected)
+        # Only the lines drawn are formatted (Lines makes each when first drawn).
+        table.set_lines(Lines([row.path for row in shown], lambda index: self._line(shown[index])),
+                        keep=current or self.selected)
         self._status()
         self._drawn_at = time.perf_counter()
         self._draw_cost = self._drawn_at - started
@@ -424,7 +510,7 @@ class LibraryScreen(Screen):
         box = self._filter_box()
         if box is not None and box.has_focus:
             box.display = False
-            self.table.focus()
+            self.set_focus(self.table)
             return
         row = self._current()
         if row is not None:
@@ -476,7 +562,9 @@ class LibraryScreen(Screen):
         if box is None:
             return
         box.display = True
-        box.focus()
+        # Now, not after the next frame: a key typed (or replayed) right after
+        # `/` goes into the box.
+        self.set_focus(box)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Filter as the user types."""
@@ -487,7 +575,7 @@ class LibraryScreen(Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter keeps the filter and returns to the list."""
         event.input.display = False
-        self.table.focus()
+        self.set_focus(self.table)
 
     def action_clear_filter(self) -> None:
         """Escape: clear the text filter (and close its box)."""
@@ -498,7 +586,7 @@ class LibraryScreen(Screen):
         if box.value:
             box.value = ""  # posts Changed: redraws
         self.text_filter = ""
-        self.table.focus()
+        self.set_focus(self.table)
         self.redraw()
 
     def action_show(self) -> None:
@@ -583,7 +671,8 @@ class LibraryScreen(Screen):
                  ("Per label", [(name, count, tagged) for name, count in per_label.items()])],
                 notes)))
 
-        store_call(self.app, _store_api("notes_count"), done=show)
+        ids = [row.article_id for row in rows if row.article_id is not None]
+        store_call(self.app, _store_api("notes_count"), None, ids, done=show)
 
     def action_reload(self) -> None:
         """Scan the folder again (only new or changed files are read)."""
