@@ -34,10 +34,10 @@ from typing import Any
 from ..text import ArticleError, load_article
 from .database import write_transaction
 from .identity import file_state
-from .library_parse import ParsePool, read_entry
+from .library_parse import ParsePool, Prelude, prelude, read_entry
 from .preflight import StoreError
-from .status import (StatusRow, _articles, _from_row, conn_row, file_status, find_articles,
-                     refresh, tag_counts)
+from .status import (StatusRow, _articles, _from_row, conn_row, file_status, refresh,
+                     tag_counts)
 
 # One step of a scan gives the screen back after about this long (seconds).
 STEP_SECONDS = 0.15
@@ -69,7 +69,7 @@ class FolderScan:
     """A scan of one folder in steps: :meth:`begin`, :meth:`step` until done, :meth:`finish`."""
 
     folder: Path
-    paths: list[Path] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # as str(Path): no Path per file
     position: int = 0
     parsed: int = 0  # files read and split by this scan (the cache missed)
     rows: list[StatusRow] = field(default_factory=list)
@@ -82,9 +82,12 @@ class FolderScan:
     _writable: bool = True
     use_pool: bool = True  # False: every file is read in this process
     done: int = 0  # files whose row is made
+    helped: int = 0  # files read by the helper processes
+    _at: dict[int, StatusRow] = field(default_factory=dict)  # rows by file index
     _pool: ParsePool | None = None
     _pooled: set[int] = field(default_factory=set)  # files handed to the pool
     _cancelled: bool = False
+    _preparsed: dict[int, CacheEntry] = field(default_factory=dict)  # read by first_rows
 
     @property
     def total(self) -> int:
@@ -96,17 +99,28 @@ class FolderScan:
         """True once every file has been looked at."""
         return self._cancelled or (self.position >= len(self.paths) and self._pool is None)
 
-    def begin(self, store) -> None:
-        """Find the files (once), stat them, and load the cache and the articles."""
-        self.paths = find_articles(self.folder)
-        self._stats, self._resolved = [], []
-        base = self.folder.resolve()
-        for path in self.paths:
-            self._resolved.append(_resolved(path, self.folder, base))
-            try:
-                self._stats.append(path.stat())
-            except OSError:
-                self._stats.append(None)
+    def _new_pool(self) -> ParsePool | None:
+        if not self.use_pool or (os.cpu_count() or 1) < 2:
+            return None
+        try:
+            return ParsePool(min(POOL_WORKERS, os.cpu_count() or 1))
+        except OSError:  # no processes to be had: the files are read here
+            return None
+
+    def begin(self, store, early: Prelude | None = None) -> None:
+        """Find the files (unless ``early`` did: see :func:`library_parse.prelude`),
+        and load the cache and the articles."""
+        if early is None:
+            early = prelude(self.folder)
+        self.paths, self._resolved, self._stats = early.paths, early.resolved, early.stats
+        for index, fields in early.read.items():
+            self.parsed += 1
+            stat = self._stats[index]
+            self._preparsed[index] = CacheEntry(self._resolved[index], stat.st_size,
+                                                stat.st_mtime_ns, *fields)
+        self._pool = early.pool if self.use_pool else None
+        if early.pool is not None and not self.use_pool:
+            early.pool.close()
         conn = store.db.conn
         self._writable = not getattr(store, "read_only", None)
         self._cache = load_cache(conn, self.folder)
@@ -120,23 +134,24 @@ class FolderScan:
 
     def _start_pool(self) -> None:
         """Hand the files the cache does not vouch for to helper processes, if many."""
-        if not self.use_pool or (os.cpu_count() or 1) < 2:
-            return
         todo = []
         for index, (stat, resolved) in enumerate(zip(self._stats, self._resolved)):
-            if stat is None:
+            if stat is None or index in self._preparsed:
                 continue
             entry = self._cache.get(resolved)
             if entry is None or entry.size != stat.st_size or entry.mtime_ns != stat.st_mtime_ns:
                 todo.append(index)
         if len(todo) < POOL_MIN_FILES:
+            if self._pool is not None:  # started early for nothing: the cache knew them
+                self._pool.close()
+                self._pool = None
             return
-        try:
-            self._pool = ParsePool(min(POOL_WORKERS, os.cpu_count() or 1))
-        except OSError:  # no processes to be had: read them here
-            return
+        if self._pool is None:
+            self._pool = self._new_pool()
+            if self._pool is None:
+                return
         for index in todo:
-            self._pool.add(index, str(self.paths[index]))
+            self._pool.add(index, self.paths[index])
             self._pooled.add(index)
 
     def close(self) -> None:
@@ -163,8 +178,11 @@ class FolderScan:
 
         def add(index: int, entry: CacheEntry | None) -> None:
             path, stat = self.paths[index], self._stats[index]
-            found.append(self._row(store, path, stat, self._resolved[index], fresh, counted,
-                                   entry))
+            if entry is None:
+                entry = self._preparsed.pop(index, None)
+            row = self._row(store, path, stat, self._resolved[index], fresh, counted, entry)
+            found.append(row)
+            self._at[index] = row
             self.done += 1
 
         while not self._cancelled and self.position < len(self.paths) and left() > 0:
@@ -182,9 +200,10 @@ class FolderScan:
                         break
                     self._pooled.discard(taken[0][0])
                     add(taken[0][0], None)
-            while left() > 0:
+            while True:
                 for index, fields in pool.collect(max(0.0, left())):
                     self._pooled.discard(index)
+                    self.helped += 1
                     add(index, None if fields is None else self._entry(index, fields))
                 if self._cancelled:
                     break
@@ -192,7 +211,7 @@ class FolderScan:
                     self._pooled.discard(index)
                     add(index, None)
                 pool.returned.clear()
-                if not pool.busy or self._cancelled:
+                if not pool.busy or left() <= 0:
                     break
             if not pool.busy or self._cancelled:
                 pool.close()
@@ -213,6 +232,8 @@ class FolderScan:
         Returns every row of the folder (as ``rows``), counts refreshed.
         """
         conn = store.db.conn
+        # In file order (helpers answer in any order), as `tui status` lists them.
+        self.rows = [self._at[index] for index in sorted(self._at)]
         gone = [r for r in self._by_hash.values() if not (r["path"] and os.path.exists(r["path"]))]
         if gone and self._writable:
             # A file new to the database may be a renamed and edited article
@@ -238,9 +259,10 @@ class FolderScan:
 
     # -- one file ------------------------------------------------------------
 
-    def _row(self, store, path: Path, stat, resolved: str, fresh: list[CacheEntry],
+    def _row(self, store, name: str, stat, resolved: str, fresh: list[CacheEntry],
              counted: list[tuple[int, int]], parsed: CacheEntry | None = None) -> StatusRow:
         """The row of one file: from ``parsed`` (a helper read it), the cache, or a read."""
+        path = Path(name)
         if stat is None:
             return StatusRow(path.name, "", "", resolved, None, state="missing",
                              error=f"{path}: the file is gone")
@@ -275,9 +297,9 @@ class FolderScan:
                 self._by_path[record["path"]] = record
         return row
 
-    def _parse(self, path: Path, resolved: str, stat) -> CacheEntry:
+    def _parse(self, path: str | Path, resolved: str, stat) -> CacheEntry:
         self.parsed += 1
-        return CacheEntry(resolved, stat.st_size, stat.st_mtime_ns, *read_entry(path))
+        return CacheEntry(resolved, stat.st_size, stat.st_mtime_ns, *read_entry(Path(path)))
 
     def _save(self, store, fresh: list[CacheEntry], counted: list[tuple[int, int]]) -> None:
         # A file name that is not UTF-8 (a surrogate escape) cannot be stored
@@ -306,18 +328,6 @@ def _storable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _resolved(path: Path, folder: Path, base: Path) -> str:
-    """``path`` resolved, cheaply: the folder is resolved once (``base``), and
-    the walk does not enter linked folders, so only a linked file needs
-    Path.resolve (60 us a file: 0.6 s for 10,000)."""
-    try:
-        if not path.is_symlink():
-            return str(base / path.relative_to(folder))
-    except (OSError, ValueError):
-        pass
-    return str(path.resolve())
 
 
 def load_cache(conn: sqlite3.Connection, folder: Path) -> dict[str, CacheEntry]:

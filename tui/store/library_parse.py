@@ -25,11 +25,15 @@ import select
 import struct
 import subprocess
 import sys
+import time
 from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..text import ArticleError, load_article
 from .identity import file_hash
+from .labels import LABELS
+from .status_row import StatusRow
 
 _HEADER = struct.Struct("<I")
 # Files per request; requests a child may have waiting (so none idles).
@@ -51,6 +55,90 @@ def read_entry(path: Path) -> Fields:
     except ArticleError as exc:
         return None, path.name, "", "", None, str(exc)
     return file_hash(article), article.title, article.source, article.date, total, ""
+
+
+def walk_articles(folder: Path) -> list[tuple[str, str, os.stat_result]]:
+    """The ``.txt`` files below ``folder`` as ``Path.rglob("*.txt")`` finds them
+    (linked folders not entered, linked files kept, unreadable folders
+    skipped), sorted as those paths sort; each as ``(str(path), its resolved
+    path, its stat)``.
+
+    One ``os.scandir`` per folder and no Path per file: rglob built a Path
+    per entry and matched each name with a regular expression (0.3 s for
+    10,000 files, this ~0.1 s). A file that is not a link resolves to the
+    resolved folder plus its relative path, without a system call.
+    """
+    base = str(folder.resolve()).rstrip("/")
+    shown = str(folder)  # what str(folder / name) starts with
+    prefix = "" if shown == "." else shown.rstrip("/") + "/"
+    found: list[tuple[tuple[str, ...], bool, os.stat_result]] = []
+    stack: list[tuple[str, tuple[str, ...]]] = [(shown, ())]
+    while stack:
+        directory, parts = stack.pop()
+        try:
+            with os.scandir(directory) as entries:
+                listed = list(entries)
+        except OSError:  # no permission, gone meanwhile: as rglob, skipped
+            continue
+        for entry in listed:
+            name = entry.name
+            try:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        stack.append((entry.path, (*parts, name)))
+                elif name.endswith(".txt") and entry.is_file():
+                    found.append(((*parts, name), entry.is_symlink(), entry.stat()))
+            except OSError:  # gone meanwhile, or a link to nowhere
+                continue
+    found.sort(key=lambda item: item[0])  # Path order: part by part
+    walked = []
+    for parts, linked, stat in found:
+        relative = "/".join(parts)
+        path = prefix + relative
+        walked.append((path, str(Path(path).resolve()) if linked else f"{base}/{relative}", stat))
+    return walked
+
+
+@dataclass
+class Prelude:
+    """What a scan can do before the database is open: find the files, read the
+    first few (rows to show at once on a first launch), start the helpers."""
+
+    paths: list[str]
+    resolved: list[str]
+    stats: list[os.stat_result]
+    read: dict[int, Fields] = field(default_factory=dict)  # by index in paths
+    rows: list[StatusRow] = field(default_factory=list)  # provisional: never opened
+    pool: ParsePool | None = None
+
+
+def prelude(folder: Path, first_seconds: float = 0.0, pool_min: int | None = None,
+            workers: int = 2) -> Prelude:
+    """Walk ``folder``; read its first files for up to ``first_seconds``; start
+    ``workers`` helper processes if at least ``pool_min`` files are left unread
+    (None: none started). No database is touched (nor sqlite-utils imported)."""
+    walked = walk_articles(folder)
+    found = Prelude([p for p, _r, _s in walked], [r for _p, r, _s in walked],
+                    [s for _p, _r, s in walked])
+    started = time.perf_counter()
+    for index, path in enumerate(found.paths):
+        if time.perf_counter() - started >= first_seconds:
+            break
+        fields = found.read[index] = read_entry(Path(path))
+        file_hash_, title, outlet, date, sentences, error = fields
+        if error:
+            found.rows.append(StatusRow(Path(path).name, "", "", found.resolved[index], None,
+                                        state="unreadable", error=error))
+        else:
+            found.rows.append(StatusRow(title, outlet, date, found.resolved[index], sentences,
+                                        {label.name: 0 for label in LABELS}, state="new"))
+    if (pool_min is not None and len(found.paths) - len(found.read) >= pool_min
+            and (os.cpu_count() or 1) >= 2):
+        try:
+            found.pool = ParsePool(min(workers, os.cpu_count() or 1))
+        except OSError:  # no processes to be had: the files are read in-process
+            found.pool = None
+    return found
 
 
 def _read_exactly(stream, size: int) -> bytes | None:

@@ -51,6 +51,10 @@ SORT_NAMES = {"path": "File", "title": "Title", "date": "Date", "outlet": "Outle
 SHOWS = ("all", "untouched", "in progress", "done")
 # Rows are re-sorted and redrawn at most this often while a scan runs (seconds).
 REDRAW_EVERY = 0.3
+# A first launch reads files for this long before the store opens, to show rows at once.
+FIRST_ROWS_S = 0.05
+# ... and starts helper processes then if at least this many files are left (tui.store.library).
+POOL_MIN_FILES = 64
 _fallback_lock = threading.Lock()
 
 
@@ -73,23 +77,27 @@ POLL_EVERY_S = 1.0
 
 
 def store_call(app, job: Callable[..., Any], *args: Any, done: Callable[[Any], None] | None = None,
-               what: str = "Library", failed: Callable[[Exception], None] | None = None) -> None:
+               what: str = "Library", failed: Callable[[Exception], None] | None = None,
+               opens: bool = True) -> None:
     """Run ``job(store, *args)`` off the UI thread, one store call at a time; ``done(result)`` on it.
 
     Through the app's store thread when it has one (``app.store_calls``),
     else a thread worker serialised by a lock. A StoreError becomes one
-    notification line.
+    notification line. ``opens`` False: ``job(*args)``, before (without)
+    opening the store, in its place in the queue.
     """
+    def call(*a: Any) -> Any:
+        return job(app.get_store(), *a) if opens else job(*a)
+
     calls = getattr(app, "store_calls", None)
     if calls is not None:
-        calls.call(lambda *a: job(app.get_store(), *a), *args, done=done, what=what,
-                   needs_store=False, failed=failed)
+        calls.call(call, *args, done=done, what=what, needs_store=False, failed=failed)
         return
 
     def run() -> None:
         with _fallback_lock:
             try:
-                result = job(app.get_store(), *args)
+                result = call(*args)
             except StoreError as exc:
                 app.call_from_thread(app.notify, printable(f"{what}: {exc}"), severity="error",
                                      markup=False)
@@ -157,6 +165,7 @@ class LibraryScreen(Screen):
         self._releasing = False
         self._mounted_later = False
         self._scan_ended = False  # the first scan finished or failed
+        self._closed = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content.from_markup("[b]Library[/b]  [dim]$folder[/dim]",
@@ -230,10 +239,11 @@ class LibraryScreen(Screen):
         event.prevent_default()
 
     def _maybe_usable(self) -> None:
-        """The first rows are shown (or there are none) and the filter box is mounted:
-        replay the kept keys, then let keys act as they come."""
+        """The first rows are shown (or there are none), in the remembered view, and
+        the filter box is mounted: replay the kept keys, then let keys act as they come."""
         if (self._usable or self._releasing or not self._mounted_later
-                or not (self.rows or self._scan_ended)):
+                or not (self.rows or self._scan_ended)
+                or not (self._view_loaded or self._scan_ended)):
             return
         self._releasing = True
         # On the screen's own queue, after any key already on its way here
@@ -265,8 +275,13 @@ class LibraryScreen(Screen):
 
     def on_unmount(self) -> None:
         """Leaving (the app quits): a scan's helper processes end now."""
+        self._closed = True
         if self._scan is not None:
             self._scan.close()
+
+    def _alive(self) -> bool:
+        """False once the screen is going (a store call's answer may come after)."""
+        return not self._closed and bool(self.query("#library"))
 
     # -- scanning ------------------------------------------------------------
 
@@ -276,6 +291,19 @@ class LibraryScreen(Screen):
             return
         self._scan_running = self.scanning = True
         folder = self.folder
+        first = not self.rows  # nothing cached was shown: likely a first launch
+        found = []
+
+        def walk():
+            # Before the store opens (its imports take a few tenths of a
+            # second): find the files; on a first launch read the first ones,
+            # shown at once, and start the helper processes that read the
+            # rest, so they load while the database opens.
+            from ...store.library_parse import prelude
+
+            found.append(prelude(folder, FIRST_ROWS_S if first else 0.0,
+                                 POOL_MIN_FILES if first else None))
+            return found[0].rows
 
         def begin(store):
             # Imported here, on the store's thread: sqlite-utils takes a few
@@ -284,13 +312,28 @@ class LibraryScreen(Screen):
 
             scan = FolderScan(folder)
             view = load_view(store, folder)
-            scan.begin(store)
+            scan.begin(store, found[0] if found else None)
             return scan, view
 
+        store_call(self.app, walk, done=self._first_rows, failed=self._scan_failed, opens=False)
         store_call(self.app, begin, done=self._begun, failed=self._scan_failed)
+
+    def _first_rows(self, rows: list[StatusRow]) -> None:
+        """A first launch: the first files, read before the store opened (replaced
+        as the scan checks them)."""
+        if not self._alive():
+            return
+        if not rows or self.rows:
+            return
+        self.rows = list(rows)
+        self._early = {row.path: index for index, row in enumerate(self.rows)}
+        self.redraw()
+        self._maybe_usable()
 
     def _scan_failed(self, _exc: Exception) -> None:
         """The database could not be read: the list stays as it is; r tries again."""
+        if not self._alive():
+            return
         self._scan_running = self.scanning = False
         self._scan_ended = True
         self.redraw()
@@ -308,11 +351,16 @@ class LibraryScreen(Screen):
 
     def _peeked(self, rows: list[StatusRow], view: dict[str, Any] | None) -> None:
         """Rows from the cache, shown until the scan has checked each file; then the scan."""
+        if not self._alive():
+            return
         self.call_after_refresh(self.start_scan)
+        if (view is not None and view["sort"] in SORTS and view["show"] in SHOWS
+                and not self._view_loaded):
+            self._apply_view(view)  # even with no rows: keys typed meanwhile act on it
+        elif rows and view is None:
+            self._view_loaded = True  # read, and none remembered: the defaults
         if not rows or self.rows or self._listed:
             return
-        if view is not None and view["sort"] in SORTS and view["show"] in SHOWS:
-            self._apply_view(view)
         self.rows = list(rows)
         self._early = {row.path: index for index, row in enumerate(self.rows)}
         self.redraw()
@@ -324,12 +372,17 @@ class LibraryScreen(Screen):
         self._view_loaded = True
 
     def _begun(self, begun) -> None:
+        if not self._alive():
+            begun[0].close()  # its helper processes end
+            return
         self._scan, view = begun
         if not self._view_loaded:  # a reload keeps the user's current view
             self._apply_view(view)
         if self.rows and not self._early:
             # A reload: the list stays, each row replaced as its file is checked.
             self._early = {row.path: index for index, row in enumerate(self.rows)}
+        self.redraw()  # in the remembered order
+        self._maybe_usable()
         self._step()
 
     def _step(self) -> None:
@@ -339,6 +392,8 @@ class LibraryScreen(Screen):
                    failed=self._scan_failed)
 
     def _stepped(self, found: list[StatusRow]) -> None:
+        if not self._alive():
+            return
         scan = self._scan
         if self._early:
             for row in found:
@@ -367,6 +422,8 @@ class LibraryScreen(Screen):
             self._step()
 
     def _finished(self, rows: list[StatusRow]) -> None:
+        if not self._alive():
+            return
         self.rows = list(rows)
         self._early = {}
         self._listed = True
