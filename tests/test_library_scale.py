@@ -221,6 +221,8 @@ async def test_cached_rows_show_before_the_store_opens(tmp_path):
         try:
             await pilot.pause()
             assert app.store is None
+            # Taken from the read `tui read` started: no thread had to read them.
+            assert [w for w in app.workers if w.group == "library-peek"] == []
             assert [t[:12] for t in titles(app)] == [
                 "After visa s", "Over 900 asy", "Texas studen", "[b]Bold[/b] "]
             status = str(app.screen.query_one("#library-status").render())
