@@ -4,8 +4,11 @@ store opens, keys typed while loading, and this coder's counts only."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from tests.test_library_queue import make_folder, scan_all, titles
 from tests.test_ui_library import wait_loaded
@@ -221,8 +224,6 @@ async def test_cached_rows_show_before_the_store_opens(tmp_path):
         try:
             await pilot.pause()
             assert app.store is None
-            # Taken from the read `tui read` started: no thread had to read them.
-            assert [w for w in app.workers if w.group == "library-peek"] == []
             assert [t[:12] for t in titles(app)] == [
                 "After visa s", "Over 900 asy", "Texas studen", "[b]Bold[/b] "]
             status = str(app.screen.query_one("#library-status").render())
@@ -252,7 +253,8 @@ async def test_keys_typed_while_loading_are_kept_and_applied_in_order(tmp_path):
         assert app.screen.article.path.endswith("clock.txt")
 
 
-async def test_filter_and_sort_typed_while_loading_are_kept(tmp_path):
+@pytest.mark.parametrize("opened", [False, True], ids=["db-path", "open-store"])
+async def test_filter_and_sort_typed_while_loading_are_kept(tmp_path, opened, monkeypatch):
     folder = make_folder(tmp_path)
     db = tmp_path / "a.db"
     app = AnnotateApp(db_path=db, folder=folder)
@@ -264,7 +266,18 @@ async def test_filter_and_sort_typed_while_loading_are_kept(tmp_path):
     with conn:
         conn.execute("DELETE FROM library_files")  # nothing cached shows early; the view stays
     conn.close()
-    app = AnnotateApp(db_path=db, folder=folder)
+    # With an open store nothing is read early: the remembered view comes with the scan,
+    # after the first rows.
+    app = (AnnotateApp(AnnotationStore(db), folder=folder) if opened
+           else AnnotateApp(db_path=db, folder=folder))
+    # The remembered view comes late (the first rows come before it, read
+    # before the store is asked): the kept keys must wait for it.
+    from tui.store import library
+
+    view_read = threading.Event()
+    load_view = library.load_view
+    monkeypatch.setattr(library, "load_view",
+                        lambda *args: view_read.wait(10) and load_view(*args))
     app.store_calls.lock.acquire()
     async with app.run_test(size=SIZE) as pilot:
         try:
@@ -273,6 +286,14 @@ async def test_filter_and_sort_typed_while_loading_are_kept(tmp_path):
             assert app.screen.rows == [] and app.screen.text_filter == ""
         finally:
             app.store_calls.lock.release()
+        for _ in range(100):  # the first rows show; the view is still being read
+            await pilot.pause(0.01)
+            if app.screen.rows:
+                break
+        await pilot.pause(0.2)
+        if opened:  # (with a database path, the early read brought the view)
+            assert app.screen.text_filter == ""
+        view_read.set()
         await wait_loaded(pilot)
         screen = app.screen
         # The remembered sort (title) first, then the typed `s`: date.
