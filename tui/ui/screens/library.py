@@ -51,6 +51,8 @@ SORT_NAMES = {"path": "File", "title": "Title", "date": "Date", "outlet": "Outle
 SHOWS = ("all", "untouched", "in progress", "done")
 # Rows are re-sorted and redrawn at most this often while a scan runs (seconds).
 REDRAW_EVERY = 0.3
+# With cached rows shown, the scan starts this long after (seconds; see _peeked).
+SCAN_AFTER_ROWS_S = 0.15
 # A first launch reads files for this long before the store opens, to show rows at once.
 FIRST_ROWS_S = 0.05
 # ... and starts helper processes then if at least this many files are left (tui.store.library).
@@ -200,7 +202,6 @@ class LibraryScreen(Screen):
     def on_mount(self) -> None:
         """Scan the folder without blocking the screen."""
         self.table.focus()
-        self.call_after_refresh(self._mount_later)
         # Another window (or `tui import`) may write meanwhile: the rows follow
         # within about a second (SQLite's data_version, as the reader does).
         self._polling = False
@@ -223,6 +224,13 @@ class LibraryScreen(Screen):
             # After the first frame: the store's imports (sqlite-utils) would
             # hold the GIL while the screen is being painted.
             self.call_after_refresh(self.start_scan)
+        if self.rows:
+            # A first frame full of rows is large: let Textual's writer thread
+            # send it before mounting more (which holds the GIL); keys typed
+            # meanwhile are kept.
+            self.set_timer(SCAN_AFTER_ROWS_S, self._mount_later)
+        else:
+            self.call_after_refresh(self._mount_later)
 
     # -- keys typed before the list is usable ---------------------------------
 
@@ -353,7 +361,13 @@ class LibraryScreen(Screen):
         """Rows from the cache, shown until the scan has checked each file; then the scan."""
         if not self._alive():
             return
-        self.call_after_refresh(self.start_scan)
+        if rows:
+            # The scan's first work (sqlite-utils' imports) holds the GIL: it
+            # would hold up Textual's writer thread, which sends this frame
+            # (tens of KB) to the terminal in pieces. Let it go out first.
+            self.set_timer(SCAN_AFTER_ROWS_S, self.start_scan)
+        else:
+            self.call_after_refresh(self.start_scan)
         if (view is not None and view["sort"] in SORTS and view["show"] in SHOWS
                 and not self._view_loaded):
             self._apply_view(view)  # even with no rows: keys typed meanwhile act on it
@@ -528,9 +542,11 @@ class LibraryScreen(Screen):
         states = {"done": 0, "in progress": 0, "untouched": 0}
         per_label: dict[str, int] = {}
         for row in self.rows:
-            states[work_state(row)] += 1
-            for name, count in row.tagged.items():
-                per_label[name] = per_label.get(name, 0) + count
+            tagged = sum(row.tagged.values())
+            states["done" if row.done else "in progress" if tagged else "untouched"] += 1
+            if tagged:  # most rows of a large library are untouched: nothing to add
+                for name, count in row.tagged.items():
+                    per_label[name] = per_label.get(name, 0) + count
         # Label marks (C, Q, B) keep the line within 80 columns; foreign labels by name.
         known = [(label.mark, per_label.get(label.name, 0)) for label in LABELS]
         foreign = [(name, count) for name, count in sorted(per_label.items())
