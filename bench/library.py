@@ -47,11 +47,14 @@ def first_title(path: Path) -> bytes:
 
 
 def helper_peaks(pid: int, peaks: dict[int, float]) -> None:
-    """Record the peak memory (VmHWM, MB) of each child process of ``pid``."""
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return
+    """Record the peak memory (VmHWM, MB) of each child process of ``pid``
+    (started by any of its threads: the helpers come from the store thread)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += (task / "children").read_text().split()
+        except OSError:
+            continue
     for child in children:
         try:
             status = Path(f"/proc/{child}/status").read_text()
