@@ -228,8 +228,13 @@ async def test_cached_rows_show_before_the_store_opens(tmp_path):
                 "After visa s", "Over 900 asy", "Texas studen", "[b]Bold[/b] "]
             status = str(app.screen.query_one("#library-status").render())
             assert "untouched 4 " in status
-            await pilot.press("down", "down")  # usable at once
-            assert app.screen.query_one(LibraryTable).cursor_row == 2
+            await pilot.press("down", "down")  # kept until the footer is up, then applied
+            table = app.screen.query_one(LibraryTable)
+            for _ in range(100):
+                if table.cursor_row == 2:
+                    break
+                await pilot.pause(0.02)
+            assert table.cursor_row == 2
         finally:
             app.store_calls.lock.release()
         await wait_loaded(pilot)

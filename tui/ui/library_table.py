@@ -57,7 +57,6 @@ class Lines(Sequence):
         self.keys = keys
         self._make = make
         self._made: dict[int, Line] = {}
-        self._where: dict[str, int] | None = None
 
     @classmethod
     def of(cls, lines: list[Line]) -> Lines:
@@ -80,12 +79,12 @@ class Lines(Sequence):
         return line
 
     def index_of(self, key: str) -> int | None:
-        """The index of the row keyed ``key``, or None."""
-        if self._where is None:
-            self._where = {}
-            for index, found in enumerate(self.keys):
-                self._where.setdefault(found, index)
-        return self._where.get(key)
+        """The index of the row keyed ``key``, or None (a scan at C speed: a
+        redraw asks once, so no index is worth building)."""
+        try:
+            return self.keys.index(key)
+        except ValueError:
+            return None
 
 
 def progress_cell(tagged: int, total: int | None) -> str:
