@@ -560,7 +560,7 @@ def read(db_path, path: Path | None, adjudicate: bool, gold: str) -> None:
              "all one); for scripts use `tui parse`, `tui export` or `tui orphans`")
     from .store.coders import ENV_VAR
 
-    if folder is not None:  # the library's cached rows, read while Textual loads
+    if folder is not None:  # the library's cached rows, for its first frame
         from .store.library_peek import start_early
 
         start_early(db, folder, name)
