@@ -121,7 +121,7 @@ class LibraryTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"library-table--header", "library-table--cursor",
                          "library-table--done", "library-table--bad"}
     DEFAULT_CSS = """
-    LibraryTable { height: 1fr; }
+    LibraryTable { height: 1fr; overflow-x: hidden; }
     LibraryTable > .library-table--header { text-style: bold; background: $panel; }
     LibraryTable > .library-table--cursor { background: $block-cursor-background;
                                             color: $block-cursor-foreground; }

@@ -175,7 +175,15 @@ class LibraryScreen(Screen):
                                          folder=printable(str(self.folder))),
                      id="library-header")
         yield LibraryTable(id="library")
-        yield Static(Content("Loading articles…"), id="library-status")
+        # The cached rows `tui read` read before Textual loaded (see on_mount).
+        self._found_early = None
+        db_path = getattr(self.app, "_db_path", None)
+        if self.app.store is None and db_path is not None:
+            from ...store.library_peek import take_early
+
+            self._found_early = take_early(db_path, self.folder)
+        text = "Loading articles…"
+        yield Static(Content(text), id="library-status")
         # The filter box, the progress bar and the Footer come after the first
         # frame (as in the reader): the list's first paint does not wait for them.
         yield Static(id="footer-slot")
@@ -210,13 +218,11 @@ class LibraryScreen(Screen):
         self.set_interval(POLL_EVERY_S, self._poll_data_version)
         db_path = getattr(self.app, "_db_path", None)
         if self.app.store is None and db_path is not None:
-            from ...store.library_peek import take_early
-
             # The cached rows first; the scan starts once they are drawn (its
             # imports would compete with them for the GIL). `tui read` began
             # reading them before Textual loaded: usually they are here, and
             # the first frame shows them.
-            early = take_early(db_path, self.folder, wait=0.2)
+            early = self._found_early
             if early is not None:
                 self._peeked(*early)
             else:
@@ -510,9 +516,8 @@ class LibraryScreen(Screen):
         # Articles whose file is gone come last.
         return (row.state == "missing", row.path)
 
-    def redraw(self) -> None:
-        """Filter, sort and show the rows; the cursor stays on its article."""
-        started = time.perf_counter()
+    def _filtered(self) -> list[StatusRow]:
+        """The rows the filters let through, in the current order."""
         query = self.text_filter.casefold()
         if self.show == "all" and not query:
             shown = list(self.rows)
@@ -522,7 +527,12 @@ class LibraryScreen(Screen):
                      and (not query or query in row.title.casefold()
                           or query in row.outlet.casefold())]
         shown.sort(key=self._key, reverse=self.descending)
-        self.shown = shown
+        return shown
+
+    def redraw(self) -> None:
+        """Filter, sort and show the rows; the cursor stays on its article."""
+        started = time.perf_counter()
+        shown = self.shown = self._filtered()
         table = self.table
         current = table.cursor_key or self.selected
         table.sort_label = f"{SORT_NAMES[self.sort]} {'▼' if self.descending else '▲'}"
@@ -544,6 +554,11 @@ class LibraryScreen(Screen):
                     unsettled=f"{row.fuzzy}/{row.orphans}" if row.fuzzy or row.orphans else "")
 
     def _status(self) -> None:
+        # One line, fixed height (app.tcss): no layout pass (80 ms a time at 10,000 rows).
+        self.query_one("#library-status", Static).update(Content(self._status_text()),
+                                                         layout=False)
+
+    def _status_text(self) -> str:
         states = {"done": 0, "in progress": 0, "untouched": 0}
         per_label: dict[str, int] = {}
         for row in self.rows:
@@ -569,8 +584,7 @@ class LibraryScreen(Screen):
             parts.append(f"{len(self.rows)} articles")
         if self.scanning:
             parts.insert(0, "scanning…")
-        # One line, fixed height (app.tcss): no layout pass (80 ms a time at 10,000 rows).
-        self.query_one("#library-status", Static).update(Content(" │ ".join(parts)), layout=False)
+        return " │ ".join(parts)
 
     # -- keys ----------------------------------------------------------------
 
