@@ -191,12 +191,16 @@ class ParsePool:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
         self.children: list[_Child] = []
-        for _ in range(workers):
-            process = subprocess.Popen(
-                [sys.executable, "-c", "from tui.store.library_parse import serve; serve()"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                env=env, close_fds=True)
-            self.children.append(_Child(process))
+        try:
+            for _ in range(workers):
+                process = subprocess.Popen(
+                    [sys.executable, "-c", "from tui.store.library_parse import serve; serve()"],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                    env=env, close_fds=True)
+                self.children.append(_Child(process))
+        except OSError:  # no more processes: none is left running
+            self.close()
+            raise
         self.todo: deque[tuple[int, str]] = deque()
         self.returned: list[tuple[int, str]] = []  # files of a dead child: read in-process
 
