@@ -276,19 +276,36 @@ async def test_cached_rows_are_read_before_the_store_opens(tmp_path):
         assert app.screen.parsed == 0
 
 
-def test_paths_resolved_cheaply_are_the_resolved_paths(tmp_path, monkeypatch):
-    from tui.store.library import _resolved
+def test_walk_finds_what_rglob_finds_and_resolves_cheaply(tmp_path, monkeypatch):
+    from tui.store.library_parse import walk_articles
 
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "a.txt").write_text("A\n\nOne.\n")
     folder = tmp_path / "lib"
-    folder.mkdir()
+    (folder / "sub").mkdir(parents=True)
+    (folder / ".hidden").mkdir()
+    (folder / "dir.txt").mkdir()  # a folder named like an article: not a file
     (folder / "b.txt").write_text("B\n\nTwo.\n")
+    (folder / "a-b.txt").write_text("AB\n\nThree.\n")  # '-' sorts before '/' as text, not as a path
+    (folder / "a").mkdir()
+    (folder / "a" / "b.txt").write_text("A/B\n\nFour.\n")
+    (folder / "sub" / "d.txt").write_text("D\n\nFive.\n")
+    (folder / ".hidden" / ".e.txt").write_text("E\n\nSix.\n")
+    (folder / "UPPER.TXT").write_text("not matched\n")
     (folder / "linked").symlink_to(tmp_path / "real")  # not entered by the walk
     (folder / "c.txt").symlink_to(tmp_path / "real" / "a.txt")
+    (folder / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
     (tmp_path / "alias").symlink_to(folder)
     monkeypatch.chdir(tmp_path)
-    for given in (folder, Path("lib"), Path("alias"), Path("lib/../lib")):
-        paths = sorted(given.rglob("*.txt"))
-        assert [_resolved(p, given, given.resolve()) for p in paths] == [
-            str(tmp_path / "lib" / "b.txt"), str(tmp_path / "real" / "a.txt")]
+    for given, shown in ((folder, str(folder)), (Path("lib"), "lib"), (Path("alias"), "alias"),
+                         (Path("lib/../lib"), "lib/../lib")):
+        walked = walk_articles(given)
+        assert [path for path, _r, _s in walked] == [
+            f"{shown}/.hidden/.e.txt", f"{shown}/a/b.txt", f"{shown}/a-b.txt", f"{shown}/b.txt",
+            f"{shown}/c.txt", f"{shown}/sub/d.txt"]
+        assert [resolved for _p, resolved, _s in walked] == [
+            f"{folder}/.hidden/.e.txt", f"{folder}/a/b.txt", f"{folder}/a-b.txt",
+            f"{folder}/b.txt", str(tmp_path / "real" / "a.txt"), f"{folder}/sub/d.txt"]
+        assert [stat.st_size for _p, _r, stat in walked] == [8, 11, 11, 8, 8, 9]
+    monkeypatch.chdir(folder)
+    assert [path for path, _r, _s in walk_articles(Path("."))][:2] == [".hidden/.e.txt", "a/b.txt"]

@@ -522,7 +522,7 @@ def read(db_path, path: Path | None, adjudicate: bool, gold: str) -> None:
     target = path or bundled_seeds()
     article = folder = None
     if _is_folder(target):
-        from .ui.screens.library import has_articles
+        from .store.library_peek import has_articles  # not Textual yet
 
         try:
             with os.scandir(target):
@@ -559,6 +559,11 @@ def read(db_path, path: Path | None, adjudicate: bool, gold: str) -> None:
         fail("the reader needs a terminal (standard input, output and error are not "
              "all one); for scripts use `tui parse`, `tui export` or `tui orphans`")
     from .store.coders import ENV_VAR
+
+    if folder is not None:  # the library's cached rows, for its first frame
+        from .store.library_peek import start_early
+
+        start_early(db, folder, name)
     from .ui.app import AnnotateApp
 
     # The reader's store resolves its coder from the environment (as every

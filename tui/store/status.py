@@ -180,7 +180,9 @@ def _collect(store, target: Path | None, progress=None,
 
 def find_articles(folder: Path) -> list[Path]:
     """The ``.txt`` files below ``folder``, sorted by path."""
-    return sorted(p for p in folder.rglob("*.txt") if p.is_file())
+    from .library_parse import walk_articles
+
+    return [Path(path) for path, _resolved, _stat in walk_articles(folder)]
 
 
 def _articles(conn: sqlite3.Connection) -> list[dict[str, Any]]:

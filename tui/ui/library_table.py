@@ -9,11 +9,13 @@ room (100 columns and more).
 
 Every cell that comes from a file or the database goes through
 :func:`tui.text.safe.printable` (done by the screen when it builds a
-:class:`Line`).
+:class:`Line`). Lines are made when first drawn (:class:`Lines`): sorting
+10,000 rows does not format 10,000 lines before the screen shows twenty.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -44,6 +46,47 @@ class Line:
     unsettled: str = ""  # "fuzzy/orphaned" tags, when there are any
 
 
+class Lines(Sequence):
+    """The table's lines: each made by ``make(index)`` when first asked for, and kept.
+
+    ``keys`` are the rows' keys (their paths), known up front so the cursor
+    can find its row without making every line.
+    """
+
+    def __init__(self, keys: list[str], make: Callable[[int], Line]) -> None:
+        self.keys = keys
+        self._make = make
+        self._made: dict[int, Line] = {}
+
+    @classmethod
+    def of(cls, lines: list[Line]) -> Lines:
+        """Lines already made."""
+        return cls([line.key for line in lines], lines.__getitem__)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self.keys)
+        if not 0 <= index < len(self.keys):
+            raise IndexError("line index out of range")
+        line = self._made.get(index)
+        if line is None:
+            line = self._made[index] = self._make(index)
+        return line
+
+    def index_of(self, key: str) -> int | None:
+        """The index of the row keyed ``key``, or None (a scan at C speed: a
+        redraw asks once, so no index is worth building)."""
+        try:
+            return self.keys.index(key)
+        except ValueError:
+            return None
+
+
 def progress_cell(tagged: int, total: int | None) -> str:
     """``tagged/total`` and a bar of block characters, e.g. ``3/12 █▎   ``."""
     if not total:
@@ -64,7 +107,8 @@ def fit(text: str, width: int) -> str:
 
 
 class LibraryTable(ScrollView, can_focus=True):
-    """A cursor over a list of :class:`Line`; Enter posts :class:`LibraryTable.Chosen`."""
+    """A cursor over a list of :class:`Line`; a click on the selected row posts
+    :class:`LibraryTable.Chosen` (Enter is the screen's binding)."""
 
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="library.up"),
@@ -77,7 +121,7 @@ class LibraryTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"library-table--header", "library-table--cursor",
                          "library-table--done", "library-table--bad"}
     DEFAULT_CSS = """
-    LibraryTable { height: 1fr; }
+    LibraryTable { height: 1fr; overflow-x: hidden; }
     LibraryTable > .library-table--header { text-style: bold; background: $panel; }
     LibraryTable > .library-table--cursor { background: $block-cursor-background;
                                             color: $block-cursor-foreground; }
@@ -101,7 +145,7 @@ class LibraryTable(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.lines: list[Line] = []
+        self.lines: Lines = Lines([], lambda _index: None)  # type: ignore[arg-type,return-value]
         self.cursor_row = 0
         self.sort_label = ""  # e.g. "Title ▲": shown in the header
 
@@ -112,18 +156,26 @@ class LibraryTable(ScrollView, can_focus=True):
         """How many rows are listed."""
         return len(self.lines)
 
-    def set_lines(self, lines: list[Line], keep: str | None = None) -> None:
+    def set_lines(self, lines: Lines | list[Line], keep: str | None = None) -> None:
         """Show ``lines``; the cursor goes to the row keyed ``keep`` if listed."""
+        if not isinstance(lines, Lines):
+            lines = Lines.of(lines)
         self.lines = lines
         if keep is not None:
-            for index, line in enumerate(lines):
-                if line.key == keep:
-                    self.cursor_row = index
-                    break
+            index = lines.index_of(keep)
+            if index is not None:
+                self.cursor_row = index
         self.cursor_row = max(0, min(self.cursor_row, len(lines) - 1))
         self.virtual_size = Size(self.size.width, len(lines) + 1)
         self._scroll_to_cursor()
         self.refresh()
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key (path) of the row under the cursor, or None."""
+        if not self.lines:
+            return None
+        return self.lines.keys[self.cursor_row]
 
     def get_row_at(self, index: int) -> tuple[str, ...]:
         """The row's cells as text (for tests and the command line)."""
@@ -154,11 +206,6 @@ class LibraryTable(ScrollView, can_focus=True):
     def action_jump(self, row: int) -> None:
         """First or last row."""
         self.move_cursor(row if row >= 0 else len(self.lines) - 1)
-
-    def key_enter(self) -> None:
-        """Enter opens the row."""
-        if self.lines:
-            self.post_message(self.Chosen(self.cursor_row))
 
     def on_click(self, event) -> None:
         """A click selects a row; a second click on it opens it."""

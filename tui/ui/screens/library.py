@@ -9,10 +9,15 @@ Keys: Enter opens; ``/`` filters on title and outlet; ``f`` cycles the
 state filter (all, untouched, in progress, done); ``s`` cycles the sort
 (path, title, date, outlet, progress, last opened), ``S`` reverses it;
 ``d`` marks the article done (or not); ``i`` / ``I`` summarise the article /
-the library. The sort, the filters and the selected file are remembered per
+the library (this coder's tags and notes, as everywhere). The sort, the filters and the selected file are remembered per
 folder in the database (``library_views``), so they follow the database
 (``--db``) rather than the machine. Untouched: no tag and not done; in
 progress: tagged, not done; done: marked done.
+
+Keys typed before the list is usable (no row shown yet, or the filter box
+not mounted) are kept in order and applied once it is, as the reader does
+with keys typed before its database opens: ``j j Enter`` typed at launch
+opens the third article, ``/word`` filters on "word".
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -33,8 +39,9 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 from ...store import LABELS, StoreError
 from ...text import ArticleError, load_article
 from ...text.safe import printable
+from ...store.library_peek import has_articles as has_articles  # noqa: PLC0414  (cli's old import)
 from ..footer_order import HelpAndQuitFirst
-from ..library_table import Line, LibraryTable
+from ..library_table import Line, Lines, LibraryTable
 
 if TYPE_CHECKING:  # the store's modules load sqlite-utils: not before the first paint
     from ...store.status_row import StatusRow
@@ -43,8 +50,15 @@ SORTS = ("path", "title", "date", "outlet", "progress", "opened")
 SORT_NAMES = {"path": "File", "title": "Title", "date": "Date", "outlet": "Outlet",
               "progress": "Progress", "opened": "Last opened"}
 SHOWS = ("all", "untouched", "in progress", "done")
-# Rows are re-sorted and redrawn at most this often while a scan runs (seconds).
-REDRAW_EVERY = 0.3
+# Rows are re-sorted and redrawn at most this often while a scan runs (seconds):
+# each redraw sorts and counts every row (~10 ms at 10,000).
+REDRAW_EVERY = 0.5
+# With cached rows shown, the scan starts this long after (seconds; see _peeked).
+SCAN_AFTER_ROWS_S = 0.15
+# A first launch reads files for this long before the store opens, to show rows at once.
+FIRST_ROWS_S = 0.05
+# ... and starts helper processes then if at least this many files are left (tui.store.library).
+POOL_MIN_FILES = 64
 _fallback_lock = threading.Lock()
 
 
@@ -53,11 +67,6 @@ def find_articles(folder: Path) -> list[Path]:
     from ...store.status import find_articles as found
 
     return found(folder)
-
-
-def has_articles(folder: Path) -> bool:
-    """True if ``folder`` holds at least one ``.txt`` file (stops at the first)."""
-    return any(p.is_file() for p in folder.rglob("*.txt"))
 
 
 def work_state(row: StatusRow) -> str:
@@ -72,23 +81,27 @@ POLL_EVERY_S = 1.0
 
 
 def store_call(app, job: Callable[..., Any], *args: Any, done: Callable[[Any], None] | None = None,
-               what: str = "Library", failed: Callable[[Exception], None] | None = None) -> None:
+               what: str = "Library", failed: Callable[[Exception], None] | None = None,
+               opens: bool = True) -> None:
     """Run ``job(store, *args)`` off the UI thread, one store call at a time; ``done(result)`` on it.
 
     Through the app's store thread when it has one (``app.store_calls``),
     else a thread worker serialised by a lock. A StoreError becomes one
-    notification line.
+    notification line. ``opens`` False: ``job(*args)``, before (without)
+    opening the store, in its place in the queue.
     """
+    def call(*a: Any) -> Any:
+        return job(app.get_store(), *a) if opens else job(*a)
+
     calls = getattr(app, "store_calls", None)
     if calls is not None:
-        calls.call(lambda *a: job(app.get_store(), *a), *args, done=done, what=what,
-                   needs_store=False, failed=failed)
+        calls.call(call, *args, done=done, what=what, needs_store=False, failed=failed)
         return
 
     def run() -> None:
         with _fallback_lock:
             try:
-                result = job(app.get_store(), *args)
+                result = call(*args)
             except StoreError as exc:
                 app.call_from_thread(app.notify, printable(f"{what}: {exc}"), severity="error",
                                      markup=False)
@@ -116,7 +129,9 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
     """Lists a folder's articles; Enter opens one in the reader."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open", priority=True, id="library.open"),
+        # Not a priority key: it goes through the focused filter box (Enter
+        # closes it) and keeps its place among keys typed before it.
+        Binding("enter", "open", "Open", id="library.open"),
         Binding("slash", "filter", "Filter", id="library.filter"),
         Binding("f", "show", "State filter", id="library.show"),
         Binding("s", "sort", "Sort", id="library.sort"),
@@ -150,13 +165,28 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         # Rows shown from the cache before the store opened, by path: the scan
         # replaces them one by one (see _peeked).
         self._early: dict[str, int] = {}
+        # Keys typed before the list is usable: (key, character), in order.
+        self._typed: list[tuple[str, str | None]] = []
+        self._usable = False
+        self._releasing = False
+        self._mounted_later = False
+        self._scan_ended = False  # the first scan finished or failed
+        self._closed = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content.from_markup("[b]Library[/b]  [dim]$folder[/dim]",
                                          folder=printable(str(self.folder))),
                      id="library-header")
         yield LibraryTable(id="library")
-        yield Static(Content("Loading articles…"), id="library-status")
+        # The cached rows `tui read` read before Textual loaded (see on_mount).
+        self._found_early = None
+        db_path = getattr(self.app, "_db_path", None)
+        if self.app.store is None and db_path is not None:
+            from ...store.library_peek import take_early
+
+            self._found_early = take_early(db_path, self.folder)
+        text = "Loading articles…"
+        yield Static(Content(text), id="library-status")
         # The filter box, the progress bar and the Footer come after the first
         # frame (as in the reader): the list's first paint does not wait for them.
         yield Static(id="footer-slot")
@@ -173,6 +203,8 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         await self.mount(Footer(), before=slot)
         await slot.remove()
         self.refresh_bindings()
+        self._mounted_later = True
+        self._maybe_usable()
 
     @property
     def table(self) -> LibraryTable:
@@ -182,7 +214,6 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
     def on_mount(self) -> None:
         """Scan the folder without blocking the screen."""
         self.table.focus()
-        self.call_after_refresh(self._mount_later)
         # Another window (or `tui import`) may write meanwhile: the rows follow
         # within about a second (SQLite's data_version, as the reader does).
         self._polling = False
@@ -191,12 +222,84 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         db_path = getattr(self.app, "_db_path", None)
         if self.app.store is None and db_path is not None:
             # The cached rows first; the scan starts once they are drawn (its
-            # imports would compete with them for the GIL).
-            self.run_worker(lambda: self._peek(db_path), thread=True, group="library-peek")
+            # imports would compete with them for the GIL). `tui read` began
+            # reading them before Textual loaded: usually they are here, and
+            # the first frame shows them.
+            early = self._found_early
+            if early is not None:
+                self._peeked(*early)
+            else:
+                self.run_worker(lambda: self._peek(db_path), thread=True, group="library-peek")
         else:
             # After the first frame: the store's imports (sqlite-utils) would
             # hold the GIL while the screen is being painted.
             self.call_after_refresh(self.start_scan)
+        if self.rows:
+            # A first frame full of rows is large: let Textual's writer thread
+            # send it before mounting more (which holds the GIL); keys typed
+            # meanwhile are kept.
+            self.set_timer(SCAN_AFTER_ROWS_S, self._mount_later)
+        else:
+            self.call_after_refresh(self._mount_later)
+
+    # -- keys typed before the list is usable ---------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """Until the list is usable, every key that reaches the screen is kept.
+
+        Bindings act when a key has bubbled up to the app, so a key stopped
+        here acts only when replayed (:meth:`_replay_typed`).
+        """
+        if self._usable:
+            return
+        self._typed.append((event.key, event.character))
+        event.stop()
+        event.prevent_default()
+
+    def _maybe_usable(self) -> None:
+        """The first rows are shown (or there are none), in the remembered view, and
+        the filter box is mounted: replay the kept keys, then let keys act as they come."""
+        if (self._usable or self._releasing or not self._mounted_later
+                or not (self.rows or self._scan_ended)
+                or not (self._view_loaded or self._scan_ended)):
+            return
+        self._releasing = True
+        # On the screen's own queue, after any key already on its way here
+        # (those are kept too, so the order typed is the order applied).
+        self.call_later(self._replay_typed)
+
+    async def _replay_typed(self) -> None:
+        while self._typed:
+            if not self.is_current:
+                # A kept key opened another screen: the rest go to it, in order.
+                for key, character in self._typed:
+                    self.app.post_message(events.Key(key, character))
+                self._typed = []
+                break
+            key, character = self._typed.pop(0)
+            await self._apply_key(key, character)
+        self._usable = True
+
+    async def _apply_key(self, key: str, character: str | None) -> None:
+        """What the key would have done: its binding (keymap applied, from the
+        focused widget up, as Textual looks it up), else text for the filter box."""
+        for namespace, bindings in self._modal_binding_chain:
+            for binding in bindings.key_to_bindings.get(key, ()):
+                if await self.app.run_action(binding.action, namespace):
+                    return
+        focused = self.focused
+        if isinstance(focused, Input) and character is not None and character.isprintable():
+            focused.insert_text_at_cursor(character)
+
+    def on_unmount(self) -> None:
+        """Leaving (the app quits): a scan's helper processes end now."""
+        self._closed = True
+        if self._scan is not None:
+            self._scan.close()
+
+    def _alive(self) -> bool:
+        """False once the screen is going (a store call's answer may come after)."""
+        return not self._closed and bool(self.query("#library"))
 
     # -- scanning ------------------------------------------------------------
 
@@ -206,6 +309,19 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
             return
         self._scan_running = self.scanning = True
         folder = self.folder
+        first = not self.rows  # nothing cached was shown: likely a first launch
+        found = []
+
+        def walk():
+            # Before the store opens (its imports take a few tenths of a
+            # second): find the files; on a first launch read the first ones,
+            # shown at once, and start the helper processes that read the
+            # rest, so they load while the database opens.
+            from ...store.library_parse import prelude
+
+            found.append(prelude(folder, FIRST_ROWS_S if first else 0.0,
+                                 POOL_MIN_FILES if first else None))
+            return found[0].rows
 
         def begin(store):
             # Imported here, on the store's thread: sqlite-utils takes a few
@@ -214,35 +330,65 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
 
             scan = FolderScan(folder)
             view = load_view(store, folder)
-            scan.begin(store)
+            scan.begin(store, found[0] if found else None)
             return scan, view
 
+        store_call(self.app, walk, done=self._first_rows, failed=self._scan_failed, opens=False)
         store_call(self.app, begin, done=self._begun, failed=self._scan_failed)
+
+    def _first_rows(self, rows: list[StatusRow]) -> None:
+        """A first launch: the first files, read before the store opened (replaced
+        as the scan checks them)."""
+        if not self._alive():
+            return
+        if not rows or self.rows:
+            return
+        self.rows = list(rows)
+        self._early = {row.path: index for index, row in enumerate(self.rows)}
+        self.redraw()
+        self._maybe_usable()
 
     def _scan_failed(self, _exc: Exception) -> None:
         """The database could not be read: the list stays as it is; r tries again."""
+        if not self._alive():
+            return
         self._scan_running = self.scanning = False
+        self._scan_ended = True
         self.redraw()
+        self._maybe_usable()
 
     def _peek(self, db_path: Path) -> None:
-        from ...store.library_peek import peek
+        from ...store.library_peek import peek, take_early
 
         try:
-            rows, view = peek(db_path, self.folder)
+            found = take_early(db_path, self.folder)
+            rows, view = found if found is not None else peek(db_path, self.folder)
         except Exception:  # noqa: BLE001  (only a head start: the scan will list them)
             rows, view = [], None
         self.app.call_from_thread(self._peeked, rows, view)
 
     def _peeked(self, rows: list[StatusRow], view: dict[str, Any] | None) -> None:
         """Rows from the cache, shown until the scan has checked each file; then the scan."""
-        self.call_after_refresh(self.start_scan)
+        if not self._alive():
+            return
+        if rows:
+            # The scan's first work (sqlite-utils' imports) holds the GIL: it
+            # would hold up Textual's writer thread, which sends this frame
+            # (tens of KB) to the terminal in pieces. Let it go out first.
+            self.set_timer(SCAN_AFTER_ROWS_S, self.start_scan)
+        else:
+            self.call_after_refresh(self.start_scan)
+        if (view is not None and view["sort"] in SORTS and view["show"] in SHOWS
+                and not self._view_loaded):
+            self._apply_view(view)  # even with no rows: keys typed meanwhile act on it
+        elif rows and view is None:
+            self._view_loaded = True  # read, and none remembered: the defaults
         if not rows or self.rows or self._listed:
             return
-        if view is not None and view["sort"] in SORTS and view["show"] in SHOWS:
-            self._apply_view(view)
         self.rows = list(rows)
         self._early = {row.path: index for index, row in enumerate(self.rows)}
         self.redraw()
+        self._maybe_usable()
 
     def _apply_view(self, view: dict[str, Any]) -> None:
         self.sort, self.descending = view["sort"], view["descending"]
@@ -250,12 +396,17 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         self._view_loaded = True
 
     def _begun(self, begun) -> None:
+        if not self._alive():
+            begun[0].close()  # its helper processes end
+            return
         self._scan, view = begun
         if not self._view_loaded:  # a reload keeps the user's current view
             self._apply_view(view)
         if self.rows and not self._early:
             # A reload: the list stays, each row replaced as its file is checked.
             self._early = {row.path: index for index, row in enumerate(self.rows)}
+        self.redraw()  # in the remembered order
+        self._maybe_usable()
         self._step()
 
     def _step(self) -> None:
@@ -265,6 +416,8 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
                    failed=self._scan_failed)
 
     def _stepped(self, found: list[StatusRow]) -> None:
+        if not self._alive():
+            return
         scan = self._scan
         if self._early:
             for row in found:
@@ -276,15 +429,20 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
                     self.rows[index] = row
         else:
             self.rows.extend(found)
-        for bar in self.query("#library-progress").results(ProgressBar):
-            bar.update(total=max(1, scan.total), progress=scan.position)
-            # The bar shows only while files are being read (a cached launch is instant).
-            bar.display = scan.parsed > 0 and not scan.finished
-        # Redrawing sorts and formats every row (~0.1 s for 10,000): not so
-        # often that it slows the scan down.
+        # Redrawing sorts and counts every row (~10 ms for 10,000), and the
+        # bar's percentage is a layout pass: not so often that it slows the
+        # scan down.
         if (time.perf_counter() - self._drawn_at > max(REDRAW_EVERY, 4 * self._draw_cost)
-                or scan.finished):
+                or scan.finished or not self._usable):
+            for bar in self.query("#library-progress").results(ProgressBar):
+                bar.update(total=max(1, scan.total), progress=scan.done)
+                # The bar shows only while files are being read (a cached
+                # launch is instant). Set only when it changes: a layout pass.
+                shown = scan.parsed > 0 and not scan.finished
+                if bar.display != shown:
+                    bar.display = shown
             self.redraw()
+            self._maybe_usable()
         if scan.finished:
             store_call(self.app, lambda store: scan.finish(store), done=self._finished,
                        failed=self._scan_failed)
@@ -292,6 +450,8 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
             self._step()
 
     def _finished(self, rows: list[StatusRow]) -> None:
+        if not self._alive():
+            return
         self.rows = list(rows)
         self._early = {}
         self._listed = True
@@ -300,7 +460,9 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         self.scanning = False
         for bar in self.query("#library-progress"):
             bar.display = False
+        self._scan_ended = True
         self.redraw()
+        self._maybe_usable()
         if self.app.open_single and len(self.rows) == 1 and self._openable(self.rows[0]):
             self.app.open_single = False
             self.open_row(self.rows[0])
@@ -357,19 +519,29 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         # Articles whose file is gone come last.
         return (row.state == "missing", row.path)
 
+    def _filtered(self) -> list[StatusRow]:
+        """The rows the filters let through, in the current order."""
+        query = self.text_filter.casefold()
+        if self.show == "all" and not query:
+            shown = list(self.rows)
+        else:
+            shown = [row for row in self.rows
+                     if (self.show == "all" or work_state(row) == self.show)
+                     and (not query or query in row.title.casefold()
+                          or query in row.outlet.casefold())]
+        shown.sort(key=self._key, reverse=self.descending)
+        return shown
+
     def redraw(self) -> None:
         """Filter, sort and show the rows; the cursor stays on its article."""
         started = time.perf_counter()
-        query = self.text_filter.casefold()
-        shown = [row for row in self.rows
-                 if (self.show == "all" or work_state(row) == self.show)
-                 and (not query or query in row.title.casefold() or query in row.outlet.casefold())]
-        shown.sort(key=self._key, reverse=self.descending)
-        self.shown = shown
+        shown = self.shown = self._filtered()
         table = self.table
-        current = table.lines[table.cursor_row].key if table.lines else self.selected
+        current = table.cursor_key or self.selected
         table.sort_label = f"{SORT_NAMES[self.sort]} {'▼' if self.descending else '▲'}"
-        table.set_lines([self._line(row) for row in shown], keep=current or self.selected)
+        # Only the lines drawn are formatted (Lines makes each when first drawn).
+        table.set_lines(Lines([row.path for row in shown], lambda index: self._line(shown[index])),
+                        keep=current or self.selected)
         self._status()
         self._drawn_at = time.perf_counter()
         self._draw_cost = self._drawn_at - started
@@ -385,12 +557,19 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
                     unsettled=f"{row.fuzzy}/{row.orphans}" if row.fuzzy or row.orphans else "")
 
     def _status(self) -> None:
+        # One line, fixed height (app.tcss): no layout pass (80 ms a time at 10,000 rows).
+        self.query_one("#library-status", Static).update(Content(self._status_text()),
+                                                         layout=False)
+
+    def _status_text(self) -> str:
         states = {"done": 0, "in progress": 0, "untouched": 0}
         per_label: dict[str, int] = {}
         for row in self.rows:
-            states[work_state(row)] += 1
-            for name, count in row.tagged.items():
-                per_label[name] = per_label.get(name, 0) + count
+            tagged = sum(row.tagged.values())
+            states["done" if row.done else "in progress" if tagged else "untouched"] += 1
+            if tagged:  # most rows of a large library are untouched: nothing to add
+                for name, count in row.tagged.items():
+                    per_label[name] = per_label.get(name, 0) + count
         # Label marks (C, Q, B) keep the line within 80 columns; foreign labels by name.
         known = [(label.mark, per_label.get(label.name, 0)) for label in LABELS]
         foreign = [(name, count) for name, count in sorted(per_label.items())
@@ -408,7 +587,7 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
             parts.append(f"{len(self.rows)} articles")
         if self.scanning:
             parts.insert(0, "scanning…")
-        self.query_one("#library-status", Static).update(Content(" │ ".join(parts)))
+        return " │ ".join(parts)
 
     # -- keys ----------------------------------------------------------------
 
@@ -427,7 +606,7 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         box = self._filter_box()
         if box is not None and box.has_focus:
             box.display = False
-            self.table.focus()
+            self.set_focus(self.table)
             return
         row = self._current()
         if row is not None:
@@ -479,7 +658,9 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         if box is None:
             return
         box.display = True
-        box.focus()
+        # Now, not after the next frame: a key typed (or replayed) right after
+        # `/` goes into the box.
+        self.set_focus(box)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Filter as the user types."""
@@ -490,7 +671,7 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter keeps the filter and returns to the list."""
         event.input.display = False
-        self.table.focus()
+        self.set_focus(self.table)
 
     def action_clear_filter(self) -> None:
         """Escape: clear the text filter (and close its box)."""
@@ -501,7 +682,7 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         if box.value:
             box.value = ""  # posts Changed: redraws
         self.text_filter = ""
-        self.table.focus()
+        self.set_focus(self.table)
         self.redraw()
 
     def action_show(self) -> None:
@@ -586,7 +767,8 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
                  ("Per label", [(name, count, tagged) for name, count in per_label.items()])],
                 notes)))
 
-        store_call(self.app, _store_api("notes_count"), done=show)
+        ids = [row.article_id for row in rows if row.article_id is not None]
+        store_call(self.app, _store_api("notes_count"), None, ids, done=show)
 
     def action_reload(self) -> None:
         """Scan the folder again (only new or changed files are read)."""
