@@ -150,3 +150,25 @@ def test_labels_checked_at_end_refuses_an_unknown_label_and_rollback_restores(tm
     finally:
         conn.close()
     assert _master(db) == master
+
+
+def test_each_row_keeps_its_own_coder_in_runs_and_alternating(tmp_path):
+    """Coders in runs (ann, ann, ben) and alternating: each row is stored
+    under its own coder (one tag per sentence per coder), in bulk too."""
+    db, export, _ = _database_and_export(tmp_path)
+    article = tmp_path / "story.txt"
+    rows = [("Fact number 0 holds.", 0, 20, "ann", "quote"), ("Fact number 0 holds.", 0, 20, "ben",
+            "claim"), ("Fact number 1 holds.", 21, 41, "ben", "quote"),
+            ("Fact number 1 holds.", 21, 41, "ann", "background"),
+            ("Fact number 2 holds.", 42, 62, "cy", "claim")]
+    export.write_text("text,label,annotator,article_path,paragraph,sentence,start,end\n" + "".join(
+        f"{text},{label},{coder},{article},1,{start // 21 + 1},{start},{end}\n"
+        for text, start, end, coder, label in rows), encoding="utf-8")
+    _, report = _import_traced(db, export)
+    assert (report.added, report.updated) == (4, 1)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT start, annotator, label FROM annotations "
+                        "ORDER BY start, annotator").fetchall() == [
+        (0, "ann", "quote"), (0, "ben", "claim"), (21, "ann", "background"),
+        (21, "ben", "quote"), (42, "cy", "claim")]
+    conn.close()

@@ -611,6 +611,8 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
     labels = LABELS_BY_NAME
     articles: OrderedDict[tuple[str, str, str], _ArticlePlaces | str] = OrderedDict()
     last_hash = last_path = last_file_hash = None
+    last_annotator: Any = _UNSET  # the last row's coder cell, and its checked name
+    name = ""
     # (coder, paragraph, sentence) -> line, for the article's run of rows:
     # a second row for a sentence wins, with a warning (see _duplicate).
     seen: dict[tuple[str, int, int], int] = {}
@@ -688,7 +690,8 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
                 report.refuse(f"{kind} {number}: text matches no sentence: {text[:60]!r}")
                 continue
         paragraph, sentence, start, end = place
-        name = coder(row_annotator, kind, number)
+        if row_annotator != last_annotator:  # a file's rows come in runs of one coder
+            last_annotator, name = row_annotator, coder(row_annotator, kind, number)
         first = seen.setdefault((name, paragraph, sentence), number)
         if first != number:
             _duplicate(report, source, kind, number, first)
@@ -707,6 +710,9 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
             append = batch.append
     writer.put(batch)
     return read
+
+
+_UNSET = object()  # unequal to any cell (None included)
 
 
 def _duplicate(report: ImportReport, source: Path | str, kind: str, number: int,
