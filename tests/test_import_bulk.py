@@ -172,3 +172,29 @@ def test_each_row_keeps_its_own_coder_in_runs_and_alternating(tmp_path):
         (0, "ann", "quote"), (0, "ben", "claim"), (21, "ann", "background"),
         (21, "ben", "quote"), (42, "cy", "claim")]
     conn.close()
+
+
+def test_batch_writer_merges_each_staged_batch_once(tmp_path):
+    """Merge mode: the caller stages, the thread merges; each row is merged
+    once (the staging table is emptied between batches) and counted once."""
+    from tui.exchange.batch_writer import BatchWriter
+
+    conn = sqlite3.connect(tmp_path / "w.db", isolation_level=None, check_same_thread=False)
+    conn.execute("CREATE TABLE t (x INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+    conn.execute("CREATE TEMP TABLE stage (x)")
+    conn.execute("BEGIN")
+    writer = BatchWriter(conn, "INSERT INTO temp.stage VALUES (?)",
+                         merge="INSERT INTO t (x, n) SELECT x, 1 FROM temp.stage WHERE true "
+                               "ON CONFLICT (x) DO UPDATE SET n = n + 1",
+                         clear="DELETE FROM temp.stage")
+    try:
+        writer.put([(1,), (2,)])
+        writer.put([(3,)])
+        writer.put([(1,)])
+        writer.drain()
+    finally:
+        writer.close()
+    conn.execute("COMMIT")
+    assert conn.execute("SELECT x, n FROM t ORDER BY x").fetchall() == [(1, 2), (2, 1), (3, 1)]
+    assert writer.changed == 4
+    conn.close()

@@ -7,9 +7,9 @@ import. Any other row is placed on the sentence of its article whose text
 equals the row's text, nearest the row's old offset if several do. Rows
 that match no sentence, or carry a label tui does not know, are reported,
 never guessed. Importing the same file twice changes nothing the second
-time. Writing is set-based, on a second thread: each batch of ``BATCH``
-rows is staged in a TEMP table and merged with one INSERT ... SELECT ...
-ON CONFLICT (in file order), counted with SQLite's change counter, no
+time. Writing is set-based: each batch of ``BATCH`` rows is staged in a
+TEMP table and merged, on a second thread while the next batch is read,
+with one INSERT ... SELECT ... ON CONFLICT (in file order), counted with SQLite's change counter, no
 SELECT per row. A big import (``BULK_ROWS`` rows and more) checks labels
 once at the end instead of per row in the trigger (tui/store/bulk.py).
 
