@@ -9,8 +9,8 @@ that match no sentence, or carry a label tui does not know, are reported,
 never guessed. Importing the same file twice changes nothing the second
 time. Writing is set-based: each batch of ``BATCH`` rows is staged in a
 TEMP table and merged, on a second thread while the next batch is read,
-with one INSERT ... SELECT ... ON CONFLICT (in file order), counted with SQLite's change counter, no
-SELECT per row. A big import (``BULK_ROWS`` rows and more) checks labels
+with one INSERT ... SELECT ... ON CONFLICT (in file order), counted with
+SQLite's change counter, no SELECT per row. A big import (``BULK_ROWS`` rows and more) checks labels
 once at the end instead of per row in the trigger (tui/store/bulk.py).
 
 All or nothing: the whole import is one transaction. A file that is not an
