@@ -16,6 +16,7 @@ CSV must quote, and every annotation has its own timestamp, as real ones do.
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import shutil
 import statistics
@@ -115,20 +116,39 @@ def build_database(folder: Path, rows: int) -> Path:
     return db
 
 
-def run_measured(args: list[str]) -> tuple[float, float, str]:
-    """Run a command; return wall seconds, peak RSS in MB, and stdout."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = "", ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    out, err = proc.stdout.read(), proc.stderr.read()
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
+# A command started from this process would report our peak RSS, not its
+# own: Linux keeps a process's high-water mark across exec, and a child starts
+# as a copy of this (big) process. A small launcher starts it instead and
+# reports the command's own wall time, peak RSS and CPU time on a pipe.
+_LAUNCHER = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+report = (time.perf_counter() - start, os.waitstatus_to_exitcode(status), usage.ru_maxrss,
+          usage.ru_utime + usage.ru_stime)
+os.write(int(sys.argv[1]), repr(report).encode())
+"""
+
+
+def run_measured(args: list[str]) -> tuple[float, float, str, float]:
+    """Run a command; return wall seconds, peak RSS in MB, stdout, and CPU
+    seconds (user + system: on a busy machine the steadier measure)."""
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER, str(write_end), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, pass_fds=(write_end,))
+    os.close(write_end)
+    out, err = proc.communicate()
+    with os.fdopen(read_end, "rb") as reported:
+        elapsed, code, max_rss_kb, cpu = ast.literal_eval(reported.read().decode())
+    if code not in (0, 1):
         raise SystemExit(f"{args} failed: {err}")
-    return elapsed, usage.ru_maxrss / 1024, out
+    return elapsed, max_rss_kb / 1024, out, cpu
 
 
-def _medians(runs: list[tuple[float, float, str]]) -> tuple[float, float]:
+def _medians(runs: list[tuple[float, float, str, float]]) -> tuple[float, float]:
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
@@ -185,16 +205,21 @@ def import_side_by_side(tui: str, folder: Path, rows: int) -> None:
             shell_runs.append(run_measured([shell, str(folder / f"fresh-shell-{turn}.db"),
                                             f'.import --csv "{csv_file}" annotations']))
     secs, rss = _medians(tui_runs)
+    cpu = statistics.median(r[3] for r in tui_runs)
     print(f"import CSV {rows:,} rows into a fresh database: median {secs:.2f} s of "
-          f"{', '.join(f'{r[0]:.2f}' for r in tui_runs)}; peak RSS {rss:.0f} MB")
+          f"{', '.join(f'{r[0]:.2f}' for r in tui_runs)}; CPU {cpu:.2f} s; peak RSS {rss:.0f} MB")
     print(f"  {tui_runs[-1][2].strip()}")
     if shell_runs:
         shell_secs, shell_rss = _medians(shell_runs)
+        shell_cpu = statistics.median(r[3] for r in shell_runs)
         print(f"sqlite3 .import of the same CSV: median {shell_secs:.2f} s of "
-              f"{', '.join(f'{r[0]:.2f}' for r in shell_runs)}; peak RSS {shell_rss:.0f} MB "
-              f"-> tui import is {secs / shell_secs:.2f}x (target <= 2x)")
-    again, rss, out = run_measured([tui, "import", "--db", str(folder / "fresh.db"), str(csv_file)])
-    print(f"import again (idempotent): {again:.2f} s, peak RSS {rss:.0f} MB; {out.strip()}")
+              f"{', '.join(f'{r[0]:.2f}' for r in shell_runs)}; CPU {shell_cpu:.2f} s; "
+              f"peak RSS {shell_rss:.0f} MB -> tui import is {secs / shell_secs:.2f}x "
+              f"(target <= 2x), {cpu / shell_cpu:.2f}x in CPU time")
+    again, rss, out, cpu = run_measured([tui, "import", "--db", str(folder / "fresh.db"),
+                                         str(csv_file)])
+    print(f"import again (idempotent): {again:.2f} s, CPU {cpu:.2f} s, peak RSS {rss:.0f} MB; "
+          f"{out.strip()}")
 
 
 if __name__ == "__main__":

@@ -7,10 +7,11 @@ import. Any other row is placed on the sentence of its article whose text
 equals the row's text, nearest the row's old offset if several do. Rows
 that match no sentence, or carry a label tui does not know, are reported,
 never guessed. Importing the same file twice changes nothing the second
-time. Writing is set-based, on a second thread: each batch of ``BATCH``
-rows is staged in a TEMP table and merged with one INSERT ... SELECT ...
-ON CONFLICT (in file order), counted with SQLite's change counter, no
-SELECT per row.
+time. Writing is set-based: each batch of ``BATCH`` rows is staged in a
+TEMP table and merged, on a second thread while the next batch is read,
+with one INSERT ... SELECT ... ON CONFLICT (in file order), counted with
+SQLite's change counter, no SELECT per row. A big import (``BULK_ROWS`` rows and more) checks labels
+once at the end instead of per row in the trigger (tui/store/bulk.py).
 
 All or nothing: the whole import is one transaction. A file that is not an
 export -- a line that is not a JSON object, an offset that is not a whole
@@ -30,6 +31,7 @@ bare formula, and JSONL is never neutralised.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
@@ -45,6 +47,7 @@ from typing import Any, BinaryIO, TextIO
 from ..store import AnnotationStore, StoreError
 from ..store.anchoring import CONTEXT_CHARS, sentence_index
 from ..store.annotations import now
+from ..store.bulk import labels_checked_at_end
 from ..store.coders import CoderNameError, check_coder_name
 from ..store.database import write_transaction
 from ..store.labels import LABELS_BY_NAME
@@ -57,6 +60,10 @@ from .csv_safety import FORMULA_PREFIXES, is_formula, restore
 
 # Rows written per executemany (a few batches are in memory at once).
 BATCH = 5_000
+# From this many rows read on, an import is a bulk one: the label trigger's
+# per-row check gives way to one set-based check at the end (see
+# tui/store/bulk.py). Below it an import writes exactly as any writer does.
+BULK_ROWS = 20_000
 # Articles whose sentence index is kept at once. Exports come ordered by
 # article, so a few suffice; more would hold every article of a big file in
 # memory (~5 MB each for 10,000 sentences).
@@ -80,6 +87,9 @@ _STRING_FIELDS = ("text", "label", "note", "annotator", "article_path", "article
 # A placed row keeps its anchor state from a JSONL export; any other value
 # (an orphan's, a foreign file's) reads as exact.
 _PLACED_ANCHORS = frozenset(("exact", "moved", "fuzzy"))
+# Paragraph and sentence numbers repeat: looked up rather than parsed
+# (int() of a str costs ~0.2 us; four a row add up over a million rows).
+_SMALL_NUMBERS = {str(n): n for n in range(10_000)}
 _FORMULA_FIRST = frozenset(FORMULA_PREFIXES) | frozenset(" \x00\n\x0b\x0c\xa0\u3000")
 
 
@@ -116,7 +126,8 @@ class _ArticlePlaces:
         self.article_id = article_id
         self.article = article
         self.body = str(article.body)  # a str: sliced three times a row, a million rows
-        self.paragraphs = [(p.start, p.end) for p in article.paragraphs]
+        # From the offset arrays: no Paragraph object made per paragraph.
+        self.paragraphs = list(zip(article.paragraphs.starts, article.paragraphs.ends))
         self._places: dict[str, list[tuple[int, int, int, int]]] | None = None
 
     @property
@@ -376,6 +387,7 @@ def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
         formula_first = _FORMULA_FIRST
         no_annotator = "annotator" not in columns
         padding = [""] * (width + 1)
+        numbers = _SMALL_NUMBERS
         row_number = 0
         for cells in reader:
             row_number += 1
@@ -405,7 +417,8 @@ def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
             digits = paragraph + sentence + start + end
             if (paragraph and sentence and start and end and len(digits) < 48
                     and digits.isdigit() and digits.isascii()):
-                spot = (int(paragraph), int(sentence), int(start), int(end))
+                spot = (numbers.get(paragraph) or int(paragraph),
+                        numbers.get(sentence) or int(sentence), int(start), int(end))
             else:  # an orphan (no paragraph), a file of another program, or bad
                 spot = tuple(_offset(n, f"{name}:{reader.line_num + 1}", key) for n, key in
                              zip((paragraph, sentence, start, end),
@@ -437,7 +450,8 @@ def _offset(value: Any, where: str, key: str = "start") -> int | None:
 # -- writing ----------------------------------------------------------------
 
 
-def import_into(db_path: Path, source: Path | str, annotator: str | None = None) -> ImportReport:
+def import_into(db_path: Path, source: Path | str, annotator: str | None = None,
+                bulk_rows: int = BULK_ROWS) -> ImportReport:
     """Open (or create) the database at ``db_path`` and import ``source``.
 
     If the import fails and this run created the database, the database is
@@ -445,6 +459,7 @@ def import_into(db_path: Path, source: Path | str, annotator: str | None = None)
     (The import streams, so the store must be open before the file is read;
     a temporary database renamed into place would race with another tui
     opening the same name meanwhile.) Raises ImportFormatError or StoreError.
+    ``bulk_rows``: as for :func:`import_file`.
     """
     check_source(source)
     created = not os.path.lexists(db_path)
@@ -459,7 +474,7 @@ def import_into(db_path: Path, source: Path | str, annotator: str | None = None)
     try:
         if not created:
             store.check_integrity()  # never write into a damaged file
-        report = import_file(store, source)
+        report = import_file(store, source, bulk_rows)
         ok = report.added > 0 or report.updated > 0
         return report
     finally:
@@ -520,11 +535,14 @@ WHERE (label IS NOT excluded.label OR note IS NOT excluded.note)
 """
 
 
-def import_file(store: AnnotationStore, source: Path | str) -> ImportReport:
+def import_file(store: AnnotationStore, source: Path | str,
+                bulk_rows: int = BULK_ROWS) -> ImportReport:
     """Import every row of ``source`` into ``store`` in one transaction.
 
     Raises ImportFormatError (nothing written) for a file that is not an
-    export; a database error becomes a StoreError (nothing written).
+    export; a database error becomes a StoreError (nothing written). Once
+    ``bulk_rows`` rows are read, the rest is written in bulk (labels checked
+    once, at the end: tui/store/bulk.py).
     """
     import sqlite3
 
@@ -535,33 +553,43 @@ def import_file(store: AnnotationStore, source: Path | str) -> ImportReport:
             # does not depend on the system's temporary folder having room.
             store.db.conn.execute("PRAGMA temp_store = MEMORY")
         with write_transaction(store.db):
-            _import_rows(store, source, report)
+            _import_rows(store, source, report, bulk_rows)
     except sqlite3.Error as exc:  # rolled back: "not saved" covers every row
         raise StoreError(describe_error(exc, store.path)) from None
     return report
 
 
-def _import_rows(store: AnnotationStore, source: Path | str, report: ImportReport) -> None:
+def _import_rows(store: AnnotationStore, source: Path | str, report: ImportReport,
+                 bulk_rows: int) -> None:
     conn = store.db.conn
     # Rows get ids above every id before: the new ones are counted by id at
     # the end, the changed ones by SQLite's change counter around each batch
     # (an upsert whose WHERE is false changes nothing): no SELECT per row.
     max_before = conn.execute("SELECT ifnull(max(id), 0) FROM annotations").fetchone()[0]
-    conn.execute(_STAGE_CREATE)
-    writer = BatchWriter(conn, _STAGE_INSERT, merge=_MERGE, clear=_STAGE_CLEAR)
-    # What was committed before this import (our write lock keeps it so).
-    side = connect_read_only(store.path)
-    orphans: list[tuple[Any, ...]] = []
-    try:
-        read = _place_rows(store, source, report, writer, side, orphans)
-        writer.drain()
-    finally:
-        writer.close()  # before the caller's COMMIT or ROLLBACK
-        side.close()
-    conn.execute(_STAGE_DROP)
-    before = conn.total_changes
-    conn.executemany(_ORPHAN_INSERT, orphans)
-    orphans_added = conn.total_changes - before
+    # Leaving this block checks the labels of a bulk import and restores the
+    # trigger (after the orphans, the last rows added); an error skips that,
+    # and the caller's rollback restores everything.
+    with contextlib.ExitStack() as bulk:
+        conn.execute(_STAGE_CREATE)
+        writer = BatchWriter(conn, _STAGE_INSERT, merge=_MERGE, clear=_STAGE_CLEAR)
+
+        def go_bulk() -> None:
+            writer.drain()  # the connection is ours only between batches
+            bulk.enter_context(labels_checked_at_end(conn, max_before))
+
+        # What was committed before this import (our write lock keeps it so).
+        side = connect_read_only(store.path)
+        orphans: list[tuple[Any, ...]] = []
+        try:
+            read = _place_rows(store, source, report, writer, side, orphans, bulk_rows, go_bulk)
+            writer.drain()
+        finally:
+            writer.close()  # before the caller's COMMIT or ROLLBACK
+            side.close()
+        conn.execute(_STAGE_DROP)
+        before = conn.total_changes
+        conn.executemany(_ORPHAN_INSERT, orphans)
+        orphans_added = conn.total_changes - before
     report.read = read
     report.added = conn.execute("SELECT count(*) FROM annotations WHERE id > ?",
                                 [max_before]).fetchone()[0]
@@ -570,12 +598,14 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
 
 
 def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport,
-                writer: BatchWriter, side: Any, orphans: list[tuple[Any, ...]]) -> int:
+                writer: BatchWriter, side: Any, orphans: list[tuple[Any, ...]],
+                bulk_rows: int, go_bulk: Any) -> int:
     """Place each row and hand batches to ``writer``; returns rows read.
 
     ``side`` is a read-only connection that sees the database as it was
     before the import. JSONL orphans are appended to ``orphans`` (few), to
-    be inserted after the batches.
+    be inserted after the batches. ``go_bulk`` is called once, when the
+    ``bulk_rows``-th row is read.
     """
     # Ids and paths of articles looked up in the transaction (it may have
     # added or changed them): never taken from ``side`` again.
@@ -586,6 +616,8 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
     labels = LABELS_BY_NAME
     articles: OrderedDict[tuple[str, str, str], _ArticlePlaces | str] = OrderedDict()
     last_hash = last_path = last_file_hash = None
+    last_annotator: Any = _UNSET  # the last row's coder cell, and its checked name
+    name = ""
     # (coder, paragraph, sentence) -> line, for the article's run of rows:
     # a second row for a sentence wins, with a warning (see _duplicate).
     seen: dict[tuple[str, int, int], int] = {}
@@ -600,6 +632,8 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
     for (kind, number, text, label, note, row_annotator, content_hash, path, created, updated,
          old_start, written, spot, file_hash, extras) in read_rows(source, report.warnings, raw):
         read += 1
+        if read == bulk_rows:
+            go_bulk()
         if label not in labels:
             valid = ", ".join(labels)
             report.refuse(f"{kind} {number}: unknown label {label!r} (expected one of: {valid})")
@@ -661,7 +695,8 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
                 report.refuse(f"{kind} {number}: text matches no sentence: {text[:60]!r}")
                 continue
         paragraph, sentence, start, end = place
-        name = coder(row_annotator, kind, number)
+        if row_annotator != last_annotator:  # a file's rows come in runs of one coder
+            last_annotator, name = row_annotator, coder(row_annotator, kind, number)
         first = seen.setdefault((name, paragraph, sentence), number)
         if first != number:
             _duplicate(report, source, kind, number, first)
@@ -680,6 +715,9 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
             append = batch.append
     writer.put(batch)
     return read
+
+
+_UNSET = object()  # unequal to any cell (None included)
 
 
 def _duplicate(report: ImportReport, source: Path | str, kind: str, number: int,
