@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -23,8 +24,10 @@ from textual.screen import Screen
 from ..text import Article, SplitCancelled
 from . import keymap as keys
 from . import settings
-from .screens.reader import ReaderScreen
 from .store_calls import StoreCalls, one_line
+
+if TYPE_CHECKING:  # imported when a reader opens: the library's first paint does not wait for it
+    from .screens.reader import ReaderScreen
 
 # Paragraphs split before the reader comes alive (the rest split on demand).
 PRESPLIT_PARAGRAPHS = 80
@@ -54,8 +57,9 @@ class AnnotateApp(App):
         Binding(App.COMMAND_PALETTE_BINDING, "command_palette", "palette", show=False,
                 priority=True, tooltip="Open the command palette", id="app.command_palette"),
     ]
-    # The reader's screen; `tui read --adjudicate` sets AdjudicateScreen (issue 13).
-    reader_class = ReaderScreen
+    # The reader's screen (ReaderScreen when None); `tui read --adjudicate`
+    # sets AdjudicateScreen (issue 13).
+    reader_class: type[ReaderScreen] | None = None
 
     def __init__(self, store=None, *, db_path: Path | None = None, article: Article | None = None,
                  folder: Path | None = None, exports: Path | None = None,
@@ -184,7 +188,9 @@ class AnnotateApp(App):
 
     def open_reader(self, article: Article) -> None:
         """Show the reader on ``article`` now; attach the store when it is open."""
-        screen = self.reader_class(article, self.exports)
+        from .screens.reader import ReaderScreen
+
+        screen = (self.reader_class or ReaderScreen)(article, self.exports)
         self.push_screen(screen)
         # After the first frame: the store thread's imports would hold the GIL
         # while the text is being painted.
@@ -216,6 +222,8 @@ class AnnotateApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every reader action in the command palette, beside the system ones."""
+        from .screens.reader import ReaderScreen
+
         yield from super().get_system_commands(screen)
         if isinstance(screen, ReaderScreen):
             # The keys as bound now (the user's keymap applied).
