@@ -24,6 +24,7 @@ from tui.exchange.importer import import_file
 from tui.store import AnnotationStore, StoreError
 from tui.store.agreement import coded_units
 from tui.store.bodies import read_body
+from tui.store.merge import merge_databases
 from tui.store.identity import find_renamed, paragraph_prints
 from tui.text import load_article
 
@@ -192,3 +193,20 @@ def test_a_failure_while_storing_a_long_body_stores_nothing(tmp_path):
                                 ).fetchall() == [(1, "text")]
         finally:
             conn.close()
+
+
+def test_a_blob_body_merges_into_another_database_as_it_is(tmp_path):
+    path = write(tmp_path / "long.txt", big_paragraphs())
+    ana = AnnotationStore(tmp_path / "ana.db", annotator="ana")
+    doc = ana.open_article(load_article(path))
+    ana.tag(doc, 3, doc.article.paragraphs[2].sentences[0], "claim")
+    ana.close()
+    lead = AnnotationStore(tmp_path / "lead.db", annotator="lead")
+    [report] = merge_databases(lead, [tmp_path / "ana.db"])
+    assert (report.articles_added, report.tags_added) == (1, 1)
+    (merged,) = lead.db.conn.execute("SELECT article_id FROM article_bodies").fetchone()
+    assert read_body(lead.db.conn, merged) == "\n\n".join(big_paragraphs())
+    # Opening the file finds the merged article by its identity.
+    assert lead.open_article(load_article(path)).how == "known"
+    lead.close()
+    assert stored(tmp_path / "lead.db") == [(1, "blob", 1_076_184)]
