@@ -146,7 +146,8 @@ def test_import_and_agreement_read_a_blob_body(tmp_path):
     store.tag(doc, 1500, sentence, "claim")
     rows = tmp_path / "ben.csv"
     rows.write_text("text,label,article_path,paragraph,sentence,start,end,annotator\n"
-                    f"\"{sentence.text}\",quote,{path},1500,1,{sentence.start},{sentence.end},ben\n",
+                    f"\"{sentence.text}\",quote,{path},1500,1,"
+                    f"{sentence.start},{sentence.end},ben\n",
                     encoding="utf-8")
     report = import_file(store, rows)
     assert (report.added, report.not_placed) == (1, 0)

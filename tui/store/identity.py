@@ -10,7 +10,9 @@
   are re-anchored (:mod:`tui.store.anchoring`).
 * A file with a new path *and* a new hash is an earlier article, renamed and
   edited, only when it is clearly the same text: rapidfuzz's ratio of the
-  bodies is at least :data:`RENAME_SIMILARITY` (out of 100), compared only
+  bodies (of their paragraphs' fingerprints above :data:`CHARACTER_LIMIT`
+  characters: no body is decoded whole for it) is at least
+  :data:`RENAME_SIMILARITY` (out of 100), compared only
   with articles whose recorded file is gone (a second copy of a file that
   still exists is never taken for it). Otherwise it is a new article, and
   the old one keeps its tags, listed as "missing" by ``tui status``.
