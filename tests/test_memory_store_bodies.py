@@ -211,3 +211,29 @@ def test_a_blob_body_merges_into_another_database_as_it_is(tmp_path):
     assert lead.open_article(load_article(path)).how == "known"
     lead.close()
     assert stored(tmp_path / "lead.db") == [(1, "blob", 1_076_184)]
+
+
+def test_a_utf16_database_made_elsewhere_is_compared_by_its_text(tmp_path):
+    """A blob handle reads TEXT in the database's encoding: a UTF-16 file
+    (made by another tool) is read as text for the rename check instead."""
+    db = tmp_path / "utf16.db"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA encoding = 'UTF-16le'")
+    conn.execute("CREATE TABLE scratch (x)")  # the encoding is fixed by the first table
+    conn.execute("DROP TABLE scratch")
+    conn.close()
+    old = write(tmp_path / "old.txt", big_paragraphs(1_000))
+    store = AnnotationStore(db, annotator="t")
+    assert store.db.conn.execute("PRAGMA encoding").fetchone() == ("UTF-16le",)
+    doc = store.open_article(load_article(old))
+    old.unlink()
+    changed = big_paragraphs(1_000)
+    changed[10] = "This paragraph was rewritten by the desk."
+    renamed = store.open_article(load_article(write(tmp_path / "new.txt", changed)))
+    assert (renamed.how, renamed.id) == ("renamed+edited", doc.id)
+    # A long body is TEXT there too: a UTF-8 BLOB would not CAST back to text.
+    long = store.open_article(load_article(write(tmp_path / "long.txt", big_paragraphs())))
+    (text,) = store.db.conn.execute("SELECT CAST(body AS TEXT) FROM article_bodies "
+                                    "WHERE article_id = ?", [long.id]).fetchone()
+    assert text == "\n\n".join(big_paragraphs())
+    store.close()
