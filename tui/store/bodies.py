@@ -39,7 +39,9 @@ def store_body(conn, article_id: int, body: Body | str, *, replace: bool = False
     (``UnicodeEncodeError``), as binding it always was.
     """
     data = body.encode("utf-8")  # a Body's own bytes, no copy
-    small = len(data) <= TEXT_BYTES
+    # In a database of another encoding (made by another tool) a UTF-8 BLOB
+    # would not read back with CAST(body AS TEXT): there every body is TEXT.
+    small = len(data) <= TEXT_BYTES or not _utf8_database(conn)
     # Bound as bytes, not as the str: sqlite3 would leave a UTF-8 copy inside the str.
     value = "CAST(? AS TEXT)" if small else "zeroblob(?)"
     param = data if small else len(data)
@@ -55,6 +57,11 @@ def store_body(conn, article_id: int, body: Body | str, *, replace: bool = False
     with conn.blobopen("article_bodies", "body", article_id) as blob, memoryview(data) as view:
         for at in range(0, len(data), PIECE):
             blob.write(view[at:at + PIECE])
+
+
+def _utf8_database(conn) -> bool:
+    """True if the database stores text as UTF-8 (every database tui makes)."""
+    return conn.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
 
 
 def _kind(conn, article_id: int) -> str | None:
@@ -87,7 +94,7 @@ def stored_pieces(conn, article_id: int) -> Iterator[bytes]:
     kind = _kind(conn, article_id)
     if kind is None:
         return
-    if kind == "text" and conn.execute("PRAGMA encoding").fetchone()[0] != "UTF-8":
+    if kind == "text" and not _utf8_database(conn):
         text = read_body(conn, article_id) or ""
         for at in range(0, len(text), PIECE):
             yield text[at:at + PIECE].encode("utf-8")
