@@ -22,6 +22,10 @@ back to the top with an unmeasured g at the end), since going back and
 forth is served by the line cache. Peak memory is the process's VmHWM.
 Not measured with pilot.press, whose ~60 ms floor would hide the app.
 
+With --cold, each case is also launched on a new database (the article
+not stored yet: parsed, hashed and written as on a user's first open), in
+a table of its own: paint, alive and peak memory, medians of --launches.
+
 Every case is launched once before anything is measured, with
 PYTHONDONTWRITEBYTECODE removed from the environment, so that all of them
 start from compiled bytecode and a warm file cache, as a user's second
@@ -187,6 +191,26 @@ def quit_at_paint(argv: list[str], marker: bytes, cwd: Path) -> float:
     return app.close(300)
 
 
+def first_open(case: "Case", cwd: Path, launches: int) -> tuple[float, float, float]:
+    """Paint, alive and peak MB (medians) of launches that each open the
+    article in a NEW database: the article is parsed, hashed and stored, as
+    on a user's first open (the other launches find it stored)."""
+    runs = []
+    for n in range(launches):
+        argv = list(case.argv)
+        if "--db" in argv:
+            argv[argv.index("--db") + 1] = str(cwd / f"{case.key}-cold-{n}.db")
+        app = PtyApp(argv, cwd)
+        painted = app.wait_for(case.marker)
+        alive = app.wait_for(b"sentence 1/", 300) if case.ready else painted
+        if case.ready:
+            app.wait_for(case.ready, 600)  # the background count: its peak counts too
+        app.drain(0.5)
+        runs.append((painted, alive, app.peak_rss_mb()))
+        app.close(60)
+    return tuple(statistics.median(r[i] for r in runs) for i in range(3))
+
+
 def forward(app: PtyApp, key: bytes, presses: int, room: int | None) -> list[float]:
     """Latencies of ``presses`` of ``key`` moving forward; an unmeasured g at the end."""
     times, position = [], 0
@@ -284,6 +308,9 @@ def main() -> None:
                         help="launches per case for paint, alive and counted (median)")
     parser.add_argument("--cases", default=",".join(CASE_KEYS),
                         help="comma-separated cases to run (default: all)")
+    parser.add_argument("--cold", action="store_true",
+                        help="also launch each case on a new database (first open: the article "
+                             "stored), reported in its own table")
     args = parser.parse_args()
     wanted = [c.strip() for c in args.cases.split(",") if c.strip()]
     unknown = [c for c in wanted if c not in CASE_KEYS]
@@ -294,6 +321,8 @@ def main() -> None:
         runs = cases(folder, wanted, args.keys)
         for case in runs:  # warm-up: bytecode, file cache, the database made
             launch(case.argv, case.marker, case.ready, folder)
+        # After the warm-up (compiled bytecode, file cache), but a new database each.
+        colds = [first_open(case, folder, args.launches) for case in runs] if args.cold else []
         timings: list[list[tuple[float, ...]]] = [[] for _ in runs]
         for _ in range(args.launches):
             for times, case in zip(timings, runs):
@@ -313,6 +342,11 @@ def main() -> None:
         ratio = f"{paint / bare:6.2f}" if bare else f"{'-':>6}"
         print(f"{case.name:28} {paint:7.3f} {ratio} {alive:7.3f} {counted:7.3f} {quit:6.2f} "
               f"{keys_text} {r['rss']:7.0f}")
+    if colds:
+        print(f"\n{'first open (new database)':28} {'paint s':>7} {'alive s':>7} {'peak MB':>7}")
+        for case, (paint, alive, peak) in zip(runs, colds):
+            print(f"{case.name:28} {paint:7.3f} {alive:7.3f} {peak:7.0f}")
+        print()
     print(f"paint: text on screen; alive: database open, tags drawn, writing keys work; "
           f"counted: every sentence split (background); medians of {args.launches} launches. "
           "quit@p: ctrl+q at the first frame -> exit")

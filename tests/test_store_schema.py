@@ -31,7 +31,8 @@ def upgraded(tmp_path, seed_path):
 def test_known_migrations_match_the_schema():
     assert KNOWN_MIGRATIONS == tuple(m.name for m in MIGRATIONS._migrations)
     assert KNOWN_MIGRATIONS == ("m001_initial", "m002_history_by_sentence",
-                                "m003_identity_anchor", "m004_tags_per_coder", "m005_library")
+                                "m003_identity_anchor", "m004_tags_per_coder", "m005_library",
+                                "m006_body_blobs")
 
 
 def test_the_upgrade_keeps_every_tag_and_fills_the_history(upgraded):

@@ -767,7 +767,9 @@ def _by_text(target: _ArticlePlaces, text: str, old_start: int | None
     return min(candidates, key=lambda c: abs(c[2] - old))
 
 
-_ARTICLE = ("SELECT ar.id, ar.path, ar.title, ar.date, ar.source, b.body FROM articles ar "
+# CAST: a long body is stored as a UTF-8 BLOB (tui/store/bodies.py).
+_ARTICLE = ("SELECT ar.id, ar.path, ar.title, ar.date, ar.source, CAST(b.body AS TEXT) "
+            "FROM articles ar "
             "JOIN article_bodies b ON b.article_id = ar.id ")
 _BY_HASH = _ARTICLE + "WHERE ar.content_hash = ? LIMIT 1"
 _BY_FILE_HASH = _ARTICLE + "WHERE ar.file_hash = ? LIMIT 1"

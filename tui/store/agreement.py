@@ -55,7 +55,8 @@ def coded_units(conn: Any, coders: list[str] | None = None,
     result = Units(coders=list(coders) if coders is not None else found)
     for article_id in sorted(coded):
         row = conn.execute(
-            "SELECT b.body, ar.path, ar.title, ar.date, ar.source FROM articles ar "
+            # CAST: a long body is stored as a UTF-8 BLOB (bodies.py).
+            "SELECT CAST(b.body AS TEXT), ar.path, ar.title, ar.date, ar.source FROM articles ar "
             "JOIN article_bodies b ON b.article_id = ar.id WHERE ar.id = ?", [article_id]).fetchone()
         if row is None:
             continue  # tags of an article that is gone: no sentences to count

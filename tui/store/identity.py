@@ -10,7 +10,9 @@
   are re-anchored (:mod:`tui.store.anchoring`).
 * A file with a new path *and* a new hash is an earlier article, renamed and
   edited, only when it is clearly the same text: rapidfuzz's ratio of the
-  bodies is at least :data:`RENAME_SIMILARITY` (out of 100), compared only
+  bodies (of their paragraphs' fingerprints above :data:`CHARACTER_LIMIT`
+  characters: no body is decoded whole for it) is at least
+  :data:`RENAME_SIMILARITY` (out of 100), compared only
   with articles whose recorded file is gone (a second copy of a file that
   still exists is never taken for it). Otherwise it is a new article, and
   the old one keeps its tags, listed as "missing" by ``tui status``.
@@ -25,12 +27,15 @@ import hashlib
 import os
 import secrets
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from ..text import Article
 from ..text.article import hash_text
+from ..text.body import Body
+from .bodies import body_pieces, read_body, store_body, stored_chars, stored_pieces
 from .status_row import file_state as file_state  # noqa: PLC0414  (moved; callers import it here)
 
 # Bodies this similar (rapidfuzz ratio, 0-100) are one article renamed and
@@ -67,17 +72,6 @@ def file_hash(article: Article) -> str:
                         str(Path(article.path).resolve()) if article.path else "")
 
 
-def body_param(body: str) -> bytes:
-    """``body`` to bind as ``CAST(? AS TEXT)``: its UTF-8 bytes.
-
-    Binding the str itself makes sqlite3 ask for its UTF-8 form, which
-    CPython then keeps inside the string for as long as it lives: a 50 MB
-    body held 94 MB as text and 47 MB more of hidden UTF-8. The bytes are
-    dropped after the statement; the column still holds TEXT.
-    """
-    return body.encode("utf-8")
-
-
 def new_uid() -> str:
     """A short random id, fixed for an article's life (export file names)."""
     return secrets.token_hex(4)
@@ -90,9 +84,43 @@ def body_similarity(old: str, new: str) -> float:
     return fuzz.ratio(old, new)
 
 
-def find_renamed(conn, body: str) -> int | None:
-    """The id of an article whose file is gone and whose body is clearly ``body``'s."""
+def paragraph_prints(pieces: Iterable[bytes | memoryview]) -> list[int]:
+    """A fingerprint of each paragraph of a text given as UTF-8 pieces.
+
+    The paragraphs are those of ``text.split("\n\n")`` (a separator may
+    straddle two pieces), so ``fuzz.ratio`` of two lists of prints is
+    :func:`body_similarity` of two long bodies, without either as a ``str``
+    (a 50 MB body is 99 MB decoded, and its split list as much again).
+    """
+    prints: list[int] = []
+    digest = hashlib.blake2b(digest_size=7)  # < 2**56: rapidfuzz takes it as a plain number
+    carry = b""
+    for piece in pieces:
+        buf = carry + piece if carry else bytes(piece)
+        view, pos = memoryview(buf), 0
+        while (cut := buf.find(b"\n\n", pos)) >= 0:
+            digest.update(view[pos:cut])
+            prints.append(int.from_bytes(digest.digest(), "little"))
+            digest, pos = hashlib.blake2b(digest_size=7), cut + 2
+        end = len(buf)
+        # A newline at the end may be the first half of a separator.
+        carry = b"\n" if end > pos and buf[end - 1] == 0x0A else b""
+        digest.update(view[pos:end - len(carry)])
+        view.release()
+    digest.update(carry)
+    prints.append(int.from_bytes(digest.digest(), "little"))
+    return prints
+
+
+def find_renamed(conn, body: Body | str) -> int | None:
+    """The id of an article whose file is gone and whose body is clearly ``body``'s.
+
+    ``body`` is decoded or fingerprinted only if some article could match
+    (its file gone, its length close enough); a long one is compared by
+    paragraph fingerprints read in pieces, never as a whole ``str``.
+    """
     best, best_id = RENAME_SIMILARITY, None
+    length, new_prints = len(body), None
     rows = conn.execute("SELECT ar.id, ar.path FROM articles ar "
                         "JOIN article_bodies b ON b.article_id = ar.id").fetchall()
     for row_id, path in rows:
@@ -101,14 +129,16 @@ def find_renamed(conn, body: str) -> int | None:
         # articles one by one (quadratic: 100 articles of 1 MB took 5 s).
         if path and os.path.exists(path):
             continue
-        (length,) = conn.execute("SELECT length(body) FROM article_bodies WHERE article_id = ?",
-                                 [row_id]).fetchone()
+        old_length = stored_chars(conn, row_id)
         # The ratio cannot exceed 200*min/(sum of lengths): skip hopeless ones cheaply.
-        if not length or 200 * min(length, len(body)) / (length + len(body)) < best:
+        if not old_length or 200 * min(old_length, length) / (old_length + length) < best:
             continue
-        (old,) = conn.execute("SELECT body FROM article_bodies WHERE article_id = ?",
-                              [row_id]).fetchone()
-        score = body_similarity(old, body)
+        if max(old_length, length) > CHARACTER_LIMIT:
+            if new_prints is None:
+                new_prints = paragraph_prints(body_pieces(body))
+            score = fuzz.ratio(paragraph_prints(stored_pieces(conn, row_id)), new_prints)
+        else:
+            score = fuzz.ratio(read_body(conn, row_id), str(body))
         if score >= best:
             best, best_id = score, row_id
     return best_id
@@ -176,21 +206,20 @@ def resolve(conn, article: Article, stamp: str, *, create: bool, renamed: bool =
                     [path])
     how = "edited"
     if previous is None and renamed:
-        found = find_renamed(conn, str(article.body))
+        # The Body itself: decoded (99 MB as str for 50 MB) only if compared.
+        found = find_renamed(conn, article.body)
         if found is not None:
             previous = _row(conn, "SELECT * FROM articles WHERE id = ?", [found])
             how = "renamed+edited"
     if previous is not None:
         row_id = previous["id"]
-        (old_body,) = conn.execute("SELECT body FROM article_bodies WHERE article_id = ?",
-                                   [row_id]).fetchone()
+        old_body = read_body(conn, row_id) or ""
         conn.execute(
             "UPDATE articles SET file_hash = ?, content_hash = ?, path = ?, title = ?, date = ?, "
             "source = ?, sentence_count = NULL WHERE id = ?",
             [digest, article.content_hash, path, article.title, article.date, article.source,
              row_id])
-        conn.execute("UPDATE article_bodies SET body = CAST(? AS TEXT) WHERE article_id = ?",
-                     [body_param(article.body), row_id])
+        store_body(conn, row_id, article.body, replace=True)
         done = reanchor(conn, row_id, old_body, article,
                         (previous["position_paragraph"], previous["position_sentence"]))
         conn.execute("UPDATE articles SET position_paragraph = ?, position_sentence = ? "
@@ -207,6 +236,5 @@ def resolve(conn, article: Article, stamp: str, *, create: bool, renamed: bool =
         "first_seen, last_opened) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [article.content_hash, digest, uid, path, article.title, article.date, article.source,
          stamp, stamp]).lastrowid
-    conn.execute("INSERT INTO article_bodies (article_id, body) VALUES (?, CAST(? AS TEXT))",
-                 [row_id, body_param(article.body)])
+    store_body(conn, row_id, article.body)
     return Resolved(_row(conn, "SELECT * FROM articles WHERE id = ?", [row_id]), "new")

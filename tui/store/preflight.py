@@ -23,7 +23,7 @@ MIGRATION_SET = "tui"
 # Every migration this version knows, in order; tests/test_store.py checks
 # this against tui/store/schema.py.
 KNOWN_MIGRATIONS = ("m001_initial", "m002_history_by_sentence", "m003_identity_anchor",
-                    "m004_tags_per_coder", "m005_library")
+                    "m004_tags_per_coder", "m005_library", "m006_body_blobs")
 # How long a write waits for another program's transaction before giving up.
 # 15 s: long enough to outwait a sync tool or a second window, short enough
 # that the user hears "not saved" in the same minute (tests assert it).

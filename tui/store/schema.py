@@ -263,6 +263,22 @@ def m005_library(db: Database) -> None:
         """
     )
 
+
+@MIGRATIONS()
+def m006_body_blobs(db: Database) -> None:
+    """Long bodies may be stored as UTF-8 BLOBs (tui/store/bodies.py); no row changes.
+
+    A body over 1 MB of UTF-8 is written a piece at a time into a BLOB:
+    SQLite cannot build a TEXT value without holding it whole, three times
+    over for a bound one. Every body already stored stays TEXT and reads as
+    before. This migration changes no table: its record is what makes a
+    release before it refuse the database ("written by a newer version")
+    rather than read a BLOB body as bytes. Tools read either kind with
+    ``CAST(body AS TEXT)``.
+    """
+    del db  # nothing to change: the record is the point
+
+
 def _drop_unique_content_hash(db: Database) -> None:
     """Rebuild ``articles`` without UNIQUE on content_hash, keeping every row.
 
