@@ -42,3 +42,59 @@ async def test_app_starts_with_a_deeply_nested_settings_file(isolated_config, tm
         shown = [str(n.message) for n in app._notifications]
         assert any("nested too deeply" in line for line in shown), shown
         assert app.theme == "textual-dark"
+
+
+async def test_messages_name_the_quit_key_the_keymap_gave(isolated_config, tmp_path, seed_path):
+    """With app.quit moved to ctrl+x, "ctrl+q quits" sent the user to a dead key."""
+    from tests.test_ui_reader import messages, press, settle
+
+    (isolated_config / "settings.toml").write_text('[keymap]\n"app.quit" = "ctrl+x"\n',
+                                                  encoding="utf-8")
+    store = AnnotationStore(tmp_path / "a.db", annotator="tester")
+    app = AnnotateApp(store, article=load_article(seed_path), exports=tmp_path / "exports")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "escape")
+        assert messages(app)[-1] == "No library behind this article; ctrl+x quits."
+
+
+async def test_messages_say_when_no_key_quits(isolated_config, tmp_path, seed_path):
+    (isolated_config / "settings.toml").write_text(
+        '[keymap]\n"app.command_palette" = "ctrl+q"\n', encoding="utf-8")
+    from tests.test_ui_reader import messages, press, settle
+
+    store = AnnotationStore(tmp_path / "a.db", annotator="tester")
+    app = AnnotateApp(store, article=load_article(seed_path), exports=tmp_path / "exports")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "escape")
+        assert messages(app)[-1] == ("No library behind this article; "
+                                     "the command palette (ctrl+q) has Quit.")
+
+
+async def test_saving_before_quitting_names_the_keymaps_quit_key(isolated_config, tmp_path,
+                                                                 seed_path):
+    import sqlite3
+
+    from tests.test_ui_faults import wait_until
+    from tests.test_ui_reader import messages, settle, status_of
+
+    (isolated_config / "settings.toml").write_text('[keymap]\n"app.quit" = "ctrl+x"\n',
+                                                  encoding="utf-8")
+    db = tmp_path / "a.db"
+    app = AnnotateApp(AnnotationStore(db, annotator="tester"), article=load_article(seed_path))
+    other = sqlite3.connect(db, isolation_level=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("c")
+            await wait_until(pilot, lambda: "saving…" in status_of(app), "saving… shown")
+            await pilot.press("ctrl+x")
+            assert app.is_running
+            assert messages(app)[-1] == (
+                "Saving before quitting… (ctrl+x again quits without waiting)")
+        finally:
+            other.execute("COMMIT")
+        await wait_until(pilot, lambda: not app.is_running, "the app quits once saved")
+    other.close()

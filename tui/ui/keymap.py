@@ -188,6 +188,25 @@ def display_key(key: str) -> str:
     return "+".join([*modifiers, shown])
 
 
+def app_keys(app, binding_id: str) -> list[str]:
+    """The keys ``binding_id`` (an app-wide binding: ``app.quit``) has after the user's keymap."""
+    for bound, binding in rows(everywhere(type(app)), getattr(app, "keymap", {})):
+        if binding.id == binding_id:
+            return bound
+    return []
+
+
+def quit_hint(app) -> str:
+    """How to quit, as bound now: ``ctrl+q quits`` (a keymap may have moved or taken it)."""
+    keys = app_keys(app, "app.quit")
+    if keys:
+        return f"{display_key(keys[0])} quits"
+    palette = app_keys(app, "app.command_palette")
+    if palette:
+        return f"the command palette ({display_key(palette[0])}) has Quit"
+    return "no key quits (see [keymap] in the settings file)"
+
+
 def display_keys(keys: list[str]) -> str:
     """Keys joined for display; no key at all reads as "(none)"."""
     return ", ".join(display_key(key) for key in keys) if keys else "(none)"

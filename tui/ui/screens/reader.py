@@ -833,4 +833,6 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         else:
-            self._say("No library behind this article; ctrl+q quits.")
+            from ..keymap import quit_hint  # the key as the user's keymap bound it
+
+            self._say(f"No library behind this article; {quit_hint(self.app)}.")
