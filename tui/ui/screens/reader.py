@@ -41,7 +41,7 @@ from ...exchange.files import atomic_text_output
 from ...exchange.quotes import format_quotes, passages
 from ...store import LABELS, LABELS_BY_NAME
 from ...text import Article, SplitCancelled
-from ...text.safe import printable
+from ...text.safe import printable, unprintable
 from ..article_view import ArticleView
 from ..compare import compare_text
 from ..note_bar import NoteBar
@@ -651,6 +651,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
             if note == read.get("shown", ""):  # an empty box before the read clears nothing
                 self._say("Note unchanged")
                 return
+            note = unprintable(note, read.get("note", ""))  # its ␊ are line breaks again
             self.calls.call(lambda store, doc: store.set_note(doc, sentence, note), doc,
                             write=True, what="Note not saved",
                             done=partial(self._note_saved, note))
@@ -665,6 +666,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
                 return
             # The note may come from an import: shown with visible control
             # characters; saved only if the user changed what was shown.
+            read["note"] = annotation.note
             read["shown"] = printable(annotation.note)
             put_note(read["shown"])
             if modal.is_attached:  # its box may be mounting yet

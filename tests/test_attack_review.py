@@ -1,0 +1,42 @@
+"""Attacks on the review features of issue 12 (notes, the tags panel, stepping, search).
+
+Each test is a fault found by driving the real app as a hostile user or a
+busy journalist would; real SQLite files, Pilot.
+"""
+
+from __future__ import annotations
+
+from tests.test_ui_reader import SIZE, app_on_seed, press, settle  # noqa: F401
+
+
+def note_in_db(app) -> str:
+    return app.store.db.execute("SELECT note FROM annotations").fetchone()[0]
+
+
+async def test_editing_a_note_with_line_breaks_keeps_them(app_on_seed):  # noqa: F811
+    """A note imported with line breaks (an Excel cell) is shown with ␊ in the
+    one-line box; editing it saved the ␊ symbols instead of the line breaks."""
+    app = app_on_seed
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        app.store.db.execute("UPDATE annotations SET note = ?", ["first line\nsecond\tline\x1b"])
+        app.store.db.conn.commit()
+        await press(pilot, "a")
+        await pilot.press("end", *" more", "enter")
+        await settle(pilot)
+        assert note_in_db(app) == "first line\nsecond line\x1b more"
+
+
+async def test_a_typed_control_picture_stays_a_picture(app_on_seed):  # noqa: F811
+    """Only symbols that stood for a control character of the old note go back."""
+    app = app_on_seed
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c", "a")
+        from textual.widgets import Input
+
+        app.screen.query_one(Input).value = "see ␊ here"  # pasted: no key types it
+        await pilot.press("enter")
+        await settle(pilot)
+        assert note_in_db(app) == "see ␊ here"
