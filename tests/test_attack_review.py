@@ -40,3 +40,28 @@ async def test_a_typed_control_picture_stays_a_picture(app_on_seed):  # noqa: F8
         await pilot.press("enter")
         await settle(pilot)
         assert note_in_db(app) == "see ␊ here"
+
+
+async def test_a_notice_does_not_cover_the_status_line(app_on_seed):  # noqa: F811
+    """"Search wrapped to the start." sat on the status line's right half for
+    its 5 s, over "match 3 of 9" and the tag counts it was about."""
+    from textual.widgets._toast import Toast
+
+    from tests.test_ui_reader import status_of
+
+    app = app_on_seed
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await press(pilot, "G", "slash")
+        await pilot.press(*"unfazed", "enter")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert "(wrapped to the start)" in status_of(app)
+        toasts = list(app.screen.query(Toast))
+        assert toasts, "the wrap is announced"
+        status = app.screen.query_one("#status").region
+        footer_top = app.screen.size.height - 1
+        for toast in toasts:
+            assert not toast.region.overlaps(status), (toast.region, status)
+            assert toast.region.bottom <= status.y
+        assert status.y == footer_top - 1
