@@ -65,3 +65,36 @@ async def test_a_notice_does_not_cover_the_status_line(app_on_seed):  # noqa: F8
             assert not toast.region.overlaps(status), (toast.region, status)
             assert toast.region.bottom <= status.y
         assert status.y == footer_top - 1
+
+
+def visible_status(app) -> str:
+    """The status line as far as it fits on the screen (it is one line, cut)."""
+    from tests.test_ui_reader import status_of
+
+    status = app.screen.query_one("#status")
+    return status_of(app)[:status.content_region.width]
+
+
+async def test_search_and_saving_fit_the_status_line_at_80_columns(app_on_seed, tmp_path):  # noqa: F811
+    """At 80 columns the counts filled the line: "match 1 of 2" and "saving…"
+    came after them and were never on screen."""
+    import sqlite3
+
+    from tests.test_ui_faults import wait_until
+
+    app = app_on_seed
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "j", "j", "j", "j", "j", "j", "j", "slash")
+        await pilot.press(*"interfax", "enter")
+        await settle(pilot)
+        assert "/interfax match 1 of 2 (wrapped to the start)" in visible_status(app)
+        other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("c")
+            await wait_until(pilot, lambda: "saving…" in visible_status(app), "saving… shown")
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        await settle(pilot)

@@ -352,7 +352,10 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         read_only = "   read-only" if self.cannot_save else ""
         compare = compare_text(self.store.annotator, self._others, view.current_sentence,
                                self._team)
-        return Content(printable(f"{where}   {tags}   {tagged}{anchors}{search}{saving}{read_only}"
+        # The search and saving… first: at 80 columns the counts fill the
+        # line, and what is cut off its end is never seen (read-only also has
+        # the banner).
+        return Content(printable(f"{where}{search}{saving}   {tags}   {tagged}{anchors}{read_only}"
                                  f"{compare}"))
 
     # -- other coders (issue 13) --------------------------------------------
