@@ -98,3 +98,15 @@ async def test_saving_before_quitting_names_the_keymaps_quit_key(isolated_config
             other.execute("COMMIT")
         await wait_until(pilot, lambda: not app.is_running, "the app quits once saved")
     other.close()
+
+
+def test_a_tilde_in_the_config_variable_means_home(monkeypatch, tmp_path):
+    """TUI_CONFIG_DIR="~/cfg" (quoted, so the shell left the ~) made a folder
+    named "~" in the working directory on the first theme change."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TUI_CONFIG_DIR", "~/cfg")
+    monkeypatch.chdir(tmp_path)
+    assert settings.config_dir() == tmp_path / "home" / "cfg"
+    settings.save_theme(settings.load(), "nord")
+    assert (tmp_path / "home" / "cfg" / "settings.toml").is_file()
+    assert not (tmp_path / "~").exists()

@@ -85,7 +85,9 @@ def config_dir() -> Path:
     """``$TUI_CONFIG_DIR`` if set, else the platform's user config folder for tui."""
     override = os.environ.get(ENV_VAR)
     if override:
-        return Path(override)
+        # "~/cfg" in quotes reaches us unexpanded: a folder named "~" in the
+        # working directory is a trap (rm -rf ~ to clean it up).
+        return Path(override).expanduser()
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("tui", appauthor=False))
