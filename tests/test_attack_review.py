@@ -98,3 +98,26 @@ async def test_search_and_saving_fit_the_status_line_at_80_columns(app_on_seed, 
             other.execute("COMMIT")
             other.close()
         await settle(pilot)
+
+
+async def test_tags_panel_opened_before_a_database_that_fails_says_so(tmp_path, seed_path):
+    """t typed while the database was opening: when it failed, the panel still
+    said "Opening the database…" for ever."""
+    from tests.test_ui_faults import SlowOpener
+    from tui.text import load_article
+    from tui.ui.app import AnnotateApp
+    from tui.ui.tags_panel import TagsPanel
+
+    opener = SlowOpener(fail="a.db: locked by another program")
+    app = AnnotateApp(db_path=tmp_path / "a.db", article=load_article(seed_path), opener=opener)
+    async with app.run_test(size=(120, 30)) as pilot:
+        try:
+            await pilot.press("t")
+            await pilot.pause()
+            panel = app.screen.query_one(TagsPanel)
+            assert panel.render_line(0).text.startswith("Opening the database…")
+        finally:
+            opener.release.set()
+        await settle(pilot)
+        await pilot.pause()
+        assert panel.render_line(0).text.startswith("No database: no tags to list.")

@@ -260,6 +260,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         if not self._alive():
             return
         self._open_failed = True
+        self.review_database_failed()
         self.cannot_save = f"tags can't be saved: {error}"
         self._show_banner(f"No database: {self.cannot_save}")
         self.view.ready = True
