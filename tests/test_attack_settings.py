@@ -110,3 +110,19 @@ def test_a_tilde_in_the_config_variable_means_home(monkeypatch, tmp_path):
     settings.save_theme(settings.load(), "nord")
     assert (tmp_path / "home" / "cfg" / "settings.toml").is_file()
     assert not (tmp_path / "~").exists()
+
+
+def test_a_key_given_to_every_binding_is_named_in_a_short_line():
+    """Every id bound to ctrl+q: the warning named all ~75 ids, a toast that
+    covered the whole screen for its 10 s."""
+    from tui.ui import keymap as keys
+
+    every = {binding_id: "ctrl+q" for binding_id in keys.known_ids()}
+    usable, problems = keys.check(every)
+    assert usable == every
+    assert problems[0] == ("keymap: ctrl+q is both app.command_palette and app.quit "
+                           "(everywhere); one of them will not work")
+    assert problems[1].startswith("keymap: ctrl+q is both app.command_palette, app.quit, "
+                                  "reader.anchors and ")
+    assert problems[1].endswith(" more (reader); one of them will not work")
+    assert all(len(problem) <= 140 for problem in problems), problems

@@ -130,9 +130,22 @@ def check(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
         for key, names in _shared_keys(context, usable):
             if (key, frozenset(names)) not in reported:
                 reported.add((key, frozenset(names)))
-                problems.append(f"keymap: {display_key(key)} is both {' and '.join(names)} "
+                problems.append(f"keymap: {display_key(key)} is both {_some(names)} "
                                 f"({context.title}); one of them will not work")
     return usable, problems
+
+
+def _some(names: list[str]) -> str:
+    """Names for one line: ``a and b``; ``a, b and c``; ``a, b, c and 7 more``.
+
+    A key given to every id shares it between dozens of bindings: naming them
+    all made a warning that covered the screen.
+    """
+    if len(names) <= 2:
+        return " and ".join(names)
+    if len(names) == 3:
+        return f"{names[0]}, {names[1]} and {names[2]}"
+    return f"{', '.join(names[:3])} and {len(names) - 3} more"
 
 
 def _shared_keys(context: Context, keymap: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
