@@ -48,3 +48,18 @@ def printable(text: str) -> str:
 def is_safe(text: str) -> bool:
     """True if ``text`` holds nothing :func:`printable` would replace."""
     return text.isprintable() or not _UNSAFE.search(text)
+
+
+def unprintable(edited: str, original: str) -> str:
+    """``edited`` with the symbols :func:`printable` made of ``original``'s controls put back.
+
+    For text shown through :func:`printable` in an editable box (a note with
+    line breaks, from an import) and then changed: each control picture
+    (``␊``) stands again for the control it showed, but only for controls
+    ``original`` held, so a ``␊`` the user typed into a note without line
+    breaks stays a ``␊``. TAB (shown as a space) and C1/bidi controls (one
+    shared ``�``) cannot be told apart from what was typed: they stay as shown.
+    """
+    back = {_TABLE[ord(char)]: ord(char) for char in set(original)
+            if ord(char) in _TABLE and char != "\t" and _TABLE[ord(char)] != 0xFFFD}
+    return edited.translate(back) if back else edited

@@ -174,8 +174,10 @@ class AnnotateApp(App):
             if all(node._message_queue.empty() for node in chain):
                 break
         if self.store_calls.writes_pending:
-            self.notify("Saving before quitting… (ctrl+q again quits without waiting)",
-                        markup=False)
+            bound = keys.app_keys(self, "app.quit")  # the user's keymap may have moved it
+            again = (f" ({keys.display_key(bound[0])} again quits without waiting)"
+                     if bound else "")
+            self.notify(f"Saving before quitting…{again}", markup=False)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + WRITE_WAIT_S
         while self.store_calls.writes_pending and loop.time() < deadline:

@@ -130,9 +130,22 @@ def check(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
         for key, names in _shared_keys(context, usable):
             if (key, frozenset(names)) not in reported:
                 reported.add((key, frozenset(names)))
-                problems.append(f"keymap: {display_key(key)} is both {' and '.join(names)} "
+                problems.append(f"keymap: {display_key(key)} is both {_some(names)} "
                                 f"({context.title}); one of them will not work")
     return usable, problems
+
+
+def _some(names: list[str]) -> str:
+    """Names for one line: ``a and b``; ``a, b and c``; ``a, b, c and 7 more``.
+
+    A key given to every id shares it between dozens of bindings: naming them
+    all made a warning that covered the screen.
+    """
+    if len(names) <= 2:
+        return " and ".join(names)
+    if len(names) == 3:
+        return f"{names[0]}, {names[1]} and {names[2]}"
+    return f"{', '.join(names[:3])} and {len(names) - 3} more"
 
 
 def _shared_keys(context: Context, keymap: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
@@ -186,6 +199,25 @@ def display_key(key: str) -> str:
     *modifiers, base = key.split("+") if len(key) > 1 else [key]
     shown = KEY_NAMES.get(base) or format_key(base)
     return "+".join([*modifiers, shown])
+
+
+def app_keys(app, binding_id: str) -> list[str]:
+    """The keys ``binding_id`` (an app-wide binding: ``app.quit``) has after the user's keymap."""
+    for bound, binding in rows(everywhere(type(app)), getattr(app, "keymap", {})):
+        if binding.id == binding_id:
+            return bound
+    return []
+
+
+def quit_hint(app) -> str:
+    """How to quit, as bound now: ``ctrl+q quits`` (a keymap may have moved or taken it)."""
+    keys = app_keys(app, "app.quit")
+    if keys:
+        return f"{display_key(keys[0])} quits"
+    palette = app_keys(app, "app.command_palette")
+    if palette:
+        return f"the command palette ({display_key(palette[0])}) has Quit"
+    return "no key quits (see [keymap] in the settings file)"
 
 
 def display_keys(keys: list[str]) -> str:

@@ -106,6 +106,11 @@ class ReviewActions:
             self.review.set_anchors(states, orphans)
             self._review_redraw()
 
+    def review_database_failed(self) -> None:
+        """The database could not be opened: a panel opened meanwhile says so."""
+        for panel in self.query(TagsPanel).results():
+            panel.database_failed()
+
     def review_cursor_moved(self) -> None:
         """The cursor moved: the note bar shows its sentence's note; the panel follows."""
         if not self._alive():

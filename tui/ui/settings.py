@@ -85,7 +85,9 @@ def config_dir() -> Path:
     """``$TUI_CONFIG_DIR`` if set, else the platform's user config folder for tui."""
     override = os.environ.get(ENV_VAR)
     if override:
-        return Path(override)
+        # "~/cfg" in quotes reaches us unexpanded: a folder named "~" in the
+        # working directory is a trap (rm -rf ~ to clean it up).
+        return Path(override).expanduser()
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("tui", appauthor=False))
@@ -122,10 +124,15 @@ def load(path: Path | None = None) -> Loaded:
                       writable=False)
     try:
         data = tomllib.loads(text)
+        settings, problems = check(data)
     except tomllib.TOMLDecodeError as exc:
         return Loaded(path, Settings(), f"{_name(path)}: not valid TOML ({exc}); using the defaults",
                       writable=False)
-    settings, problems = check(data)
+    except RecursionError:
+        # 10 KB of "[[[[..." or a 3,000-part dotted key: tomllib (and our
+        # walk of the tables) recurse once per level.
+        return Loaded(path, Settings(), f"{_name(path)}: nested too deeply; using the defaults",
+                      writable=False)
     line = summarise(problems)
     return Loaded(path, settings, f"{_name(path)}: {line}" if line else None)
 
@@ -263,13 +270,13 @@ def save_theme(loaded: Loaded, theme: str) -> None:
     else:
         try:
             old = tomllib.loads(old_text)
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):
             raise SettingsError(f"{_name(path)} is no longer valid TOML; not writing over it") \
                 from None
         new_text = _with_theme(old_text, theme)
         try:
             same = tomllib.loads(new_text) == {**old, "theme": theme}
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):
             same = False
         if not same:  # a theme written over several lines, or in a table
             raise SettingsError(f"{_name(path)}: its theme setting is not one plain line; "

@@ -100,6 +100,7 @@ class TagsPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self._rows: list[TagRow] = []
         self._seen: tuple[int, str | None] | None = None  # (tags.version, label) shown
         self._where_width = 4
+        self.failed = False  # the database could not be opened: no tags will come
 
     @property
     def rows(self) -> list[TagRow]:
@@ -138,6 +139,11 @@ class TagsPanel(ScrollView, can_focus=True, inherit_bindings=False):
             self.border_title = f"Tags: {self.label} {len(self._rows)} of {every}"
         keys = " ".join(f"{number} {label.mark}" for number, label in enumerate(LABELS, start=1))
         self.border_subtitle = f"{keys} 0 all · ⏎ go"
+
+    def database_failed(self) -> None:
+        """The database could not be opened: say so instead of "Opening…"."""
+        self.failed = True
+        self.refresh()
 
     def follow(self, offset: int) -> None:
         """Highlight the tag at or before body ``offset`` (the article's cursor)."""
@@ -212,7 +218,7 @@ class TagsPanel(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _empty_text(self) -> str:
         if not self.tags.loaded:
-            return "Opening the database…"
+            return "No database: no tags to list." if self.failed else "Opening the database…"
         if self.label is not None:
             return f"No {self.label} tags here: 0 shows all."
         return "No tags yet: c, q or b tags a sentence."

@@ -41,7 +41,7 @@ from ...exchange.files import atomic_text_output
 from ...exchange.quotes import format_quotes, passages
 from ...store import LABELS, LABELS_BY_NAME
 from ...text import Article, SplitCancelled
-from ...text.safe import printable
+from ...text.safe import printable, unprintable
 from ..article_view import ArticleView
 from ..compare import compare_text
 from ..note_bar import NoteBar
@@ -260,6 +260,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         if not self._alive():
             return
         self._open_failed = True
+        self.review_database_failed()
         self.cannot_save = f"tags can't be saved: {error}"
         self._show_banner(f"No database: {self.cannot_save}")
         self.view.ready = True
@@ -352,7 +353,10 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         read_only = "   read-only" if self.cannot_save else ""
         compare = compare_text(self.store.annotator, self._others, view.current_sentence,
                                self._team)
-        return Content(printable(f"{where}   {tags}   {tagged}{anchors}{search}{saving}{read_only}"
+        # The search and saving… first: at 80 columns the counts fill the
+        # line, and what is cut off its end is never seen (read-only also has
+        # the banner).
+        return Content(printable(f"{where}{search}{saving}   {tags}   {tagged}{anchors}{read_only}"
                                  f"{compare}"))
 
     # -- other coders (issue 13) --------------------------------------------
@@ -651,6 +655,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
             if note == read.get("shown", ""):  # an empty box before the read clears nothing
                 self._say("Note unchanged")
                 return
+            note = unprintable(note, read.get("note", ""))  # its ␊ are line breaks again
             self.calls.call(lambda store, doc: store.set_note(doc, sentence, note), doc,
                             write=True, what="Note not saved",
                             done=partial(self._note_saved, note))
@@ -665,6 +670,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
                 return
             # The note may come from an import: shown with visible control
             # characters; saved only if the user changed what was shown.
+            read["note"] = annotation.note
             read["shown"] = printable(annotation.note)
             put_note(read["shown"])
             if modal.is_attached:  # its box may be mounting yet
@@ -833,4 +839,6 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         else:
-            self._say("No library behind this article; ctrl+q quits.")
+            from ..keymap import quit_hint  # the key as the user's keymap bound it
+
+            self._say(f"No library behind this article; {quit_hint(self.app)}.")
