@@ -176,7 +176,7 @@ def test_fit_and_note_line_cut_with_an_ellipsis():
     assert note_line("short", 20) == "✎ short"
     assert note_line("a much longer note", 10) == "✎ a much …"
     assert note_line("line\nbreak\x1b[31m", 40) == "✎ line␊break␛[31m"
-    assert note_line("", 60) == "no note on this sentence (a adds one)"
+    assert note_line("", 60) == "no note on this sentence"
 
 
 def test_put_after_the_rows_were_read_keeps_them_sorted_and_counts_notes():

@@ -318,7 +318,7 @@ async def test_the_note_bar_shows_the_cursors_note_literally_and_cut_to_the_widt
         assert bar.display
         assert str(bar.render()) == "✎ [b]see[/b] the minister's own statement of Thursday aft…"
         await press(pilot, "j")
-        assert str(note_bar(app).render()) == "no note on this sentence (a adds one)"
+        assert str(note_bar(app).render()) == "no note on this sentence"
         await press(pilot, "k")
         assert str(note_bar(app).render()).startswith("✎ [b]see[/b] the minister")
 

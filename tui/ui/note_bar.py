@@ -21,7 +21,7 @@ PREFIX = "✎ "
 def note_line(note: str, width: int) -> str:
     """The bar's text for ``note`` in ``width`` cells ('' note: says there is none)."""
     if not note.strip():
-        text = "no note on this sentence (a adds one)"
+        text = "no note on this sentence"  # no key named: the keymap may move it, and an untagged sentence takes none
     else:
         text = PREFIX + printable(note)
     if width <= 0:
