@@ -22,20 +22,13 @@ import tracemalloc
 import _sqlite3
 import pytest
 
+from tests.helpers_big_article import write_five_mb
 from tui.store import AnnotationStore
 from tui.text import load_article
 
-# Non-Latin-1 characters (em dash, curly quotes): as a str, 2 bytes each character.
-PARAGRAPH = ("Call me Ishmael\u2014some years ago. \u201cNever mind how long precisely!\u201d "
-             "Having little or no money in my purse, I thought I would sail about. ") * 4
-
-
 @pytest.fixture(scope="module")
 def five_mb(tmp_path_factory):
-    paragraphs = [f"Copy {n}: {PARAGRAPH}" for n in range(1, 8_801)]
-    path = tmp_path_factory.mktemp("five") / "book.txt"
-    path.write_text("A Big Book\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
-    return path
+    return write_five_mb(tmp_path_factory.mktemp("five"))
 
 
 class SqliteHeap:
