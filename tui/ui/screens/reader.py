@@ -35,10 +35,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from ...exchange.clipboard import copy_message, copy_text
-from ...exchange.export import write_csv
-from ...exchange.files import atomic_text_output
-from ...exchange.quotes import format_quotes, passages
 from ...store import LABELS, LABELS_BY_NAME
 from ...text import Article, SplitCancelled
 from ...text.safe import printable, unprintable
@@ -46,7 +42,6 @@ from ..article_view import ArticleView
 from ..compare import compare_text
 from ..note_bar import NoteBar
 from ..review_actions import REVIEW_BINDINGS, REVIEW_MOVES, ReviewActions
-from ..exports_folder import export_path
 from ..footer_order import HelpAndQuitFirst
 from ..search import ReaderSearch
 from ..store_calls import one_line
@@ -698,6 +693,9 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
     # -- clipboard and export ---------------------------------------------
 
     def _copy(self, text: str, what: str) -> None:
+        # Imported on use, as the export's modules: not before the first paint.
+        from ...exchange.clipboard import copy_message, copy_text
+
         try:
             way = copy_text(text, fallback=self.app.copy_to_clipboard)
         except Exception as exc:  # a clipboard tool that fails oddly
@@ -728,6 +726,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         self._copy_quotes()
 
     def _copy_quotes(self) -> None:
+        from ...exchange.quotes import format_quotes, passages
+
         article = self.article
         spans = [span for span, label in self.view.labels.items() if label == "quote"]
         if not spans:
@@ -748,6 +748,10 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         exports, title, doc = self.exports, self.article.title, self.doc
 
         def export(store):
+            from ...exchange.export import write_csv
+            from ...exchange.files import atomic_text_output
+            from ..exports_folder import export_path
+
             path = export_path(exports, title, doc.uid or str(doc.id))
             with atomic_text_output(path) as out:
                 count = write_csv(store.db, out, article_id=doc.id)
