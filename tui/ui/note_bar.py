@@ -34,15 +34,6 @@ def note_line(note: str, width: int) -> str:
 class NoteBar(Static):
     """One line: the cursor sentence's note (see the module docstring)."""
 
-    DEFAULT_CSS = """
-    NoteBar {
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        color: $text;
-    }
-    NoteBar.-empty { color: $text-muted; }
-    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
