@@ -332,3 +332,33 @@ async def test_summaries_count_this_coders_notes(tmp_path):
         await wait_loaded(pilot)
         text = str(app.screen.query_one("#summary-text").render())
         assert "Notes: 1" in text
+
+
+async def test_the_overall_line_of_cached_rows_is_composed_not_updated_before_the_first_layout(
+        tmp_path, monkeypatch):
+    # A Static updated (layout=False) in on_mount, before the first layout,
+    # was blank in the first frame: the line came one frame (~15 ms) late.
+    folder = make_folder(tmp_path)
+    db = tmp_path / "a.db"
+    store = AnnotationStore(db)
+    scan_all(store, folder)
+    store.close()
+    start_early(db, folder)
+    composed: list[str] = []
+    original = LibraryScreen.on_mount
+
+    def on_mount(screen):
+        composed.append(str(screen.query_one("#library-status").render()))
+        original(screen)
+
+    monkeypatch.setattr(LibraryScreen, "on_mount", on_mount)
+    app = AnnotateApp(db_path=db, folder=folder)
+    app.store_calls.lock.acquire()  # the scan waits: the line is the cached rows'
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await pilot.pause()
+            assert composed == ["scanning… │ done 0 · in progress 0 · untouched 4 │ "
+                                "tagged 0: C 0 Q 0 B 0 │ 4 found"]
+        finally:
+            app.store_calls.lock.release()
+        await wait_loaded(pilot)

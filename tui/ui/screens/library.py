@@ -154,6 +154,7 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         self.sort, self.descending, self.show, self.text_filter = "path", False, "all", ""
         self.selected = ""  # path of the selected row (remembered)
         self.scanning = True  # until the first scan has finished (it starts at mount)
+        self._status_shown = ""  # the overall line as drawn (see _status)
         self._scan_running = False  # a scan is under way
         self.parsed = 0
         self._scan = None
@@ -186,6 +187,12 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
 
             self._found_early = take_early(db_path, self.folder)
         text = "Loading articles…"
+        if self._found_early is not None and self._found_early[0]:
+            # The overall line of the cached rows, in the first frame: set in
+            # on_mount (update without layout, before the first layout) it
+            # was blank until the next frame.
+            text = self._status_text(self._found_early[0])
+        self._status_shown = text
         yield Static(Content(text), id="library-status")
         # The filter box, the progress bar and the Footer come after the first
         # frame (as in the reader): the list's first paint does not wait for them.
@@ -558,13 +565,17 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
 
     def _status(self) -> None:
         # One line, fixed height (app.tcss): no layout pass (80 ms a time at 10,000 rows).
-        self.query_one("#library-status", Static).update(Content(self._status_text()),
-                                                         layout=False)
+        text = self._status_text()
+        if text != self._status_shown:  # unchanged: not redrawn (nor blanked before the first layout)
+            self._status_shown = text
+            self.query_one("#library-status", Static).update(Content(text), layout=False)
 
-    def _status_text(self) -> str:
+    def _status_text(self, rows: list[StatusRow] | None = None) -> str:
+        """The overall line for ``rows`` (default: the library's rows)."""
+        rows = self.rows if rows is None else rows
         states = {"done": 0, "in progress": 0, "untouched": 0}
         per_label: dict[str, int] = {}
-        for row in self.rows:
+        for row in rows:
             tagged = sum(row.tagged.values())
             states["done" if row.done else "in progress" if tagged else "untouched"] += 1
             if tagged:  # most rows of a large library are untouched: nothing to add
@@ -579,12 +590,12 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
                  f"untouched {states['untouched']}",
                  f"tagged {sum(per_label.values())}: {labels}"]
         if self.show != "all" or self.text_filter:
-            parts.append(f"{len(self.shown)}/{len(self.rows)} shown: {self.show}"
+            parts.append(f"{len(self.shown)}/{len(rows)} shown: {self.show}"
                          + (f" “{printable(self.text_filter)}”" if self.text_filter else ""))
         elif self.scanning:
-            parts.append(f"{len(self.rows)} found")
+            parts.append(f"{len(rows)} found")
         else:
-            parts.append(f"{len(self.rows)} articles")
+            parts.append(f"{len(rows)} articles")
         if self.scanning:
             parts.insert(0, "scanning…")
         return " │ ".join(parts)
