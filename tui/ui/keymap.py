@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from textual.binding import Binding, BindingsMap
 from textual.keys import _normalize_key_list, format_key, key_to_character
@@ -218,6 +219,49 @@ def quit_hint(app) -> str:
     if palette:
         return f"the command palette ({display_key(palette[0])}) has Quit"
     return "no key quits (see [keymap] in the settings file)"
+
+
+NO_KEY = "(no key)"  # what a message names when the keymap left an action without a key
+
+
+def key_of(app, binding_id: str) -> str:
+    """The key a message should name for ``binding_id``, as bound after the user's keymap.
+
+    The first key the binding has (``/``, ``ctrl+f``), in the help screen's
+    form; :data:`NO_KEY` when the keymap moved all its keys to another action
+    or gave it none. Plain text, never markup. Any binding id of the app
+    (``reader.search``, ``tags_panel.all``, ``app.quit``).
+    """
+    keys = _keys_by_id(tuple(sorted(getattr(app, "keymap", {}).items()))).get(binding_id)
+    return display_key(keys[0]) if keys else NO_KEY
+
+
+def keys_of(app, *binding_ids: str) -> str:
+    """Several actions' keys for one message: ``c, q or b`` (each as :func:`key_of`)."""
+    names = [key_of(app, binding_id) for binding_id in binding_ids]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def tag_keys(app) -> str:
+    """The keys that tag a sentence, one per label: ``c, q or b`` by default."""
+    from ..store import LABELS
+
+    return keys_of(app, *(f"reader.tag.{label.name}" for label in LABELS))
+
+
+@lru_cache(maxsize=8)
+def _keys_by_id(keymap: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
+    # Per class that declares the binding, as Textual applies a keymap to
+    # each node's own bindings: a key the keymap gives to another binding of
+    # the same node is taken from this one. Cached: the status line asks on
+    # every cursor move, and a keymap changes once, at start.
+    found: dict[str, list[str]] = {}
+    for context in contexts():
+        for cls in context.own:
+            for bound, binding in rows(_bindings_of(cls), dict(keymap)):
+                if binding.id and binding.id not in found:
+                    found[binding.id] = bound
+    return found
 
 
 def display_keys(keys: list[str]) -> str:

@@ -160,9 +160,13 @@ def label_style(part: Style, look: str, fallback: str | None,
                                                dim=bool(style.dim)))
 
 
-def marks_help() -> list[str]:
-    """How tags and notes read on screen, with or without colour (help screen lines)."""
+def marks_help(app) -> list[str]:
+    """How tags and notes read on screen, with or without colour (help screen lines).
+
+    The keys named are ``app``'s, as its keymap bound them.
+    """
     from ..store import LABELS
+    from .keymap import key_of
 
     looks = ", ".join(f"{label.name} {LOOK[label.name]}" for label in LABELS if label.name in LOOK)
     return [
@@ -170,8 +174,10 @@ def marks_help() -> list[str]:
         "",
         f"Tagged text: {looks}; in the theme's colours.",
         "Gutter letter (C Q B): the first tagged sentence on the line.",
-        "Lower-case letter, underlined text: a fuzzy tag (o checks it).",
+        f"Lower-case letter, underlined text: a fuzzy tag "
+        f"({key_of(app, 'reader.anchors')} checks it).",
         f"{UNKNOWN_MARK} and {UNKNOWN_LOOK} text: a label another program wrote.",
-        f"{NOTE_MARK} before the letter: a sentence on the line has a note (a edits it).",
+        f"{NOTE_MARK} before the letter: a sentence on the line has a note "
+        f"({key_of(app, 'reader.note')} edits it).",
         "",
     ]

@@ -31,6 +31,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from .article_view import SPLIT_IN_WORKER_CHARS
+from .keymap import key_of
 from .note_bar import NoteBar
 from .review_nav import TagList, step_tag, step_untagged
 from .tags_panel import TagsPanel
@@ -187,8 +188,11 @@ class ReviewActions:
     def _review_same_label(self, forward: bool) -> None:
         label = self._review_label()
         if label is None:
-            self._say("} and { follow the label of the tag under the cursor: "
-                      "this sentence has none (] goes to the next tag).")
+            app = self.app  # the keys named are the ones bound now (the user's keymap)
+            self._say(f"{key_of(app, 'reader.next_same_label')} and "
+                      f"{key_of(app, 'reader.previous_same_label')} follow the label of the tag "
+                      f"under the cursor: this sentence has none "
+                      f"({key_of(app, 'reader.next_tagged')} goes to the next tag).")
             return
         self._review_jump_tag(forward, label)
 
@@ -258,7 +262,7 @@ class ReviewActions:
         row = event.row
         if row.paragraph is None:
             self._say("That tag's sentence is no longer in the text (orphan): "
-                      "o lists orphans to re-attach or delete.")
+                      f"{key_of(self.app, 'reader.anchors')} lists orphans to re-attach or delete.")
             return
         if self.doc is None:
             return

@@ -15,6 +15,7 @@ from functools import partial
 from textual.worker import get_current_worker
 
 from ..text.search import ArticleSearch, SearchCancelled
+from .keymap import key_of
 
 # Up to this many characters the first match and the count are found at
 # once (a few ms); a longer article is searched on a worker thread.
@@ -115,7 +116,7 @@ class ReaderSearch:
         """Go to the next (previous) match; say so when it wraps round."""
         screen = self._screen
         if not self.active:
-            screen._say("No search yet: press / to search.")
+            screen._say(f"No search yet: press {key_of(screen.app, 'reader.search')} to search.")
             return
         if self.searching:
             screen._say("Still searching…")

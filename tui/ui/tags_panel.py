@@ -28,6 +28,7 @@ from textual.strip import Strip
 
 from ..store import LABELS, LABELS_BY_NAME
 from ..text.safe import printable
+from .keymap import key_of, tag_keys
 from .review_nav import TagList, TagRow, row_at_or_before
 
 NOTE_MARK = "✎"
@@ -220,8 +221,8 @@ class TagsPanel(ScrollView, can_focus=True, inherit_bindings=False):
         if not self.tags.loaded:
             return "No database: no tags to list." if self.failed else "Opening the database…"
         if self.label is not None:
-            return f"No {self.label} tags here: 0 shows all."
-        return "No tags yet: c, q or b tags a sentence."
+            return f"No {self.label} tags here: {key_of(self.app, 'tags_panel.all')} shows all."
+        return f"No tags yet: {tag_keys(self.app)} tags a sentence."
 
     def render_line(self, y: int) -> Strip:
         """Draw line ``y`` of the panel (only lines on screen are asked for)."""

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Static
 from ...store import StoreError
 from ...text.safe import printable
 from ..footer_order import HelpAndQuitFirst
+from ..keymap import key_of
 
 ERRORS = (StoreError, sqlite3.Error)
 MAX_TEXT = 70
@@ -81,9 +82,13 @@ class AnchorsScreen(HelpAndQuitFirst, Screen):
         sentence = self.reader.view.current_sentence
         where = (f"cursor in the reader: ¶ {self.reader.view.paragraph}.{sentence.index}"
                  if sentence is not None else "no sentence under the reader's cursor")
-        message = (f"{len(self.items)} tag(s) to check · a accepts fuzzy · r re-attaches an orphan "
-                   f"to the {where} · d deletes (u undoes in the reader)" if self.items
-                   else "No fuzzy or orphaned tags in this article. Escape goes back.")
+        app = self.app  # the keys named are the ones bound now (the user's keymap)
+        message = (f"{len(self.items)} tag(s) to check · {key_of(app, 'anchors.accept')} accepts "
+                   f"fuzzy · {key_of(app, 'anchors.reattach')} re-attaches an orphan "
+                   f"to the {where} · {key_of(app, 'anchors.delete')} deletes "
+                   f"({key_of(app, 'reader.undo')} undoes in the reader)" if self.items
+                   else "No fuzzy or orphaned tags in this article. "
+                        f"{key_of(app, 'anchors.close')} goes back.")
         self.query_one("#anchors-status", Static).update(Content(message))
 
     def _selected(self):
@@ -99,7 +104,8 @@ class AnchorsScreen(HelpAndQuitFirst, Screen):
         if item is None:
             return
         if item.anchor != "fuzzy":
-            self.notify("Only a fuzzy tag can be accepted; re-attach an orphan with r.",
+            self.notify("Only a fuzzy tag can be accepted; re-attach an orphan with "
+                        f"{key_of(self.app, 'anchors.reattach')}.",
                         markup=False)
             return
         try:
@@ -117,7 +123,8 @@ class AnchorsScreen(HelpAndQuitFirst, Screen):
         if item is None:
             return
         if item.anchor != "orphan":
-            self.notify("Only an orphan can be re-attached; accept a fuzzy tag with a.",
+            self.notify("Only an orphan can be re-attached; accept a fuzzy tag with "
+                        f"{key_of(self.app, 'anchors.accept')}.",
                         markup=False)
             return
         view = self.reader.view
@@ -154,7 +161,8 @@ class AnchorsScreen(HelpAndQuitFirst, Screen):
         if item.paragraph is not None:
             self.reader.view.set_label(item.start, item.end, None)
             self.reader.view.set_note(item.start, item.end, False)
-        self.notify("Tag deleted; u in the reader undoes it.", markup=False)
+        self.notify(f"Tag deleted; {key_of(self.app, 'reader.undo')} in the reader undoes it.",
+                    markup=False)
         self._load()
 
     def action_close(self) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from ...store import LABELS
 from ...text.safe import printable
-from ..keymap import display_keys, everywhere, rows
+from ..keymap import display_keys, everywhere, key_of, rows
 from ..label_styles import marks_help
 
 KEY_WIDTH = 16
@@ -51,10 +51,14 @@ class HelpScreen(ModalScreen[None]):
                   for label in LABELS]
         from ..tags_panel import TagsPanel  # its own keys, while it has the focus
 
-        text += ["} and { follow the label of the tag under the cursor, or the tags "
+        # Keys named in sentences are the ones bound now (the keymap may move them).
+        same_label = (f"{key_of(self.app, 'reader.next_same_label')} and "
+                      f"{key_of(self.app, 'reader.previous_same_label')}")
+        text += [f"{same_label} follow the label of the tag under the cursor, or the tags "
                  "panel's filter;", "stepping wraps around the article and says so.", "",
-                 "Tags panel (t)", "", *self._lines(list(TagsPanel.BINDINGS)), "",
-                 "Labels", "", *labels, "", *marks_help(),
+                 f"Tags panel ({key_of(self.app, 'reader.tags_panel')})", "",
+                 *self._lines(list(TagsPanel.BINDINGS)), "",
+                 "Labels", "", *labels, "", *marks_help(self.app),
                  "Click a sentence to move the cursor to it. The keys can be changed: "
                  "see README, Keys and settings."]
         with VerticalScroll(classes="help-box"):

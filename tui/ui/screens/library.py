@@ -41,6 +41,7 @@ from ...text import ArticleError, load_article
 from ...text.safe import printable
 from ...store.library_peek import has_articles as has_articles  # noqa: PLC0414  (cli's old import)
 from ..footer_order import HelpAndQuitFirst
+from ..keymap import key_of
 from ..library_table import Line, Lines, LibraryTable
 
 if TYPE_CHECKING:  # the store's modules load sqlite-utils: not before the first paint
@@ -199,7 +200,8 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         yield Static(id="footer-slot")
 
     async def _mount_later(self) -> None:
-        await self.mount(Input(placeholder="filter title or outlet (Enter keeps, Escape clears)",
+        clear = key_of(self.app, "library.clear_filter")  # as the user's keymap bound it
+        await self.mount(Input(placeholder=f"filter title or outlet (Enter keeps, {clear} clears)",
                                id="library-filter", compact=True),
                          ProgressBar(id="library-progress", show_eta=False),
                          before=self.query_one("#library-status"))

@@ -43,6 +43,7 @@ from ..compare import compare_text
 from ..note_bar import NoteBar
 from ..review_actions import REVIEW_BINDINGS, REVIEW_MOVES, ReviewActions
 from ..footer_order import HelpAndQuitFirst
+from ..keymap import key_of, tag_keys
 from ..search import ReaderSearch
 from ..store_calls import one_line
 from .help import HelpScreen
@@ -231,7 +232,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         fuzzy = getattr(doc, "fuzzy", 0)
         if doc.orphaned or fuzzy:
             self._say(f"The text changed: {doc.orphaned} tag(s) no longer match it, "
-                      f"{fuzzy} were placed on an edited sentence. Press o to review them.",
+                      f"{fuzzy} were placed on an edited sentence. "
+                      f"Press {key_of(self.app, 'reader.anchors')} to review them.",
                       severity="warning")
         self._update_status()
         self._count_sentences()
@@ -343,7 +345,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         tagged = f"{len(view.labels)}/{total} tagged" if total is not None else "counting…"
         search = self._searcher.status() if self.query_text else ""
         review = "  ".join(f"{count} {name}" for name, count in self._unsettled.items() if count)
-        anchors = f"   {review} (o)" if review else ""
+        anchors = f"   {review} ({key_of(self.app, 'reader.anchors')})" if review else ""
         saving = "   saving…" if self._saving else ""
         read_only = "   read-only" if self.cannot_save else ""
         compare = compare_text(self.store.annotator, self._others, view.current_sentence,
@@ -604,7 +606,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
             if change.skipped:
                 self._say(change.message or "changed elsewhere; skipped", severity="warning")
             else:
-                self._say("Orphaned tag restored or removed: o lists them.")
+                self._say("Orphaned tag restored or removed: "
+                          f"{key_of(self.app, 'reader.anchors')} lists them.")
         else:
             label = change.annotation.label if change.annotation else None
             self.view.set_label(change.start, change.end, label)  # its tag now, either way
@@ -661,7 +664,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
                 if modal.is_attached and self.app.screen is modal:
                     modal.dismiss(None)
                 if self._alive():
-                    self._say("Tag the sentence first (c, q or b), then add a note.")
+                    self._say(f"Tag the sentence first ({tag_keys(self.app)}), "
+                              "then add a note.")
                 return
             # The note may come from an import: shown with visible control
             # characters; saved only if the user changed what was shown.
@@ -731,7 +735,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         article = self.article
         spans = [span for span, label in self.view.labels.items() if label == "quote"]
         if not spans:
-            self._say("No sentence is tagged as a quote yet (q).")
+            self._say("No sentence is tagged as a quote yet "
+                      f"({key_of(self.app, 'reader.tag.quote')}).")
             return
         found = passages(article.body, spans, article.paragraphs.starts)
         what = f"{len(found)} passage{'s' if len(found) != 1 else ''}"
@@ -789,7 +794,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
             self._update_status()
 
         self.app.push_screen(PromptModal("Search", self.query_text, "text to find",
-                                         "Enter to search · Escape to cancel"), found)
+                                         "search"), found)
 
     @property
     def _searcher(self) -> ReaderSearch:
