@@ -16,6 +16,7 @@ from tui.store import AnnotationStore
 from tui.text import Article, SplitCancelled, load_article, parse_article
 from tui.ui.app import AnnotateApp
 from tui.ui import article_view
+from tui.text.search import ArticleSearch
 from tui.ui.article_view import ArticleView
 
 SIZE = (120, 40)
@@ -129,14 +130,13 @@ async def test_offsets_tags_and_matches_deep_in_the_paragraph(app_on_huge):
         assert "Sentence 45000 ends here." in view.render_line(row).text
         assert marked == [row]
         # A search match inside the tagged sentence is cut out as its own segment.
-        view.set_matches([(target.start + 9, target.start + 14)])
+        article = view.article
+        view.set_search(ArticleSearch(article.body, article.paragraphs.starts,
+                                      article.paragraphs.ends, "45000"))
         segments = [seg.text for seg in view.render_line(row)]
         assert "45000" in segments
-        # Overlapping matches of different lengths are all found.
-        view.set_matches([(target.start + 20, target.start + 24), (target.start, target.start + 40),
-                          (target.start + 9, target.start + 11)])
-        found = view._matches_between(target.start + 21, target.start + 22)
-        assert found == [(target.start, target.start + 40), (target.start + 20, target.start + 24)]
+        assert view._matches_between(target.start, target.end) == [
+            (target.start + 9, target.start + 14)]
 
 
 async def test_a_label_the_app_does_not_know_shows_as_a_question_mark(tmp_path, seed_path,

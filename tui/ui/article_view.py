@@ -19,7 +19,7 @@ view which sentences carry which label.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -305,9 +305,6 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.fuzzy: frozenset[tuple[int, int]] = frozenset()
         # Tagged sentences whose tag has a note: a NOTE_MARK in the gutter.
         self.notes: set[tuple[int, int]] = set()
-        self.matches: list[tuple[int, int]] = []
-        self._match_starts: list[int] = []  # sorted, parallel to matches
-        self._match_longest = 0
         # A search that finds matches as lines are drawn (tui.text.search), if any.
         self._search = None
         # Per paragraph index: its sentences' offsets, once it is split.
@@ -412,17 +409,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._refresh_rows(index, first, last + 1 - first)
 
     def set_search(self, search) -> None:
-        """Highlight the matches of ``search`` (an ``ArticleSearch``): asked for
-        per drawn line, never listed whole (a 50 MB article may have millions)."""
-        self.set_matches([])
+        """Highlight the matches of ``search`` (an ``ArticleSearch``; None: no
+        search): asked for per drawn line, never listed whole (a 50 MB
+        article may have millions)."""
         self._search = search
-
-    def set_matches(self, matches: list[tuple[int, int]]) -> None:
-        """Highlight search matches (body offsets); ends a ``set_search``."""
-        self._search = None
-        self.matches = sorted(matches)
-        self._match_starts = [start for start, _ in self.matches]
-        self._match_longest = max((end - start for start, end in self.matches), default=0)
         self._line_cache.clear()
         self.refresh()
 
@@ -605,13 +595,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _matches_between(self, start: int, end: int) -> list[tuple[int, int]]:
         """Search matches overlapping body offsets [start, end), in order."""
-        if self._search is not None:
-            return self._search.between(start, end)
-        if not self.matches:
+        if self._search is None:
             return []
-        first = bisect_left(self._match_starts, start - self._match_longest + 1)
-        last = bisect_left(self._match_starts, end)
-        return [m for m in self.matches[first:last] if m[1] > start]
+        return self._search.between(start, end)
 
     # -- layout -----------------------------------------------------------
 

@@ -54,7 +54,7 @@ class ReaderSearch:
         if not search.needle:
             screen.query_text = ""
             self.search = None
-            screen.view.set_matches([])
+            screen.view.set_search(None)
             screen._say("Nothing to search for (the query folds to nothing).")
             return
         screen.view.set_search(search)

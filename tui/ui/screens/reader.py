@@ -787,7 +787,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
                 return
             self.query_text = query.strip()
             if not self.query_text:
-                self.view.set_matches([])
+                self.view.set_search(None)
                 self._update_status()
                 return
             self._searcher.start(self.query_text)
@@ -842,7 +842,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
             return
         if self.query_text:  # Escape first clears an active search
             self.query_text = ""
-            self.view.set_matches([])
+            self.view.set_search(None)
             self._update_status()
             return
         if len(self.app.screen_stack) > 2:
