@@ -29,10 +29,10 @@ from textual.strip import Strip
 from ..store import LABELS, LABELS_BY_NAME
 from ..text.safe import printable
 from .keymap import key_of, tag_keys
+from .label_styles import UNKNOWN_MARK  # the gutter mark of a label another program wrote
 from .review_nav import TagList, TagRow, row_at_or_before
 
 NOTE_MARK = "✎"
-UNKNOWN_MARK = "?"  # a label another program wrote
 ANCHOR_WIDTH = 6  # "orphan"
 
 
