@@ -39,7 +39,6 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 from ...store import LABELS, StoreError
 from ...text import ArticleError, load_article
 from ...text.safe import printable
-from ...store.library_peek import has_articles as has_articles  # noqa: PLC0414  (cli's old import)
 from ..footer_order import HelpAndQuitFirst
 from ..keymap import key_of
 from ..library_table import Line, Lines, LibraryTable
