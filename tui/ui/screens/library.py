@@ -199,6 +199,8 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         yield Static(id="footer-slot")
 
     async def _mount_later(self) -> None:
+        if not self.is_attached:  # quit before the first refresh: nothing to add to
+            return
         clear = key_of(self.app, "library.clear_filter")  # as the user's keymap bound it
         await self.mount(Input(placeholder=f"filter title or outlet (Enter keeps, {clear} clears)",
                                id="library-filter", compact=True),

@@ -179,6 +179,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         self._save_position(final=True)
 
     async def _mount_footer(self) -> None:
+        if not self.is_attached:  # quit or left before the first refresh: nothing to add to
+            return
         slot = self.query_one("#footer-slot")
         await self.mount(Footer(), before=slot)
         await slot.remove()
