@@ -9,7 +9,6 @@ line on stderr and exit status 2, never a traceback. Text from outside
 from __future__ import annotations
 
 import gc
-import json
 import os
 import re
 import sys
@@ -20,7 +19,6 @@ from click_default_group import DefaultGroup
 
 from .text import ArticleError, load_article
 from .text.safe import printable
-from .text.to_json import article_to_dict, article_to_lines
 
 # Paths as given, with no click checks: click's own (exists, readable,
 # dir_okay) print a four-line usage block; ours say what is wrong in one line.
@@ -60,6 +58,8 @@ def json_for_terminal(data) -> str:
     here too. They can only occur inside strings, so ``\\uXXXX`` there is
     valid JSON for the same value.
     """
+    import json  # here: `tui read` never needs it
+
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
@@ -119,6 +119,8 @@ def main(ctx: click.Context, db_path: Path | None, annotator: str | None) -> Non
 @click.option("--text", "as_text", is_flag=True, help="One sentence per line as P.S<TAB>text.")
 def parse(file: Path, as_text: bool) -> None:
     """Print FILE parsed into paragraphs and sentences (JSON by default)."""
+    from .text.to_json import article_to_dict, article_to_lines
+
     try:
         article = load_article(file)
     except ArticleError as exc:

@@ -17,7 +17,6 @@ sentences decode their own text when asked.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from collections import OrderedDict
@@ -26,11 +25,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .dates import looks_like_date, normalise_date
 from .body import Body, BodyWriter
 from .decode import ArticleError, decode_file, open_article
-from .segment import Span, split_cached, split_uncached, splitter_warning
+
+if TYPE_CHECKING:
+    from .segment import Span
 
 # Horizontal white space other than the plain space, folded to a space.
 _OTHER_SPACES = "\t\f\v\u00a0"
@@ -123,6 +125,10 @@ class Paragraph:
         """
         spans = self.__dict__.get("_spans")
         if spans is None:
+            # Imported here: the first frame shows text, not sentences, and
+            # need not wait for the splitter's module.
+            from .segment import split_cached, split_uncached
+
             text = self.text
             if len(text) <= _SHARED_SPLIT_MAX:
                 spans = split_cached(text, should_stop)
@@ -246,6 +252,8 @@ class Article:
         does not wait for blingfire's import; read it when sentences are about
         to be split anyway.
         """
+        from .segment import splitter_warning
+
         extra = splitter_warning()
         return (*self.file_warnings, extra) if extra else self.file_warnings
 
@@ -273,7 +281,10 @@ def hash_text(text: str | Body, digest=None):
     """``digest`` (a new SHA-256 if None) updated with ``text`` as UTF-8, 1 M characters
     at a time: the same digest as hashing ``text.encode()``, without a whole
     encoded copy of a 50 MB body. A :class:`Body` is hashed in its own bytes."""
-    digest = digest if digest is not None else hashlib.sha256()
+    if digest is None:
+        import hashlib  # (OpenSSL's module: ~1 ms, not needed for the first frame)
+
+        digest = hashlib.sha256()
     if isinstance(text, Body):
         with text.utf8() as data:
             for at in range(0, len(data), _HASH_CHUNK):

@@ -31,7 +31,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 
+from .cancel import SplitCancelled
 from .fallback_split import FALLBACK_WARNING, fallback_cuts
+
+__all__ = ["SplitCancelled", "Span", "split_cached", "split_sentences", "split_uncached",
+           "splitter_warning"]
 
 Span = tuple[int, int]
 
@@ -72,10 +76,6 @@ WINDOW = 1 << 16
 _MARGIN = 2048
 # Cuts examined between two polls of should_stop.
 _POLL_EVERY = 4096
-
-
-class SplitCancelled(Exception):
-    """A split was abandoned because its ``should_stop`` said so."""
 
 
 StopCheck = Callable[[], bool] | None

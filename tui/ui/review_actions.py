@@ -28,13 +28,17 @@ the note bar redraw from it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 
 from .article_view import SPLIT_IN_WORKER_CHARS
 from .keymap import key_of
 from .note_bar import NoteBar
 from .review_nav import TagList, step_tag, step_untagged
-from .tags_panel import TagsPanel
+
+if TYPE_CHECKING:  # imported when the panel is first shown (t)
+    from .tags_panel import TagsPanel
 
 REVIEW_MOVES = {"next_tagged", "previous_tagged", "next_same_label", "previous_same_label",
                 "next_untagged", "previous_untagged"}
@@ -109,7 +113,7 @@ class ReviewActions:
 
     def review_database_failed(self) -> None:
         """The database could not be opened: a panel opened meanwhile says so."""
-        for panel in self.query(TagsPanel).results():
+        for panel in self.query("TagsPanel").results():
             panel.database_failed()
 
     def review_cursor_moved(self) -> None:
@@ -138,7 +142,7 @@ class ReviewActions:
         bars[0].show(note, visible=self.doc is not None and self.review.has_notes())
 
     def _review_panel(self) -> TagsPanel | None:
-        panels = list(self.query(TagsPanel).results())
+        panels = list(self.query("TagsPanel").results())
         return panels[0] if panels and panels[0].display else None
 
     # -- keys ---------------------------------------------------------------
@@ -241,7 +245,7 @@ class ReviewActions:
         if self._open_failed:
             self._say("No tags to list: the database is not open.")
             return
-        panels = list(self.query(TagsPanel).results())
+        panels = list(self.query("TagsPanel").results())
         if panels and panels[0].display:
             panels[0].display = False
             self.view.focus()
@@ -252,6 +256,8 @@ class ReviewActions:
             panel.update_rows()
             panel.follow(self._review_here())
         else:
+            from .tags_panel import TagsPanel  # loaded when first shown
+
             panel = TagsPanel(self.review, id="tags-panel")
             self.query_one("#reader-body").mount(panel)  # its rows are read on mount
             self.call_after_refresh(lambda: panel.follow(self._review_here()))

@@ -31,7 +31,6 @@ import contextlib
 import os
 import re
 import stat
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,6 +121,8 @@ def load(path: Path | None = None) -> Loaded:
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return Loaded(path, Settings(), f"{_name(path)}: {_why(exc)}; using the defaults",
                       writable=False)
+    import tomllib  # only when there is a file (most launches have none)
+
     try:
         data = tomllib.loads(text)
         settings, problems = check(data)
@@ -268,6 +269,8 @@ def save_theme(loaded: Loaded, theme: str) -> None:
     if old_text is None:
         new_text = f"{NEW_FILE_HEADER}theme = {toml_string(theme)}\n{NEW_FILE_FOOTER}"
     else:
+        import tomllib
+
         try:
             old = tomllib.loads(old_text)
         except (tomllib.TOMLDecodeError, RecursionError):

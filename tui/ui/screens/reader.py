@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import get_current_worker
@@ -33,7 +34,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ...store import LABELS, LABELS_BY_NAME
 from ...text import Article, SplitCancelled
@@ -44,10 +45,10 @@ from ..note_bar import NoteBar
 from ..review_actions import REVIEW_BINDINGS, REVIEW_MOVES, ReviewActions
 from ..footer_order import HelpAndQuitFirst
 from ..keymap import key_of, tag_keys
-from ..search import ReaderSearch
 from ..store_calls import one_line
-from .help import HelpScreen
-from .modals import PromptModal
+
+if TYPE_CHECKING:  # imported when first used: not needed for the first frame
+    from ..search import ReaderSearch
 
 # The reading position is saved at most this often (and on leaving).
 POSITION_EVERY_S = 0.3
@@ -181,6 +182,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
     async def _mount_footer(self) -> None:
         if not self.is_attached:  # quit or left before the first refresh: nothing to add to
             return
+        from textual.widgets import Footer  # after the first frame, as the Footer itself
+
         slot = self.query_one("#footer-slot")
         await self.mount(Footer(), before=slot)
         await slot.remove()
@@ -646,6 +649,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         # The box opens at once, so what is typed next lands in it even while
         # a tag typed just before waits for the database; the tag's note is
         # filled in when read (the store thread is FIFO: after that tag).
+        from .modals import PromptModal  # (about 0.5 ms, once)
+
         modal = PromptModal(f"Note on: {excerpt}", "", "Why this tag? (empty clears)")
         read: dict[str, str] = {}
 
@@ -795,6 +800,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
             self._searcher.start(self.query_text)
             self._update_status()
 
+        from .modals import PromptModal
+
         self.app.push_screen(PromptModal("Search", self.query_text, "text to find",
                                          "search"), found)
 
@@ -802,6 +809,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
     def _searcher(self) -> ReaderSearch:
         searcher = self.__dict__.get("_search_state")
         if searcher is None:
+            from ..search import ReaderSearch
+
             searcher = self.__dict__["_search_state"] = ReaderSearch(self)
         return searcher
 
@@ -823,6 +832,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
 
     def action_help(self) -> None:
         """Show every key."""
+        from .help import HelpScreen
+
         self.app.push_screen(HelpScreen([*self.BINDINGS, *ArticleView.BINDINGS]))
 
     def action_done(self) -> None:
