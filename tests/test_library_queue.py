@@ -309,3 +309,29 @@ def test_walk_finds_what_rglob_finds_and_resolves_cheaply(tmp_path, monkeypatch)
         assert [stat.st_size for _p, _r, stat in walked] == [8, 11, 11, 8, 8, 9]
     monkeypatch.chdir(folder)
     assert [path for path, _r, _s in walk_articles(Path("."))][:2] == [".hidden/.e.txt", "a/b.txt"]
+
+
+def test_equal_keys_are_ordered_by_path_both_ways():
+    """Rows the sort's key ties are ordered by path (descending: by path
+    descending too), whatever order they arrived in; sorted in two stable
+    passes since, so the tie-break is checked here on its own."""
+    from types import SimpleNamespace
+
+    from tui.store.status_row import StatusRow
+
+    def row(title, path, date="2020-01-01"):
+        return StatusRow(title, "Outlet", date, path, 10, {"claim": 0})
+
+    rows = [row("b", "/l/3.txt"), row("A", "/l/9.txt"), row("a", "/l/2.txt"),
+            row("B", "/l/1.txt"), row("c", "/l/5.txt", date="Spring"), row("a", "/l/4.txt")]
+    screen = SimpleNamespace(rows=rows, text_filter="", show="all", sort="title", descending=False)
+    screen._sort_key = lambda: LibraryScreen._sort_key(screen)
+
+    def order():
+        return [r.path for r in LibraryScreen._filtered(screen)]
+
+    assert order() == ["/l/2.txt", "/l/4.txt", "/l/9.txt", "/l/1.txt", "/l/3.txt", "/l/5.txt"]
+    screen.descending = True
+    assert order() == ["/l/5.txt", "/l/3.txt", "/l/1.txt", "/l/9.txt", "/l/4.txt", "/l/2.txt"]
+    screen.sort, screen.descending = "date", False
+    assert order() == ["/l/1.txt", "/l/2.txt", "/l/3.txt", "/l/4.txt", "/l/9.txt", "/l/5.txt"]
