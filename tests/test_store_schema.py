@@ -124,3 +124,22 @@ def test_new_rows_must_carry_a_known_label(tmp_path, seed_path):
     conn.commit()
     assert [label for (label,) in conn.execute("SELECT label FROM annotations ORDER BY id")] == [
         "claim", "quote", "background"]
+
+
+def test_opening_a_store_does_not_load_numpy_and_numpy_still_loads_later(tmp_path):
+    """sqlite-utils imports numpy when installed, for types tui never inserts:
+    0.08 s and 12 MB on every reader launch. Hidden while it loads (see
+    tui/store/sqlite_utils_lean.py), and importable afterwards (tui agreement)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from tui.store import AnnotationStore\n"
+            f"store = AnnotationStore({str(tmp_path / 'a.db')!r}, annotator='t')\n"
+            "print('numpy' in sys.modules, 'pandas' in sys.modules)\n"
+            "import numpy\n"
+            "print(numpy.arange(3).sum())\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["False False", "3"]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from ..store.sqlite_utils_lean import Database
 
 from ..store.readonly import connect_read_only
 from .csv_cells import csv_cell, csv_lines

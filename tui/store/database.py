@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
+from .sqlite_utils_lean import Database
 
 from .preflight import (
     BUSY_TIMEOUT_S,

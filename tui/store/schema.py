@@ -18,8 +18,8 @@ fails until it exists).
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from .sqlite_utils_lean import Database
+from .sqlite_utils_lean import Migrations
 
 MIGRATIONS = Migrations("tui")
 

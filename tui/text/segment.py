@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -154,17 +155,36 @@ def _poll(should_stop: StopCheck) -> None:
         raise SplitCancelled("sentence split cancelled")
 
 
+# blingfire's shared library, by platform, in the blingfire package's folder.
+_LIBRARY_NAMES = {"win32": "blingfiretokdll.dll", "darwin": "libblingfiretokdll.dylib"}
+
+
 @cache
 def _blingfire():
-    """The blingfire module, or None where it cannot load (then the pure-
-    Python splitter in fallback_split.py is used, with a warning)."""
-    # Imported on first use: blingfire pulls in numpy (~0.25 s), which
-    # commands that never split a sentence (export, --help) need not pay.
+    """blingfire's shared library (ctypes), or None where it cannot load
+    (then the pure-Python splitter in fallback_split.py is used, with a warning).
+
+    Loaded straight from the package's folder, without importing the package:
+    its ``__init__`` imports numpy (measured here: 0.17 s and 14 MB in every
+    process that splits a sentence: the reader's store thread, each library
+    helper), and the sentence functions used here need only the library.
+    Nothing is imported where the package is hidden (``sys.modules`` holding
+    None for it, as the tests do) or absent.
+    """
+    import importlib.util
+    import os
+
     try:
-        import blingfire
-    except (ImportError, OSError):  # no x86-64 binary for this machine
+        spec = importlib.util.find_spec("blingfire")
+    except (ImportError, ValueError):
         return None
-    return blingfire
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    name = _LIBRARY_NAMES.get(sys.platform, "libblingfiretokdll.so")
+    try:
+        return ctypes.CDLL(os.path.join(list(spec.submodule_search_locations)[0], name))
+    except OSError:  # no binary for this machine (ARM, Apple Silicon)
+        return None
 
 
 _call_failed = False
@@ -240,20 +260,24 @@ def _sentence_starts(text: str) -> list[int]:
             return _wrapper_starts(text)
         starts = _native_starts(data, text.isascii())
         return _wrapper_starts(text) if starts is None else starts
-    except (AssertionError, ValueError, UnicodeError):
+    except (AssertionError, ValueError, UnicodeError, ImportError):
         # blingfire refuses some inputs (NUL bytes, odd code points): fall back
         # to one sentence rather than lose the paragraph.
         return []
 
 
 def _wrapper_starts(text: str) -> list[int]:
-    _, offsets = _blingfire().text_to_sentences_and_offsets(text)
+    # blingfire's own Python wrapper (importing it loads numpy): only for the
+    # rare texts the native call above does not answer.
+    import blingfire
+
+    _, offsets = blingfire.text_to_sentences_and_offsets(text)
     return [start for start, _ in offsets]
 
 
 def _native_starts(data: bytes, ascii_only: bool) -> list[int] | None:
     """Character offsets of blingfire's sentence starts in ``data``, or None."""
-    lib = _blingfire().blingfire
+    lib = _blingfire()
     size = len(data) * 2  # the buffer sizes blingfire's wrapper uses
     out = ctypes.create_string_buffer(size)
     begins = (ctypes.c_int32 * size)()
