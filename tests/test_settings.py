@@ -122,6 +122,26 @@ async def test_an_unknown_theme_starts_with_the_default_and_says_so(tmp_path, se
     assert path.read_text() == 'theme = "no-such-theme"\n'  # not rewritten by starting
 
 
+async def test_choosing_the_theme_shown_replaces_an_unknown_name_in_the_file(
+        tmp_path, seed_path, isolated_config):
+    """The file names a theme that is not installed: the default is shown.
+    Choosing that same default in the theme list changes nothing on screen
+    (Textual calls no watcher), but it is the user's choice: it is written,
+    and the warning does not come back at the next launch."""
+    path = isolated_config / "settings.toml"
+    path.write_text('theme = "no-such-theme"\n')
+    app = reader_app(tmp_path, seed_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pick_theme(pilot, "textual-dark")
+        assert app.theme == "textual-dark"
+    assert path.read_text() == 'theme = "textual-dark"\n'
+    again = reader_app(tmp_path, seed_path, "b.db")
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert messages(again) == []
+
+
 def test_a_symlinked_settings_file_stays_a_symlink(tmp_path, isolated_config):
     dotfiles = tmp_path / "dotfiles"
     dotfiles.mkdir()

@@ -143,6 +143,19 @@ class AnnotateApp(App):
         # Settings text is the user's file: data, never markup or raw controls.
         self.notify(one_line(text), severity="warning", markup=False, timeout=10)
 
+    def search_themes(self) -> None:
+        """Textual's theme list, where choosing the theme shown also counts (theme_choice.py)."""
+        from textual.command import CommandPalette
+
+        from .theme_choice import ChosenThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ChosenThemeProvider],
+                                        placeholder="Search for themes…"))
+
+    def theme_chosen(self, theme: str) -> None:
+        """The user chose ``theme`` in the theme list (maybe the one shown)."""
+        self.watch_theme(theme)
+
     def watch_theme(self, theme: str) -> None:
         """Remember the theme the user chose (ctrl+p, theme) in the settings file."""
         if not self._settings_applied or self._saved_theme == theme:
