@@ -113,3 +113,20 @@ async def test_Y_with_a_system_clipboard_says_copied(tmp_path, monkeypatch):
         assert pasted == ['"Talks or no talks, they don\'t make a difference anyway," he said.\n'
                           "— Talks Stall Again, Example Wire, 2024-05-01, ¶3"]
         assert messages(app)[-1] == "Copied 1 passage to the system clipboard."
+
+
+def test_a_big_osc52_copy_says_it_may_be_cut():
+    """Many terminals take at most 100,000 bytes of OSC 52 payload (base64:
+    4 bytes for 3); a copy over that is sent but may arrive cut or not at
+    all, and the message says so with its size. Under it: no size talk."""
+    from tui.exchange.clipboard import SYSTEM, TERMINAL, copy_message
+
+    assert copy_message(TERMINAL, "sentence 1.1", 75_000) == (
+        "Sent sentence 1.1 to the terminal clipboard (OSC 52); if it does not paste, the "
+        "terminal blocks OSC 52 (in tmux: set -g set-clipboard on).")
+    assert copy_message(TERMINAL, "40 passages", 75_001) == (
+        "Sent 40 passages to the terminal clipboard (OSC 52), 100,004 bytes encoded: over "
+        "the 100,000 many terminals accept, so it may arrive cut or not at all; copy less "
+        "at once (in tmux also: set -g set-clipboard on).")
+    assert copy_message(SYSTEM, "40 passages", 10_000_000) == (
+        "Copied 40 passages to the system clipboard.")

@@ -15,6 +15,9 @@ from collections.abc import Callable
 
 SYSTEM = "system clipboard"
 TERMINAL = "terminal clipboard (OSC 52)"
+# The OSC 52 payload (base64) many terminals accept at most (hterm, and the
+# limit vim-oscyank and tmux users quote); kitty and others take more.
+OSC52_SAFE_BYTES = 100_000
 
 
 def copy_text(text: str, fallback: Callable[[str], None] | None = None) -> str:
@@ -36,11 +39,17 @@ def copy_text(text: str, fallback: Callable[[str], None] | None = None) -> str:
     return TERMINAL
 
 
-def copy_message(way: str, what: str) -> str:
+def copy_message(way: str, what: str, size: int = 0) -> str:
     """What to tell the user after :func:`copy_text` took ``way`` with ``what``
-    ("sentence 4.1", "2 passages"). Only the system clipboard is known to
-    have it; OSC 52 is fire-and-forget, so say what was sent and how to
-    let it through."""
+    ("sentence 4.1", "2 passages") of ``size`` bytes (UTF-8). Only the system
+    clipboard is known to have it; OSC 52 is fire-and-forget, so say what was
+    sent and how to let it through, and whether it is bigger than many
+    terminals accept."""
+    encoded = 4 * -(-size // 3)  # base64
+    if way == TERMINAL and encoded > OSC52_SAFE_BYTES:
+        return (f"Sent {what} to the {TERMINAL}, {encoded:,} bytes encoded: over the "
+                f"{OSC52_SAFE_BYTES:,} many terminals accept, so it may arrive cut or not "
+                "at all; copy less at once (in tmux also: set -g set-clipboard on).")
     if way == TERMINAL:
         return (f"Sent {what} to the {TERMINAL}; if it does not paste, the terminal "
                 "blocks OSC 52 (in tmux: set -g set-clipboard on).")

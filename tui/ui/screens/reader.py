@@ -712,7 +712,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         except Exception as exc:  # a clipboard tool that fails oddly
             self._say(f"Copy failed: {exc}", severity="error")
             return
-        self._say(copy_message(way, what))
+        self._say(copy_message(way, what, len(text.encode("utf-8", "surrogatepass"))))
 
     def action_copy_sentence(self) -> None:
         """Copy the current sentence's text exactly."""
