@@ -35,9 +35,9 @@ from textual.binding import Binding
 from .article_view import SPLIT_IN_WORKER_CHARS
 from .keymap import key_of
 from .note_bar import NoteBar
-from .review_nav import TagList, step_tag, step_untagged
 
-if TYPE_CHECKING:  # imported when the panel is first shown (t)
+if TYPE_CHECKING:  # imported when first used (t, ], w, a tag), not before the first frame
+    from .review_nav import TagList
     from .tags_panel import TagsPanel
 
 REVIEW_MOVES = {"next_tagged", "previous_tagged", "next_same_label", "previous_same_label",
@@ -70,6 +70,8 @@ class ReviewActions:
         """This article's tags with notes and anchor states, as committed."""
         tags = self.__dict__.get("_review_tags")
         if tags is None:
+            from .review_nav import TagList
+
             tags = self.__dict__["_review_tags"] = TagList()
         return tags
 
@@ -157,6 +159,8 @@ class ReviewActions:
         return paragraphs[view.paragraph - 1].start if paragraphs else 0
 
     def _review_jump_tag(self, forward: bool, label: str | None) -> None:
+        from .review_nav import step_tag
+
         labels = self.view.labels
         step = step_tag(labels, self._review_here(), forward, label)
         which = f"{label} tags" if label else "tagged sentences"
@@ -220,6 +224,8 @@ class ReviewActions:
             return paragraph.sentences
 
         sentence = view.sentence if view.current_sentence is not None else 0
+        from .review_nav import step_untagged
+
         step = step_untagged(len(paragraphs), sentences_of, view.labels, view.paragraph,
                              sentence, forward)
         if step is None:
