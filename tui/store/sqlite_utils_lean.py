@@ -7,8 +7,10 @@ it), and its import made opening the store 0.08 s slower and 12 MB bigger
 (measured: sqlite-utils alone 95 ms / 24 MB, with numpy 177 ms / 36 MB), in
 the reader on every launch. So they are hidden (``None`` in ``sys.modules``:
 "not installed") while sqlite-utils loads, and put back at once; a later
-``import numpy`` (``tui agreement``) works as usual. Every module of tui
-that needs sqlite-utils imports it from here.
+``import numpy`` (``tui agreement``) works as usual. (An ``import numpy`` in
+another thread during those 0.1 s would fail: none of tui's threads does;
+the store thread is the one importing this.) Every module of tui that needs
+sqlite-utils imports it from here.
 """
 
 from __future__ import annotations
