@@ -322,3 +322,23 @@ def test_a_file_made_bad_after_start_is_not_written_over(isolated_config):
     with pytest.raises(settings.SettingsError, match="no longer valid TOML"):
         settings.save_theme(loaded, "monokai")
     assert path.read_text() == 'theme = "nord\n'
+
+
+async def test_a_theme_chosen_in_the_list_that_cannot_be_saved_says_so_once(
+        tmp_path, seed_path, isolated_config):
+    """The theme list tells the app of every choice (theme_choice.py) and the
+    theme's watcher runs too: a choice the file cannot take is one warning,
+    not the same warning twice."""
+    path = isolated_config / "settings.toml"
+    content = b'theme = "caf\xe9"\n'
+    path.write_bytes(content)
+    app = reader_app(tmp_path, seed_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pick_theme(pilot, "nord")
+        await pilot.pause()
+        assert app.theme == "nord"
+        assert messages(app) == [
+            f"{path}: not UTF-8 text; using the defaults",
+            f"Theme not remembered: {path} has errors; not writing over it (fix or remove it)"]
+    assert path.read_bytes() == content

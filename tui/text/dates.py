@@ -13,7 +13,8 @@ from datetime import date
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
                 "september", "october", "november", "december")
 _MONTH_NUMBER = {**{name: n for n, name in enumerate(_MONTH_NAMES, start=1)},
-                 **{name[:3]: n for n, name in enumerate(_MONTH_NAMES, start=1)}}
+                 **{name[:3]: n for n, name in enumerate(_MONTH_NAMES, start=1)},
+                 "sept": 9}  # AP style, in any case, also before a comma
 _DAY = r"(?P<day>3[01]|[12]\d|0[1-9]|[1-9])"
 _MONTH = r"(?P<month>1[0-2]|0[1-9]|[1-9])"
 _YEAR = r"(?P<year>\d{4})"

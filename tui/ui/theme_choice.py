@@ -24,8 +24,10 @@ class ChosenThemeProvider(ThemeProvider):
         app = self.app
 
         def choose(name: str) -> None:
-            app.theme = name
-            app.theme_chosen(name)  # type: ignore[attr-defined]
+            if app.theme == name:  # no change, so no watcher: tell the app here
+                app.theme_chosen(name)  # type: ignore[attr-defined]
+            else:  # the theme's watcher remembers it (once: a failure warns once)
+                app.theme = name
 
         return [(theme.name, partial(choose, theme.name))
                 for theme in sorted(app.available_themes.values(), key=attrgetter("name"))]
