@@ -373,11 +373,9 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
             return
         if not rows or self.rows:
             return
-        early = self._found_early
-        counts = self._early_counts if early is not None and rows is early[0] else None
         self.rows = list(rows)
         self._early = {row.path: index for index, row in enumerate(self.rows)}
-        self.redraw(counts)
+        self.redraw()
         self._maybe_usable()
 
     def _scan_failed(self, _exc: Exception) -> None:
