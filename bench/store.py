@@ -6,7 +6,10 @@ Prints the median (and p90) latency of one committed tag, then the wall time
 and peak memory (max RSS of the child process) of `tui export` to CSV and of
 `tui import` of that CSV into a fresh database, side by side with the
 sqlite3 shell's `.import` of the same file. Targets: <= 0.5 ms a tag,
-<= 5 s for the export with flat memory, import <= 2x `.import`.
+<= 5 s for the export with flat memory, import <= 2x `.import`. Last, the
+floor of any one-process import in this design, beside `.import` again: the
+same staging, merge and commit fed straight by the csv module, with no
+Python run per row (nothing checked or placed, articles already stored).
 
 The annotated articles are made of real Wikinews paragraphs
 (../shared/corpus/news), so the sentences carry the commas and quotes that
@@ -19,6 +22,7 @@ import argparse
 import ast
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -220,7 +224,83 @@ def import_side_by_side(tui: str, folder: Path, rows: int) -> None:
                                          str(csv_file)])
     print(f"import again (idempotent): {again:.2f} s, CPU {cpu:.2f} s, peak RSS {rss:.0f} MB; "
           f"{out.strip()}")
+    if shell_runs:
+        floor_side_by_side(folder, csv_file, shell_secs)
+
+
+def floor_side_by_side(folder: Path, csv_file: Path, shell_secs: float) -> None:
+    """What any one-process import in this design costs before it checks or
+    places a single row: :func:`import_floor` in turns with `.import`."""
+    template = folder / "floor-template.db"
+    with sqlite3.connect(folder / "fresh.db") as conn:  # its articles, none of its tags
+        conn.execute("VACUUM INTO ?", [str(template)])
+    with sqlite3.connect(template) as conn:
+        conn.execute("DELETE FROM annotations")
+        conn.execute("DELETE FROM history")
+    runs, shell_runs = [], []
+    for turn in range(3):
+        target = folder / "floor.db"
+        for old in folder.glob("floor.db*"):
+            old.unlink()
+        shutil.copyfile(template, target)
+        runs.append(run_measured([sys.executable, __file__, "--floor", str(target), str(csv_file)]))
+        shell_runs.append(run_measured([shutil.which("sqlite3") or "sqlite3",
+                                        str(folder / f"floor-shell-{turn}.db"),
+                                        f'.import --csv "{csv_file}" annotations']))
+    secs, rss = _medians(runs)
+    shell_secs, _ = _medians(shell_runs)
+    print(f"one-process floor (csv module -> staging -> set-based upsert -> commit; no check, no "
+          f"placing, articles already stored): median {secs:.2f} s of "
+          f"{', '.join(f'{r[0]:.2f}' for r in runs)}; peak RSS {rss:.0f} MB -> "
+          f"{secs / shell_secs:.2f}x .import ({shell_secs:.2f} s, same turns)")
+
+
+def import_floor(db: Path, csv_file: Path) -> None:
+    """The import's writing alone, as `tui import` does it (the same staging
+    table, merge statement, writer thread and bulk label check), fed by the
+    csv module through C-level itemgetter: no Python runs per row. The CSV
+    is one this bench exported, so its cells need nothing done to them."""
+    import csv
+    import gc
+    from itertools import islice
+    from operator import itemgetter
+
+    from tui.exchange import importer
+    from tui.exchange.batch_writer import BatchWriter
+    from tui.store.bulk import labels_checked_at_end
+
+    gc.disable()
+    conn = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("BEGIN IMMEDIATE")
+    with labels_checked_at_end(conn, 0):
+        conn.execute(importer._STAGE_CREATE)
+        writer = BatchWriter(conn, importer._STAGE_INSERT, merge=importer._MERGE,
+                             clear=importer._STAGE_CLEAR)
+        csv.field_size_limit(importer.MAX_CELL_CHARS)
+        with open(csv_file, newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            at = {name: i for i, name in enumerate(next(reader))}
+            # article_id, paragraph, sentence, start, end, text, two contexts
+            # (the anchor cell: 5 characters), label, note, annotator, created,
+            # updated, anchor, old_text and old_position (the note: empty).
+            cells = itemgetter(*(at[name] for name in (
+                "article_id", "paragraph", "sentence", "start", "end", "text", "anchor", "anchor",
+                "label", "note", "annotator", "created_at", "updated_at", "anchor", "note",
+                "note")))
+            rows = map(cells, reader)
+            while batch := list(islice(rows, importer.BATCH)):
+                writer.put(batch)
+        writer.drain()
+        writer.close()
+        conn.execute(importer._STAGE_DROP)
+    conn.execute("COMMIT")
+    conn.close()
+    print(f"floor: {writer.changed} rows written")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--floor"]:  # a child of floor_side_by_side
+        import_floor(Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        main()
