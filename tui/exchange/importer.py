@@ -36,6 +36,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -90,6 +91,15 @@ _PLACED_ANCHORS = frozenset(("exact", "moved", "fuzzy"))
 # Paragraph and sentence numbers repeat: looked up rather than parsed
 # (int() of a str costs ~0.2 us; four a row add up over a million rows).
 _SMALL_NUMBERS = {str(n): n for n in range(10_000)}
+# The last character of a sentence that ends before the end of its paragraph,
+# as the splitter leaves it on news text (end punctuation, a closing quote or
+# bracket); a row ending otherwise is checked by splitting its paragraph.
+_SENTENCE_ENDS = frozenset(".!?\u2026\"'\u201d\u2019\u201c\u00bb)]:;")
+# Inside a row's text, what could be the end of one sentence and the start of
+# the next (two sentences' offsets as one row): such a row is checked by
+# splitting its paragraph. Abbreviations ("U.S. officials", ~3% of news
+# sentences) match too; they only cost that check.
+_INNER_END = re.compile("[.!?\u2026][\"'\u201d\u2019\u00bb)\\]]* ").search
 _FORMULA_FIRST = frozenset(FORMULA_PREFIXES) | frozenset(" \x00\n\x0b\x0c\xa0\u3000")
 
 
@@ -129,6 +139,8 @@ class _ArticlePlaces:
         # From the offset arrays: no Paragraph object made per paragraph.
         self.paragraphs = list(zip(article.paragraphs.starts, article.paragraphs.ends))
         self._places: dict[str, list[tuple[int, int, int, int]]] | None = None
+        # paragraph -> {(start, end): sentence}, for the paragraphs split by at()
+        self._spans: dict[int, dict[tuple[int, int], int]] = {}
 
     @property
     def places(self) -> dict[str, list[tuple[int, int, int, int]]]:
@@ -142,14 +154,28 @@ class _ArticlePlaces:
             self._places = sentence_index(self.article)
         return self._places
 
-    def at(self, spot: tuple[int, int, int, int], text: str) -> bool:
-        """True if ``text`` is in the body at the row's own offsets, within
-        the row's paragraph (as in an export of this very text)."""
-        paragraph, sentence, start, end = spot
-        if not 0 < paragraph <= len(self.paragraphs) or sentence < 1:
-            return False
+    def at(self, spot: tuple[int, int, int, int], text: str) -> tuple[int, int, int, int] | None:
+        """The place of the sentence of the row's paragraph that is exactly
+        ``text`` at the row's own offsets (as in an export of this very
+        text), or None.
+
+        The paragraph is split (once) to check it: offsets of a word, of
+        an empty or reversed span, or of two sentences are no sentence's.
+        The sentence number is the split's, whatever the row says.
+        """
+        paragraph, _, start, end = spot
+        if not 0 < paragraph <= len(self.paragraphs) or not start < end:
+            return None
         first, last = self.paragraphs[paragraph - 1]
-        return first <= start and end <= last and self.body[start:end] == text
+        if not (first <= start and end <= last and self.body[start:end] == text):
+            return None
+        spans = self._spans.get(paragraph)
+        if spans is None:
+            spans = self._spans[paragraph] = {
+                (first + a, first + b): index for index, (a, b) in
+                enumerate(self.article.paragraphs[paragraph - 1].spans(), start=1)}
+        index = spans.get((start, end))
+        return None if index is None else (paragraph, index, start, end)
 
 
 # A row as read: ("row" or "line", its number, text, label, note, annotator,
@@ -612,6 +638,7 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
     opened: set[int | str] = set()
     stamp = now()
     context = CONTEXT_CHARS
+    enders, inner_end = _SENTENCE_ENDS, _INNER_END
     coder = _coders(store.annotator)
     labels = LABELS_BY_NAME
     articles: OrderedDict[tuple[str, str, str], _ArticlePlaces | str] = OrderedDict()
@@ -677,14 +704,30 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
             continue
         place = None
         if spot is not None:
-            # Inlined _ArticlePlaces.at for the usual row (a million go by).
+            # The usual row (a million go by) is checked without splitting
+            # its paragraph: its text at its own offsets, with a sentence's
+            # edges (the paragraph's, or end punctuation and one space), no
+            # sentence end inside, and sentence 1 exactly at the paragraph's
+            # start. A row that fails this (a word's offsets, an empty span,
+            # two sentences, a tool's odd rows) is
+            # checked exactly by _ArticlePlaces.at, which splits its paragraph.
             paragraph, sentence, start, end = spot
-            if (body[start:end] == text and 0 < paragraph <= len(spans) and sentence > 0
-                    and spans[paragraph - 1][0] <= start and end <= spans[paragraph - 1][1]):
-                place = spot  # exported from this very text: placed where it was
-            elif written[0] != text and target.at(spot, written[0]):  # type: ignore[union-attr]
-                # The sentence really begins with ' + a formula: a --raw CSV.
-                raw[0], place, (text, note) = True, spot, written
+            if body[start:end] == text and 0 < paragraph <= len(spans) and start < end:
+                first_char, last_char = spans[paragraph - 1]
+                if (first_char <= start and end <= last_char and sentence > 0
+                        and (sentence == 1) == (start == first_char)
+                        and (start == first_char
+                             or body[start - 1] == " " and body[start - 2] in enders)
+                        and (end == last_char or body[end] == " " and text[-1] in enders)
+                        and not inner_end(text)):
+                    place = spot  # exported from this very text: placed where it was
+                else:
+                    place = target.at(spot, text)  # type: ignore[union-attr]
+            if place is None and written[0] != text:
+                place = target.at(spot, written[0])  # type: ignore[union-attr]
+                if place is not None:
+                    # The sentence really begins with ' + a formula: a --raw CSV.
+                    raw[0], (text, note) = True, written
         if place is None:
             place = _by_text(target, text, old_start)  # type: ignore[arg-type]
             if place is None and written[0] != text:
