@@ -83,3 +83,57 @@ def test_a_span_ending_at_an_abbreviation_or_a_wrong_later_number_is_not_placed(
     db = tmp_path / "a.db"
     run_tui("import", str(source), "--db", str(db))
     assert _tags(db) == [(2, 2, 308, 479, "background", P2S2)]
+
+
+def _noted_db(tmp_path, notes):
+    """A database with the seed's first sentences tagged claim, with these
+    notes (imported from JSONL, which is never neutralised)."""
+    import json
+
+    article = _story(tmp_path)
+    spots = [(1, 1, 0, 156, P1S1), (2, 1, 158, 307, P2S1), (2, 2, 308, 479, P2S2)]
+    lines = [json.dumps({"article_path": str(article), "paragraph": p, "sentence": s,
+                         "start": a, "end": b, "text": text, "label": "claim", "note": note})
+             for (p, s, a, b, text), note in zip(spots, notes)]
+    source = tmp_path / "notes.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "a.db"
+    result = run_tui("import", str(source), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def _notes(db):
+    with sqlite3.connect(db) as conn:
+        return [n for (n,) in conn.execute("SELECT note FROM annotations ORDER BY start")]
+
+
+def test_a_raw_export_round_trips_notes_before_its_first_bare_formula(tmp_path):
+    """tui export --raw, then tui import: the file is known to be --raw only
+    at its first bare formula (row 3 here). Main had already taken the ' off
+    the notes of rows 1 and 2 ("'=SUM(A1)" came back "=SUM(A1)", "''=x" as
+    "'=x"); the import now starts again as --raw and keeps them."""
+    db = _noted_db(tmp_path, ["'=SUM(A1)", "''=x", "=1+1"])
+    out = tmp_path / "raw.csv"
+    assert run_tui("export", "--raw", "-o", str(out), "--db", str(db)).returncode == 0
+    again = tmp_path / "b.db"
+    result = run_tui("import", str(out), "--db", str(again))
+    assert (result.returncode, result.stdout) == (
+        0, "read 3, added 3, updated 0, unchanged 0, not placed 0\n")
+    assert _notes(again) == ["'=SUM(A1)", "''=x", "=1+1"]
+    # A neutralised export of the same notes still round-trips.
+    out = tmp_path / "safe.csv"
+    assert run_tui("export", "-o", str(out), "--db", str(db)).returncode == 0
+    third = tmp_path / "c.db"
+    assert run_tui("import", str(out), "--db", str(third)).returncode == 0
+    assert _notes(third) == ["'=SUM(A1)", "''=x", "=1+1"]
+
+
+def test_a_raw_export_on_standard_input_says_what_it_could_not_keep(tmp_path):
+    db = _noted_db(tmp_path, ["'=SUM(A1)", "", "=1+1"])
+    exported = run_tui("export", "--raw", "--db", str(db)).stdout
+    again = tmp_path / "b.db"
+    result = run_tui("import", "-", "--db", str(again), input=exported)
+    assert result.returncode == 0, result.stderr
+    assert ("standard input: a --raw export (seen at a bare formula) whose earlier cells had "
+            "a ' taken off; import it from a file to keep them as written\n") in result.stderr

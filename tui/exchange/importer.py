@@ -196,9 +196,10 @@ def read_rows(source: Path | str, warnings: list[str] | None = None,
 
     ``raw[0]`` is set (by this reader, or by the caller when a row is placed
     only as written) once the CSV is known to be a ``--raw`` export: from
-    then on no ``'`` is taken off.
+    then on no ``'`` is taken off. ``raw[1]`` is set once a ``'`` has been
+    taken off a cell (see :func:`import_file`).
     """
-    raw = raw if raw is not None else [False]
+    raw = raw if raw is not None else [False, False]
     name = "standard input" if str(source) == "-" else str(source)
     warnings = warnings if warnings is not None else []
     with _open_binary(source, name) as handle:
@@ -428,16 +429,21 @@ def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
                 if text[:1] in formula_first or note[:1] in formula_first:
                     raw[0] = _bare_formula(text) or _bare_formula(note)
                 if not raw[0]:
-                    # Only a cell starting with ' can change.
+                    # Only a cell starting with ' can change. One that does
+                    # is noted in raw[1]: should a later row show the file is
+                    # a --raw export after all, the import starts again.
                     if text[:1] == "'":
                         text = restore(text)
+                        raw[1] = raw[1] or text is not written[0]
                     if note[:1] == "'":
                         note = restore(note)
+                        raw[1] = raw[1] or note is not written[1]
                     if label[:1] == "'":
                         label = restore(label)
                     if "'" in (annotator[:1], path[:1], created[:1], updated[:1]):
-                        annotator, path, created, updated = map(
-                            restore, (annotator, path, created, updated))
+                        cells = annotator, path, created, updated
+                        annotator, path, created, updated = map(restore, cells)
+                        raw[1] = raw[1] or cells != (annotator, path, created, updated)
             if no_annotator:  # no annotator column: the importing coder
                 annotator = None
             digits = paragraph + sentence + start + end
@@ -578,15 +584,30 @@ def import_file(store: AnnotationStore, source: Path | str,
             # The staging table (one batch at a time) in memory: an import
             # does not depend on the system's temporary folder having room.
             store.db.conn.execute("PRAGMA temp_store = MEMORY")
-        with write_transaction(store.db):
-            _import_rows(store, source, report, bulk_rows)
+        # A --raw CSV is known as such only at its first bare formula (a
+        # cell a neutralised export would have written with a '). A ' taken
+        # off an earlier cell (a note "'=SUM(A1)" kept as written) would be
+        # lost, so the import is rolled back and read again as --raw.
+        # (Standard input cannot be read again: a warning says so.)
+        restart = not store.db.conn.in_transaction
+        try:
+            with write_transaction(store.db):
+                _import_rows(store, source, report, bulk_rows, [False, False], restart)
+        except _RawAfterAll:
+            report = ImportReport()
+            with write_transaction(store.db):
+                _import_rows(store, source, report, bulk_rows, [True, False], False)
     except sqlite3.Error as exc:  # rolled back: "not saved" covers every row
         raise StoreError(describe_error(exc, store.path)) from None
     return report
 
 
+class _RawAfterAll(Exception):
+    """The file turned out to be a --raw export after a ' was taken off a cell."""
+
+
 def _import_rows(store: AnnotationStore, source: Path | str, report: ImportReport,
-                 bulk_rows: int) -> None:
+                 bulk_rows: int, raw: list[bool], restart: bool) -> None:
     conn = store.db.conn
     # Rows get ids above every id before: the new ones are counted by id at
     # the end, the changed ones by SQLite's change counter around each batch
@@ -607,7 +628,14 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
         side = connect_read_only(store.path)
         orphans: list[tuple[Any, ...]] = []
         try:
-            read = _place_rows(store, source, report, writer, side, orphans, bulk_rows, go_bulk)
+            read = _place_rows(store, source, report, writer, side, orphans, bulk_rows, go_bulk,
+                               raw)
+            if raw[0] and raw[1]:  # a --raw export, known too late: see import_file
+                if str(source) != "-" and restart:
+                    raise _RawAfterAll
+                report.warnings.append(
+                    "standard input: a --raw export (seen at a bare formula) whose earlier cells "
+                    "had a ' taken off; import it from a file to keep them as written")
             writer.drain()
         finally:
             writer.close()  # before the caller's COMMIT or ROLLBACK
@@ -625,7 +653,7 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
 
 def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport,
                 writer: BatchWriter, side: Any, orphans: list[tuple[Any, ...]],
-                bulk_rows: int, go_bulk: Any) -> int:
+                bulk_rows: int, go_bulk: Any, raw: list[bool]) -> int:
     """Place each row and hand batches to ``writer``; returns rows read.
 
     ``side`` is a read-only connection that sees the database as it was
@@ -655,7 +683,6 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
     batch: list[tuple[Any, ...]] = []
     append = batch.append
     read = 0
-    raw = [False]
     for (kind, number, text, label, note, row_annotator, content_hash, path, created, updated,
          old_start, written, spot, file_hash, extras) in read_rows(source, report.warnings, raw):
         read += 1
