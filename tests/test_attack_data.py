@@ -30,10 +30,17 @@ def _story(tmp_path):
     return article
 
 
+def _query(db, sql):
+    conn = sqlite3.connect(db)  # closed at once: an open one would keep tui's WAL
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
 def _tags(db):
-    with sqlite3.connect(db) as conn:
-        return conn.execute('SELECT paragraph, sentence, start, "end", label, text '
-                            "FROM annotations ORDER BY start, \"end\"").fetchall()
+    return _query(db, 'SELECT paragraph, sentence, start, "end", label, text '
+                      'FROM annotations ORDER BY start, "end"')
 
 
 def test_rows_whose_offsets_are_not_a_sentence_are_not_placed_there(tmp_path):
@@ -104,8 +111,7 @@ def _noted_db(tmp_path, notes):
 
 
 def _notes(db):
-    with sqlite3.connect(db) as conn:
-        return [n for (n,) in conn.execute("SELECT note FROM annotations ORDER BY start")]
+    return [n for (n,) in _query(db, "SELECT note FROM annotations ORDER BY start")]
 
 
 def test_a_raw_export_round_trips_notes_before_its_first_bare_formula(tmp_path):
@@ -137,3 +143,43 @@ def test_a_raw_export_on_standard_input_says_what_it_could_not_keep(tmp_path):
     assert result.returncode == 0, result.stderr
     assert ("standard input: a --raw export (seen at a bare formula) whose earlier cells had "
             "a ' taken off; import it from a file to keep them as written\n") in result.stderr
+
+
+def _csv_one_row(tmp_path, name, label, updated):
+    article = tmp_path / "story.txt"
+    source = tmp_path / name
+    source.write_text("article_path,paragraph,sentence,label,text,start,end,created_at,updated_at\n"
+                      f'{article},1,1,{label},"{P1S1}",0,156,{updated},{updated}\n',
+                      encoding="utf-8")
+    return source
+
+
+def test_times_are_compared_as_times_and_a_spreadsheets_are_refused(tmp_path):
+    """Times decide which version of a tag wins, compared as text. Main kept
+    any cell as written: 16:00 at +02:00 (14:00 UTC, older) beat 15:00 UTC,
+    and a spreadsheet's "27/11/2026 14:09" sorted after every time of 2026,
+    winning every later import and merge for good."""
+    _story(tmp_path)
+    db = tmp_path / "a.db"
+    first = _csv_one_row(tmp_path, "first.csv", "claim", "2026-11-27T15:00:00.000000+00:00")
+    assert run_tui("import", str(first), "--db", str(db)).returncode == 0
+    older = _csv_one_row(tmp_path, "older.csv", "quote", "2026-11-27T16:00:00+02:00")
+    result = run_tui("import", str(older), "--db", str(db))
+    assert result.stdout == "read 1, added 0, updated 0, unchanged 1, not placed 0\n"
+    assert _query(db, "SELECT label, updated_at FROM annotations") == [
+        ("claim", "2026-11-27T15:00:00.000000+00:00")]
+    # Another zone, and no zone (UTC, as tui writes), are stored as tui writes times.
+    newer = _csv_one_row(tmp_path, "newer.csv", "quote", "2026-11-27T18:00:00+02:00")
+    assert run_tui("import", str(newer), "--db", str(db)).returncode == 0
+    bare = _csv_one_row(tmp_path, "bare.csv", "background", "2026-11-27 17:00")
+    assert run_tui("import", str(bare), "--db", str(db)).returncode == 0
+    assert _query(db, "SELECT label, created_at, updated_at FROM annotations") == [
+        ("background", "2026-11-27T15:00:00.000000+00:00", "2026-11-27T17:00:00.000000+00:00")]
+    before = db.read_bytes()
+    excel = _csv_one_row(tmp_path, "excel.csv", "quote", "27/11/2026 14:09")
+    result = run_tui("import", str(excel), "--db", str(db))
+    assert (result.returncode, result.stderr) == (
+        2, f"tui: {excel}: row 1: created_at '27/11/2026 14:09' is not an ISO 8601 time (as a "
+        "spreadsheet may rewrite it); delete the created_at and updated_at columns to import "
+        "with the time of the import\n")
+    assert db.read_bytes() == before

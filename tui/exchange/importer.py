@@ -41,6 +41,7 @@ import sys
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -667,6 +668,7 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
     stamp = now()
     context = CONTEXT_CHARS
     enders, inner_end = _SENTENCE_ENDS, _INNER_END
+    iso = _iso_time
     coder = _coders(store.annotator)
     labels = LABELS_BY_NAME
     articles: OrderedDict[tuple[str, str, str], _ArticlePlaces | str] = OrderedDict()
@@ -765,6 +767,14 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
                 report.refuse(f"{kind} {number}: text matches no sentence: {text[:60]!r}")
                 continue
         paragraph, sentence, start, end = place
+        # Times as tui writes them (UTC, microseconds) pass with one parse;
+        # any other ISO 8601 time is rewritten so; anything else stops.
+        if created:
+            created = (created if len(created) == 32 and created[26:] == "+00:00"
+                       and iso(created) else _utc_time(created, source, kind, number, "created_at"))
+        if updated:
+            updated = (updated if len(updated) == 32 and updated[26:] == "+00:00"
+                       and iso(updated) else _utc_time(updated, source, kind, number, "updated_at"))
         if row_annotator != last_annotator:  # a file's rows come in runs of one coder
             last_annotator, name = row_annotator, coder(row_annotator, kind, number)
         first = seen.setdefault((name, paragraph, sentence), number)
@@ -788,6 +798,38 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
 
 
 _UNSET = object()  # unequal to any cell (None included)
+
+
+def _iso_time(cell: str) -> bool:
+    """True if ``cell`` reads as an ISO 8601 time."""
+    try:
+        datetime.fromisoformat(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _utc_time(cell: str, source: Path | str, kind: str, number: int, key: str) -> str:
+    """``cell`` as tui writes times: ISO 8601 in UTC with microseconds.
+
+    Times are compared as text (the newer version of a tag wins), so a time
+    kept as written -- another zone, no fraction, a spreadsheet's
+    "27/11/2026 14:09", which sorts after every year 2026 -- would win or
+    lose wrongly for good. A time without a zone is taken as UTC, as tui
+    writes them; anything not ISO 8601 stops the import (ImportFormatError).
+    """
+    try:
+        value = datetime.fromisoformat(cell)
+    except ValueError:
+        shown = repr(cell) if len(cell) <= 40 else repr(cell[:36]) + "…"
+        name = "standard input" if str(source) == "-" else str(source)
+        raise ImportFormatError(
+            f"{name}: {kind} {number}: {key} {shown} is not an ISO 8601 time (as a spreadsheet may "
+            "rewrite it); delete the created_at and updated_at columns to import with "
+            "the time of the import") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 def _duplicate(report: ImportReport, source: Path | str, kind: str, number: int,
