@@ -183,3 +183,74 @@ def test_times_are_compared_as_times_and_a_spreadsheets_are_refused(tmp_path):
         "spreadsheet may rewrite it); delete the created_at and updated_at columns to import "
         "with the time of the import\n")
     assert db.read_bytes() == before
+
+
+def _wait_for(condition, what):
+    import time
+
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.02)
+
+
+def _has_open(pid, path):
+    import os
+
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except FileNotFoundError:
+        return False
+    for fd in fds:
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}") == str(path):
+                return True
+        except OSError:
+            pass
+    return False
+
+
+def test_a_failed_import_does_not_remove_a_new_database_another_program_has_open(tmp_path):
+    """An import into a new database that fails removes the database it made,
+    so that no empty annotations.db is left behind. On main it did so while
+    another program had opened that database meanwhile (a reader window, a
+    second import): that program's tags then went to a removed file and
+    failed ("cannot open database"). The database now stays when another
+    connection has it open (SQLite keeps the -wal then)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    article = _story(tmp_path)
+    db = tmp_path / "new.db"
+    importer = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "tui"),
+         "import", "-", "--db", str(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    window = None
+    try:
+        importer.stdin.write("article_path,paragraph,sentence,label,text,start,end\n"
+                             f'{article},1,1,claim,"{P1S1}",0,156\n')
+        importer.stdin.flush()
+        _wait_for(lambda: _has_open(importer.pid, db), "the import to open its new database")
+        # A second program opens it (and waits for the import's write lock).
+        window = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "child_store.py"), str(db), str(article), "ben"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        _wait_for(lambda: _has_open(window.pid, db), "the second program to open the database")
+        # The import meets a bad row and fails.
+        _, err = importer.communicate(f"{article},1,1,claim,x,zero,1\n", timeout=60)
+        assert importer.returncode == 2, err
+        assert window.stdout.readline() == '"ready"\n', window.stderr.read()
+        window.stdin.write("tag 1 1 quote -\n")
+        window.stdin.flush()
+        assert window.stdout.readline() == '{"label": "quote", "message": null}\n'
+    finally:
+        importer.kill()
+        if window is not None:
+            window.stdin.close()
+            window.wait(timeout=30)
+    assert _query(db, "SELECT annotator, label, text FROM annotations") == [("ben", "quote", P1S1)]

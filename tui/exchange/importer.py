@@ -515,8 +515,20 @@ def import_into(db_path: Path, source: Path | str, annotator: str | None = None,
         # created that holds nothing is not left behind.
         empty = not ok and created and _is_empty(store)
         store.close()
-        if empty:
+        if empty and _closed_by_all(db_path):
             _remove_database(db_path)
+
+
+def _closed_by_all(db_path: Path) -> bool:
+    """True unless another connection still has the database open.
+
+    SQLite removes the -wal when its last connection closes; a -wal still
+    there after ours closed means another program opened the new database
+    meanwhile (a reader window, a second import). Removing the file then
+    would send that program's tags to a file no longer there, lost without
+    an error (SQLite writes on into the removed file).
+    """
+    return not os.path.lexists(f"{db_path}-wal")
 
 
 def _remove_database(db_path: Path) -> None:
