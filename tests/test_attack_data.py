@@ -254,3 +254,25 @@ def test_a_failed_import_does_not_remove_a_new_database_another_program_has_open
             window.stdin.close()
             window.wait(timeout=30)
     assert _query(db, "SELECT annotator, label, text FROM annotations") == [("ben", "quote", P1S1)]
+
+
+@pytest.mark.parametrize("key", ["note", "annotator", "article_path", "file_hash"])
+def test_half_a_utf16_pair_in_jsonl_is_one_line_not_a_traceback(tmp_path, key):
+    """JSON may escape half a surrogate pair ("\\ud83d": an emoji cut in two by
+    a tool counting UTF-16 units). Main ended in a UnicodeEncodeError
+    traceback (exit 1) when it reached SQLite or a path lookup."""
+    import json
+
+    article = _story(tmp_path)
+    row = {"article_path": str(article), "paragraph": 1, "sentence": 1, "start": 0,
+           "end": 156, "text": P1S1, "label": "claim"}
+    row[key] = row.get(key, "") + "cut \ud83d"
+    source = tmp_path / "cut.jsonl"
+    source.write_text(json.dumps(row) + "\n", encoding="ascii")  # json.dumps escapes it
+    assert "\\ud83d" in source.read_text()
+    db = tmp_path / "new.db"
+    result = run_tui("import", str(source), "--db", str(db))
+    assert (result.returncode, result.stderr) == (
+        2, f"tui: {source}:1: '{key}' holds half a UTF-16 pair ('\\ud83d'), not a character "
+        "(cut by the program that wrote it?)\n")
+    assert not db.exists()

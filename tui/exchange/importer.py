@@ -363,6 +363,8 @@ def _jsonl_rows(lines: TextIO, name: str) -> Iterator[_Row]:
         if not isinstance(value, dict):
             raise ImportFormatError(
                 f"{where}: not a JSON object (a tui export has one object per line)")
+        if "\\ud" in line or "\\uD" in line:  # only an escape makes a lone surrogate
+            _refuse_surrogates(value, where)
         for key in _STRING_FIELDS:
             if value.get(key) is not None and not isinstance(value[key], str):
                 raise ImportFormatError(f"{where}: {key} must be text")
@@ -385,6 +387,24 @@ def _jsonl_rows(lines: TextIO, name: str) -> Iterator[_Row]:
                value.get("article_path") or "", value.get("created_at") or "",
                value.get("updated_at") or "", spot[2], (text, note),
                None if None in spot else spot, value.get("file_hash") or "", extras)
+
+
+def _refuse_surrogates(value: dict[str, Any], where: str) -> None:
+    """ImportFormatError for a text field holding half a UTF-16 pair.
+
+    JSON may write one (``"\\ud83d"``, an emoji cut in half by a tool that
+    counts UTF-16 units); it is no character, cannot be stored as UTF-8 and
+    ended the import in a traceback.
+    """
+    for key, cell in value.items():
+        if isinstance(cell, str):
+            try:
+                cell.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                half = cell[exc.start]
+                raise ImportFormatError(
+                    f"{where}: {key[:40]!r} holds half a UTF-16 pair ({half!r}), not a "
+                    "character (cut by the program that wrote it?)") from None
 
 
 def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
