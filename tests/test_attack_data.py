@@ -276,3 +276,26 @@ def test_half_a_utf16_pair_in_jsonl_is_one_line_not_a_traceback(tmp_path, key):
         2, f"tui: {source}:1: '{key}' holds half a UTF-16 pair ('\\ud83d'), not a character "
         "(cut by the program that wrote it?)\n")
     assert not db.exists()
+
+
+def test_a_coder_name_that_is_not_utf8_is_one_line_not_a_traceback(tmp_path):
+    """A coder name from argv or the environment with a byte that is not
+    UTF-8 (a Latin-1 terminal, an old script) reaches Python as a lone
+    surrogate. Main accepted it and ended in a UnicodeEncodeError traceback
+    at the first write (tui import) or query (tui export --annotator)."""
+    import os
+
+    article = _story(tmp_path)
+    source = tmp_path / "one.csv"
+    source.write_text("article_path,paragraph,sentence,label,text\n"
+                      f'{article},1,1,claim,"{P1S1}"\n', encoding="utf-8")
+    db = tmp_path / "a.db"
+    name = os.fsdecode(b"an\xffa")
+    result = run_tui("--annotator", name, "import", str(source), "--db", str(db))
+    assert (result.returncode, result.stderr) == (2, "tui: --annotator an\\udcffa is not UTF-8 text\n")
+    result = run_tui("import", str(source), "--db", str(db), env={"TUI_ANNOTATOR": name})
+    assert (result.returncode, result.stderr) == (2, "tui: TUI_ANNOTATOR an\\udcffa is not UTF-8 text\n")
+    assert not db.exists()
+    assert run_tui("import", str(source), "--db", str(db)).returncode == 0
+    result = run_tui("export", "--annotator", name, "--db", str(db))
+    assert (result.returncode, result.stderr) == (2, "tui: --annotator an\\udcffa is not UTF-8 text\n")
