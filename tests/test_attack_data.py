@@ -299,3 +299,53 @@ def test_a_coder_name_that_is_not_utf8_is_one_line_not_a_traceback(tmp_path):
     assert run_tui("import", str(source), "--db", str(db)).returncode == 0
     result = run_tui("export", "--annotator", name, "--db", str(db))
     assert (result.returncode, result.stderr) == (2, "tui: --annotator an\\udcffa is not UTF-8 text\n")
+
+
+def _fill(disk):
+    import os
+
+    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+    try:  # to the last byte
+        while os.write(fd, b"\0" * 4096):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def test_on_a_full_disk_the_saved_tags_can_still_be_read_and_exported(tmp_path):
+    """The disk holding the database fills up. Main refused every command,
+    export included ("the disk is full; not saved": SQLite cannot size the
+    -shm a reading connection needs), so the tags could not even be exported
+    elsewhere to save them. Now the reading commands read it (as immutable
+    when its -wal is empty) and writes are refused in one line."""
+    from tests.helpers_mounts import tmpfs
+
+    article = _story(tmp_path)
+    source = tmp_path / "one.csv"
+    source.write_text("article_path,paragraph,sentence,label,text,start,end\n"
+                      f'{article},1,1,claim,"{P1S1}",0,156\n', encoding="utf-8")
+    with tmpfs(tmp_path / "disk", size="1m") as disk:
+        db = disk / "a.db"
+        assert run_tui("import", str(source), "--db", str(db)).returncode == 0
+        _fill(disk)
+        # A write first: it fails, and leaves an empty -wal and a stub -shm.
+        more = tmp_path / "more.csv"
+        more.write_text("article_path,paragraph,sentence,label,text,start,end\n"
+                        f'{article},2,1,quote,"{P2S1}",158,307\n', encoding="utf-8")
+        result = run_tui("import", str(more), "--db", str(db))
+        assert (result.returncode, result.stderr) == (
+            2, f"tui: tags can't be saved: {db} is on a full disk\n")
+        out = tmp_path / "rescued.csv"
+        result = run_tui("export", "-o", str(out), "--db", str(db))
+        assert (result.returncode, result.stderr) == (
+            0, f"tui: exported 1 annotation(s) to {out}\n")
+        assert out.read_text(encoding="utf-8").count(P1S1) == 1
+        result = run_tui("export", "--format", "jsonl", "--db", str(db))
+        assert result.returncode == 0 and result.stdout.count("\n") == 1
+        result = run_tui("orphans", "--db", str(db))
+        assert (result.returncode, result.stderr) == (0, "0 orphan(s)\n")
+        result = run_tui("status", "--format", "tsv", "--db", str(db))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[1].split("\t")[5:8] == ["1", "0", "0"]

@@ -43,6 +43,8 @@ def default_db_path() -> Path:
 class StoreError(Exception):
     """A database that cannot be used; the message is one line for the user."""
 
+    disk_full = False  # set where the cause is a full disk (open_database reads it)
+
 
 def describe_error(exc: sqlite3.Error, path: Path | str, read_only: str | None = None) -> str:
     """One line for the user saying what went wrong with the database at ``path``.
@@ -54,10 +56,7 @@ def describe_error(exc: sqlite3.Error, path: Path | str, read_only: str | None =
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     lowered = text.lower()
-    if primary == SQLITE_FULL or "disk is full" in lowered or (
-            primary == SQLITE_IOERR and _no_space_left(path)):
-        # A full disk may also surface as an I/O error (the -shm file of a
-        # database opened on a full disk cannot be sized).
+    if no_room(exc, path):
         return f"{path}: the disk is full; not saved"
     if primary in (SQLITE_BUSY, SQLITE_LOCKED) or "database is locked" in lowered:
         return f"{path}: locked by another program; not saved"
@@ -71,6 +70,29 @@ def describe_error(exc: sqlite3.Error, path: Path | str, read_only: str | None =
     if primary == SQLITE_CANTOPEN:
         return f"{path}: cannot open the database ({text})"
     return f"{path}: database error: {text}"
+
+
+def no_room(exc: sqlite3.Error, path: Path | str) -> bool:
+    """True if ``exc`` means the disk holding ``path`` is full.
+
+    A full disk may also surface as an I/O error (the -shm file of a
+    database opened on a full disk cannot be sized).
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    return (primary == SQLITE_FULL or "disk is full" in str(exc).lower()
+            or (primary == SQLITE_IOERR and _no_space_left(path)))
+
+
+def _empty_wal(path: Path) -> bool:
+    """True if the database has no -wal, or an empty one (nothing committed
+    there that the database file does not hold)."""
+    try:
+        return os.path.getsize(f"{path}-wal") == 0
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
 
 
 def _no_space_left(path: Path | str) -> bool:
@@ -129,8 +151,14 @@ def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_S,
         return conn
     except sqlite3.OperationalError as exc:
         conn.close()
+        code = getattr(exc, "sqlite_errorcode", 0)
         # CANTOPEN on a read-only disk, READONLY_DIRECTORY in a read-only folder.
-        if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in (SQLITE_CANTOPEN, SQLITE_READONLY):
+        # On a full disk the -shm cannot be sized (IOERR_SHMSIZE): an export,
+        # the way to save one's tags elsewhere, failed there. Read as
+        # immutable then, if the -wal holds nothing the file does not.
+        if code & 0xFF not in (SQLITE_CANTOPEN, SQLITE_READONLY) and not (
+                code & 0xFF in (SQLITE_IOERR, SQLITE_FULL) and _no_space_left(path)
+                and _empty_wal(path)):
             raise
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout,
                            isolation_level=None, check_same_thread=False)
