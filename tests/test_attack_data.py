@@ -349,3 +349,70 @@ def test_on_a_full_disk_the_saved_tags_can_still_be_read_and_exported(tmp_path):
         result = run_tui("status", "--format", "tsv", "--db", str(db))
         assert result.returncode == 0, result.stderr
         assert result.stdout.splitlines()[1].split("\t")[5:8] == ["1", "0", "0"]
+
+
+_CRASH_MID_WRITE = """
+import os, signal, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode = DELETE")
+conn.execute("PRAGMA cache_size = 1")  # pages spill into the file before the commit
+conn.execute("BEGIN")
+conn.execute("UPDATE annotations SET note = ?", ("uncommitted " * 400,))
+for i in range(200):  # far more dirty pages than the cache holds
+    conn.execute("INSERT INTO annotations (article_id, paragraph, sentence, start, \\"end\\", "
+                 "text, label, annotator, created_at, updated_at) SELECT article_id, paragraph, "
+                 "9, start + ?, \\"end\\" + ?, text || ?, label, 'ghost', created_at, updated_at "
+                 "FROM annotations WHERE annotator != 'ghost'", (i + 1, i + 1, "x" * 2000))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _crashed_mid_write(tmp_path, db):
+    """``db`` (rollback-journal mode, as the sqlite3 shell may set it) with a
+    writer killed in the middle of a transaction: a hot -journal beside it."""
+    import subprocess
+    import sys
+
+    article = _story(tmp_path)
+    rows = ["article_path,paragraph,sentence,label,text,start,end",
+            f'{article},1,1,claim,"{P1S1}",0,156', f'{article},2,1,quote,"{P2S1}",158,307',
+            f'{article},2,2,background,"{P2S2}",308,479']
+    source = tmp_path / "three.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert run_tui("import", str(source), "--db", str(db)).returncode == 0
+    child = subprocess.run([sys.executable, "-c", _CRASH_MID_WRITE, str(db)])
+    assert child.returncode == -9
+    assert (db.parent / f"{db.name}-journal").stat().st_size > 0
+
+
+def test_an_export_after_a_writer_crashed_mid_write_reads_what_was_committed(tmp_path):
+    """A writer killed mid-transaction in rollback-journal mode leaves pages
+    of the file half-written and the originals in -journal. Main's read-only
+    connection fell back to immutable on SQLITE_READONLY_ROLLBACK (taking it
+    for a read-only folder) and read the half-written file: tui export said
+    "the database file is damaged" after the header (or could export the
+    uncommitted notes). The journal is now rolled back first."""
+    db = tmp_path / "a.db"
+    _crashed_mid_write(tmp_path, db)
+    result = run_tui("export", "--format", "jsonl", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert "uncommitted" not in result.stdout and "ghost" not in result.stdout
+    assert result.stdout.count("\n") == 3
+    assert _query(db, "PRAGMA integrity_check") == [("ok",)]
+    assert _query(db, "SELECT count(*), max(note) FROM annotations") == [(3, "")]
+
+
+def test_on_a_read_only_disk_a_crashed_writers_journal_is_one_clear_line(tmp_path):
+    """Where the journal cannot be rolled back (a read-only disk), main read
+    the half-written file as immutable too; now one line says what to do."""
+    from tests.helpers_mounts import remount_read_only, tmpfs
+
+    with tmpfs(tmp_path / "disk", size="16m") as disk:
+        db = disk / "a.db"
+        _crashed_mid_write(tmp_path, db)
+        remount_read_only(disk)
+        result = run_tui("export", "--format", "jsonl", "--db", str(db))
+        assert (result.returncode, result.stdout, result.stderr) == (
+            2, "", f"tui: {db}: database error: a program stopped in the middle of a write (its "
+            "-journal is beside the file); open the database once where it may be written, "
+            "to finish undoing that write\n")

@@ -33,6 +33,7 @@ DEFAULT_DB = "annotations.db"
 # SQLite primary result codes (sqlite3.h) the user-facing messages depend on.
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 5, 6, 8, 10
 SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 11, 13, 14, 26
+SQLITE_READONLY_ROLLBACK = SQLITE_READONLY | (3 << 8)  # a hot -journal, read-only connection
 
 
 def default_db_path() -> Path:
@@ -132,6 +133,29 @@ def write_refusal(path: Path) -> str | None:
     return None
 
 
+def _roll_back_hot_journal(path: Path, timeout: float) -> None:
+    """Finish what a program that stopped mid-write left: its -journal.
+
+    In rollback-journal mode (a database the sqlite3 shell or another tool
+    switched out of WAL) a writer killed mid-transaction leaves pages of the
+    file half-written and the originals in ``-journal``. A read-only
+    connection cannot put them back (SQLITE_READONLY_ROLLBACK); any
+    read-write connection does so at its first read, as SQLite always does:
+    that is recovery, no change to what was committed. Where the file may
+    not be written, an error says what to do.
+    """
+    if write_refusal(path) is not None:
+        raise sqlite3.OperationalError(
+            "a program stopped in the middle of a write (its -journal is beside the file); "
+            "open the database once where it may be written, to finish undoing that write")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=timeout,
+                           isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
+
+
 def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_S,
                       immutable: bool = False) -> sqlite3.Connection:
     """A connection that cannot write ``path``.
@@ -152,6 +176,11 @@ def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_S,
     except sqlite3.OperationalError as exc:
         conn.close()
         code = getattr(exc, "sqlite_errorcode", 0)
+        if code == SQLITE_READONLY_ROLLBACK:
+            # Not the read-only folder below: read as immutable, the file
+            # would be half-written (a crashed writer's -journal ignored).
+            _roll_back_hot_journal(path, timeout)
+            return connect_read_only(path, timeout)
         # CANTOPEN on a read-only disk, READONLY_DIRECTORY in a read-only folder.
         # On a full disk the -shm cannot be sized (IOERR_SHMSIZE): an export,
         # the way to save one's tags elsewhere, failed there. Read as
