@@ -416,3 +416,21 @@ def test_on_a_read_only_disk_a_crashed_writers_journal_is_one_clear_line(tmp_pat
             2, "", f"tui: {db}: database error: a program stopped in the middle of a write (its "
             "-journal is beside the file); open the database once where it may be written, "
             "to finish undoing that write\n")
+
+
+def test_cells_beyond_the_header_are_not_read_as_a_missing_column(tmp_path):
+    """Every column the header lacks (note, annotator, times, offsets) was read
+    from the cell just past the header's last: on main, a row with a stray
+    cell there (a comment typed beside the row, a shifted paste) gave that
+    text as the tag's note and as its created_at and updated_at."""
+    article = _story(tmp_path)
+    source = tmp_path / "stray.csv"
+    source.write_text("article_path,paragraph,sentence,label,text,start,end\n"
+                      f'{article},1,1,claim,"{P1S1}",0,156,check this,ben\n', encoding="utf-8")
+    db = tmp_path / "a.db"
+    result = run_tui("import", str(source), "--db", str(db), env={"TUI_ANNOTATOR": "ana"})
+    assert (result.returncode, result.stdout) == (
+        0, "read 1, added 1, updated 0, unchanged 0, not placed 0\n"), result.stderr
+    rows = _query(db, "SELECT label, note, annotator, created_at = updated_at, "
+                      "created_at LIKE '2%+00:00' FROM annotations")
+    assert rows == [("claim", "", "ana", 1, 1)]

@@ -443,6 +443,9 @@ def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
                 if not cells:
                     continue
                 cells += padding[len(cells):]
+            else:  # cells beyond the header's: no column names them
+                cells = cells[:width]
+                cells.append("")
             (text, label, note, annotator, content_hash, path, created, updated,
              paragraph, sentence, start, end) = cells_of(cells)
             written = text, note
