@@ -434,3 +434,25 @@ def test_cells_beyond_the_header_are_not_read_as_a_missing_column(tmp_path):
     rows = _query(db, "SELECT label, note, annotator, created_at = updated_at, "
                       "created_at LIKE '2%+00:00' FROM annotations")
     assert rows == [("claim", "", "ana", 1, 1)]
+
+
+def test_an_orphans_times_are_checked_as_a_placed_tags_are(tmp_path):
+    import json
+
+    article = _story(tmp_path)
+    row = {"article_path": str(article), "paragraph": None, "sentence": None, "start": 0,
+           "end": 12, "text": "Gone sentence.", "label": "claim",
+           "created_at": "2026-11-27T16:00:00+02:00", "updated_at": "2026-11-27T16:00:00+02:00"}
+    source = tmp_path / "orphan.jsonl"
+    source.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    db = tmp_path / "a.db"
+    assert run_tui("import", str(source), "--db", str(db)).returncode == 0
+    assert _query(db, "SELECT anchor, created_at, updated_at FROM annotations") == [
+        ("orphan", "2026-11-27T14:00:00.000000+00:00", "2026-11-27T14:00:00.000000+00:00")]
+    row["updated_at"] = "27/11/2026 14:09"
+    source.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    result = run_tui("import", str(source), "--db", str(db))
+    assert (result.returncode, result.stderr) == (
+        2, f"tui: {source}: line 1: updated_at '27/11/2026 14:09' is not an ISO 8601 time (as a "
+        "spreadsheet may rewrite it); delete the created_at and updated_at columns to import "
+        "with the time of the import\n")

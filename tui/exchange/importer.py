@@ -760,6 +760,14 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
         if refusal is not None:
             report.refuse(f"{kind} {number}: {refusal}")
             continue
+        # Times as tui writes them (UTC, microseconds) pass with one parse;
+        # any other ISO 8601 time is rewritten so; anything else stops.
+        if created:
+            created = (created if len(created) == 32 and created[26:] == "+00:00"
+                       and iso(created) else _utc_time(created, source, kind, number, "created_at"))
+        if updated:
+            updated = (updated if len(updated) == 32 and updated[26:] == "+00:00"
+                       and iso(updated) else _utc_time(updated, source, kind, number, "updated_at"))
         if extras is not None and extras[3] is not None:
             start, end = extras[3]
             orphans.append((article_id, start, end, text, extras[4] or "", extras[5] or "",
@@ -802,14 +810,6 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
                 report.refuse(f"{kind} {number}: text matches no sentence: {text[:60]!r}")
                 continue
         paragraph, sentence, start, end = place
-        # Times as tui writes them (UTC, microseconds) pass with one parse;
-        # any other ISO 8601 time is rewritten so; anything else stops.
-        if created:
-            created = (created if len(created) == 32 and created[26:] == "+00:00"
-                       and iso(created) else _utc_time(created, source, kind, number, "created_at"))
-        if updated:
-            updated = (updated if len(updated) == 32 and updated[26:] == "+00:00"
-                       and iso(updated) else _utc_time(updated, source, kind, number, "updated_at"))
         if row_annotator != last_annotator:  # a file's rows come in runs of one coder
             last_annotator, name = row_annotator, coder(row_annotator, kind, number)
         first = seen.setdefault((name, paragraph, sentence), number)
