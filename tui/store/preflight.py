@@ -157,7 +157,7 @@ def _roll_back_hot_journal(path: Path, timeout: float) -> None:
 
 
 def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_S,
-                      immutable: bool = False) -> sqlite3.Connection:
+                      immutable: bool = False, _rolled_back: bool = False) -> sqlite3.Connection:
     """A connection that cannot write ``path``.
 
     ``mode=ro`` first; where SQLite cannot create the -shm file (a read-only
@@ -179,8 +179,10 @@ def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_S,
         if code == SQLITE_READONLY_ROLLBACK:
             # Not the read-only folder below: read as immutable, the file
             # would be half-written (a crashed writer's -journal ignored).
+            if _rolled_back:  # still there: never read it half-written
+                raise
             _roll_back_hot_journal(path, timeout)
-            return connect_read_only(path, timeout)
+            return connect_read_only(path, timeout, _rolled_back=True)
         # CANTOPEN on a read-only disk, READONLY_DIRECTORY in a read-only folder.
         # On a full disk the -shm cannot be sized (IOERR_SHMSIZE): an export,
         # the way to save one's tags elsewhere, failed there. Read as
