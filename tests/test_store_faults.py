@@ -250,7 +250,8 @@ def test_a_full_disk_gives_one_line_and_keeps_every_earlier_tag(tmp_path, seed_p
             assert len(again.annotations(doc)) == 3
             with pytest.raises(StoreError) as raised:
                 again.tag(doc, 3, sentence(doc, 3, 1), "claim")
-            assert str(raised.value) == full
+            # Opened for writing, or (when even that failed) read-only.
+            assert str(raised.value) in (full, f"tags can't be saved: {path} is on a full disk")
             again.close()
         with pytest.raises(StoreError) as raised:  # a new database cannot be made
             AnnotationStore(mnt / "new.db")

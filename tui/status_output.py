@@ -67,9 +67,14 @@ def print_status(rows, fmt: str) -> None:
     header = header_for(rows)
     table = [[printable(cell) for cell in cells(row, header)] for row in rows]
     if fmt == "tsv":
-        click.echo("\t".join(printable(name) for name in header))
+        # A spreadsheet opens TSV as it opens CSV: a headline or outlet from
+        # a file ('=HYPERLINK("http://…?"&A1)') would run as a formula. Such
+        # cells get a leading ' as in a CSV export; JSON stays exact.
+        from .exchange.csv_safety import neutralise
+
+        click.echo("\t".join(neutralise(printable(name)) for name in header))
         for line in table:
-            click.echo("\t".join(line))
+            click.echo("\t".join(neutralise(cell) for cell in line))
         return
     table = [[clip(line[0], MAX_TITLE), *line[1:]] for line in table]
     header = [printable(name) for name in header]

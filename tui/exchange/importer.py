@@ -36,10 +36,12 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -90,6 +92,15 @@ _PLACED_ANCHORS = frozenset(("exact", "moved", "fuzzy"))
 # Paragraph and sentence numbers repeat: looked up rather than parsed
 # (int() of a str costs ~0.2 us; four a row add up over a million rows).
 _SMALL_NUMBERS = {str(n): n for n in range(10_000)}
+# The last character of a sentence that ends before the end of its paragraph,
+# as the splitter leaves it on news text (end punctuation, a closing quote or
+# bracket); a row ending otherwise is checked by splitting its paragraph.
+_SENTENCE_ENDS = frozenset(".!?\u2026\"'\u201d\u2019\u201c\u00bb)]:;")
+# Inside a row's text, what could be the end of one sentence and the start of
+# the next (two sentences' offsets as one row): such a row is checked by
+# splitting its paragraph. Abbreviations ("U.S. officials", ~3% of news
+# sentences) match too; they only cost that check.
+_INNER_END = re.compile("[.!?\u2026][\"'\u201d\u2019\u00bb)\\]]* ").search
 _FORMULA_FIRST = frozenset(FORMULA_PREFIXES) | frozenset(" \x00\n\x0b\x0c\xa0\u3000")
 
 
@@ -129,6 +140,8 @@ class _ArticlePlaces:
         # From the offset arrays: no Paragraph object made per paragraph.
         self.paragraphs = list(zip(article.paragraphs.starts, article.paragraphs.ends))
         self._places: dict[str, list[tuple[int, int, int, int]]] | None = None
+        # paragraph -> {(start, end): sentence}, for the paragraphs split by at()
+        self._spans: dict[int, dict[tuple[int, int], int]] = {}
 
     @property
     def places(self) -> dict[str, list[tuple[int, int, int, int]]]:
@@ -142,14 +155,28 @@ class _ArticlePlaces:
             self._places = sentence_index(self.article)
         return self._places
 
-    def at(self, spot: tuple[int, int, int, int], text: str) -> bool:
-        """True if ``text`` is in the body at the row's own offsets, within
-        the row's paragraph (as in an export of this very text)."""
-        paragraph, sentence, start, end = spot
-        if not 0 < paragraph <= len(self.paragraphs) or sentence < 1:
-            return False
+    def at(self, spot: tuple[int, int, int, int], text: str) -> tuple[int, int, int, int] | None:
+        """The place of the sentence of the row's paragraph that is exactly
+        ``text`` at the row's own offsets (as in an export of this very
+        text), or None.
+
+        The paragraph is split (once) to check it: offsets of a word, of
+        an empty or reversed span, or of two sentences are no sentence's.
+        The sentence number is the split's, whatever the row says.
+        """
+        paragraph, _, start, end = spot
+        if not 0 < paragraph <= len(self.paragraphs) or not start < end:
+            return None
         first, last = self.paragraphs[paragraph - 1]
-        return first <= start and end <= last and self.body[start:end] == text
+        if not (first <= start and end <= last and self.body[start:end] == text):
+            return None
+        spans = self._spans.get(paragraph)
+        if spans is None:
+            spans = self._spans[paragraph] = {
+                (first + a, first + b): index for index, (a, b) in
+                enumerate(self.article.paragraphs[paragraph - 1].spans(), start=1)}
+        index = spans.get((start, end))
+        return None if index is None else (paragraph, index, start, end)
 
 
 # A row as read: ("row" or "line", its number, text, label, note, annotator,
@@ -170,9 +197,10 @@ def read_rows(source: Path | str, warnings: list[str] | None = None,
 
     ``raw[0]`` is set (by this reader, or by the caller when a row is placed
     only as written) once the CSV is known to be a ``--raw`` export: from
-    then on no ``'`` is taken off.
+    then on no ``'`` is taken off. ``raw[1]`` is set once a ``'`` has been
+    taken off a cell (see :func:`import_file`).
     """
-    raw = raw if raw is not None else [False]
+    raw = raw if raw is not None else [False, False]
     name = "standard input" if str(source) == "-" else str(source)
     warnings = warnings if warnings is not None else []
     with _open_binary(source, name) as handle:
@@ -335,6 +363,8 @@ def _jsonl_rows(lines: TextIO, name: str) -> Iterator[_Row]:
         if not isinstance(value, dict):
             raise ImportFormatError(
                 f"{where}: not a JSON object (a tui export has one object per line)")
+        if "\\ud" in line or "\\uD" in line:  # only an escape makes a lone surrogate
+            _refuse_surrogates(value, where)
         for key in _STRING_FIELDS:
             if value.get(key) is not None and not isinstance(value[key], str):
                 raise ImportFormatError(f"{where}: {key} must be text")
@@ -357,6 +387,24 @@ def _jsonl_rows(lines: TextIO, name: str) -> Iterator[_Row]:
                value.get("article_path") or "", value.get("created_at") or "",
                value.get("updated_at") or "", spot[2], (text, note),
                None if None in spot else spot, value.get("file_hash") or "", extras)
+
+
+def _refuse_surrogates(value: dict[str, Any], where: str) -> None:
+    """ImportFormatError for a text field holding half a UTF-16 pair.
+
+    JSON may write one (``"\\ud83d"``, an emoji cut in half by a tool that
+    counts UTF-16 units); it is no character, cannot be stored as UTF-8 and
+    ended the import in a traceback.
+    """
+    for key, cell in value.items():
+        if isinstance(cell, str):
+            try:
+                cell.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                half = cell[exc.start]
+                raise ImportFormatError(
+                    f"{where}: {key[:40]!r} holds half a UTF-16 pair ({half!r}), not a "
+                    "character (cut by the program that wrote it?)") from None
 
 
 def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
@@ -395,6 +443,9 @@ def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
                 if not cells:
                     continue
                 cells += padding[len(cells):]
+            else:  # cells beyond the header's: no column names them
+                cells = cells[:width]
+                cells.append("")
             (text, label, note, annotator, content_hash, path, created, updated,
              paragraph, sentence, start, end) = cells_of(cells)
             written = text, note
@@ -402,16 +453,21 @@ def _csv_rows(lines: TextIO, name: str, raw: list[bool]) -> Iterator[_Row]:
                 if text[:1] in formula_first or note[:1] in formula_first:
                     raw[0] = _bare_formula(text) or _bare_formula(note)
                 if not raw[0]:
-                    # Only a cell starting with ' can change.
+                    # Only a cell starting with ' can change. One that does
+                    # is noted in raw[1]: should a later row show the file is
+                    # a --raw export after all, the import starts again.
                     if text[:1] == "'":
                         text = restore(text)
+                        raw[1] = raw[1] or text is not written[0]
                     if note[:1] == "'":
                         note = restore(note)
+                        raw[1] = raw[1] or note is not written[1]
                     if label[:1] == "'":
                         label = restore(label)
                     if "'" in (annotator[:1], path[:1], created[:1], updated[:1]):
-                        annotator, path, created, updated = map(
-                            restore, (annotator, path, created, updated))
+                        cells = annotator, path, created, updated
+                        annotator, path, created, updated = map(restore, cells)
+                        raw[1] = raw[1] or cells != (annotator, path, created, updated)
             if no_annotator:  # no annotator column: the importing coder
                 annotator = None
             digits = paragraph + sentence + start + end
@@ -482,8 +538,20 @@ def import_into(db_path: Path, source: Path | str, annotator: str | None = None,
         # created that holds nothing is not left behind.
         empty = not ok and created and _is_empty(store)
         store.close()
-        if empty:
+        if empty and _closed_by_all(db_path):
             _remove_database(db_path)
+
+
+def _closed_by_all(db_path: Path) -> bool:
+    """True unless another connection still has the database open.
+
+    SQLite removes the -wal when its last connection closes; a -wal still
+    there after ours closed means another program opened the new database
+    meanwhile (a reader window, a second import). Removing the file then
+    would send that program's tags to a file no longer there, lost without
+    an error (SQLite writes on into the removed file).
+    """
+    return not os.path.lexists(f"{db_path}-wal")
 
 
 def _remove_database(db_path: Path) -> None:
@@ -552,15 +620,30 @@ def import_file(store: AnnotationStore, source: Path | str,
             # The staging table (one batch at a time) in memory: an import
             # does not depend on the system's temporary folder having room.
             store.db.conn.execute("PRAGMA temp_store = MEMORY")
-        with write_transaction(store.db):
-            _import_rows(store, source, report, bulk_rows)
+        # A --raw CSV is known as such only at its first bare formula (a
+        # cell a neutralised export would have written with a '). A ' taken
+        # off an earlier cell (a note "'=SUM(A1)" kept as written) would be
+        # lost, so the import is rolled back and read again as --raw.
+        # (Standard input cannot be read again: a warning says so.)
+        restart = not store.db.conn.in_transaction
+        try:
+            with write_transaction(store.db):
+                _import_rows(store, source, report, bulk_rows, [False, False], restart)
+        except _RawAfterAll:
+            report = ImportReport()
+            with write_transaction(store.db):
+                _import_rows(store, source, report, bulk_rows, [True, False], False)
     except sqlite3.Error as exc:  # rolled back: "not saved" covers every row
         raise StoreError(describe_error(exc, store.path)) from None
     return report
 
 
+class _RawAfterAll(Exception):
+    """The file turned out to be a --raw export after a ' was taken off a cell."""
+
+
 def _import_rows(store: AnnotationStore, source: Path | str, report: ImportReport,
-                 bulk_rows: int) -> None:
+                 bulk_rows: int, raw: list[bool], restart: bool) -> None:
     conn = store.db.conn
     # Rows get ids above every id before: the new ones are counted by id at
     # the end, the changed ones by SQLite's change counter around each batch
@@ -581,7 +664,14 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
         side = connect_read_only(store.path)
         orphans: list[tuple[Any, ...]] = []
         try:
-            read = _place_rows(store, source, report, writer, side, orphans, bulk_rows, go_bulk)
+            read = _place_rows(store, source, report, writer, side, orphans, bulk_rows, go_bulk,
+                               raw)
+            if raw[0] and raw[1]:  # a --raw export, known too late: see import_file
+                if str(source) != "-" and restart:
+                    raise _RawAfterAll
+                report.warnings.append(
+                    "standard input: a --raw export (seen at a bare formula) whose earlier cells "
+                    "had a ' taken off; import it from a file to keep them as written")
             writer.drain()
         finally:
             writer.close()  # before the caller's COMMIT or ROLLBACK
@@ -599,7 +689,7 @@ def _import_rows(store: AnnotationStore, source: Path | str, report: ImportRepor
 
 def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport,
                 writer: BatchWriter, side: Any, orphans: list[tuple[Any, ...]],
-                bulk_rows: int, go_bulk: Any) -> int:
+                bulk_rows: int, go_bulk: Any, raw: list[bool]) -> int:
     """Place each row and hand batches to ``writer``; returns rows read.
 
     ``side`` is a read-only connection that sees the database as it was
@@ -612,6 +702,10 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
     opened: set[int | str] = set()
     stamp = now()
     context = CONTEXT_CHARS
+    enders, inner_end = _SENTENCE_ENDS, _INNER_END
+    # The last row placed: (article id, paragraph, sentence, start, end).
+    last: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
+    iso = _iso_time
     coder = _coders(store.annotator)
     labels = LABELS_BY_NAME
     articles: OrderedDict[tuple[str, str, str], _ArticlePlaces | str] = OrderedDict()
@@ -628,7 +722,6 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
     batch: list[tuple[Any, ...]] = []
     append = batch.append
     read = 0
-    raw = [False]
     for (kind, number, text, label, note, row_annotator, content_hash, path, created, updated,
          old_start, written, spot, file_hash, extras) in read_rows(source, report.warnings, raw):
         read += 1
@@ -669,6 +762,14 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
         if refusal is not None:
             report.refuse(f"{kind} {number}: {refusal}")
             continue
+        # Times as tui writes them (UTC, microseconds) pass with one parse;
+        # any other ISO 8601 time is rewritten so; anything else stops.
+        if created:
+            created = (created if len(created) == 32 and created[26:] == "+00:00"
+                       and iso(created) else _utc_time(created, source, kind, number, "created_at"))
+        if updated:
+            updated = (updated if len(updated) == 32 and updated[26:] == "+00:00"
+                       and iso(updated) else _utc_time(updated, source, kind, number, "updated_at"))
         if extras is not None and extras[3] is not None:
             start, end = extras[3]
             orphans.append((article_id, start, end, text, extras[4] or "", extras[5] or "",
@@ -677,14 +778,39 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
             continue
         place = None
         if spot is not None:
-            # Inlined _ArticlePlaces.at for the usual row (a million go by).
+            # The usual row (a million go by) is checked without splitting
+            # its paragraph: its text at its own offsets; its start and number
+            # those of sentence 1 (the paragraph's start), of the sentence
+            # right after the row before (one space after its end), or of that
+            # row's sentence (another coder's tag); its end a sentence's (the
+            # paragraph's, or end punctuation and a space) with no sentence
+            # end inside. Exports are in text order, so a full one passes
+            # row after row. Any other row (the first tag of a paragraph past
+            # its first sentence, a word's offsets, an empty span, two
+            # sentences, a wrong number) is checked exactly by
+            # _ArticlePlaces.at, which splits its paragraph.
             paragraph, sentence, start, end = spot
-            if (body[start:end] == text and 0 < paragraph <= len(spans) and sentence > 0
-                    and spans[paragraph - 1][0] <= start and end <= spans[paragraph - 1][1]):
-                place = spot  # exported from this very text: placed where it was
-            elif written[0] != text and target.at(spot, written[0]):  # type: ignore[union-attr]
-                # The sentence really begins with ' + a formula: a --raw CSV.
-                raw[0], place, (text, note) = True, spot, written
+            if body[start:end] == text and 0 < paragraph <= len(spans) and start < end:
+                first_char, last_char = spans[paragraph - 1]
+                if (first_char <= start and end <= last_char and sentence > 0
+                        and (start == first_char if sentence == 1 else
+                             last[0] == article_id and last[1] == paragraph
+                             and (last[2] == sentence - 1 and last[4] + 1 == start
+                                  or last[2:] == (sentence, start, end)))
+                        and (end == last_char or body[end] == " " and text[-1] in enders)
+                        # (end punctuation counted first: a regex search
+                        # of every row costs ~0.6 us, the counts a third)
+                        and (text.count(".") + text.count("?") + text.count("!")
+                             + text.count("\u2026") - (text[-1] in ".?!\u2026") < 1
+                             or not inner_end(text))):
+                    place = spot  # exported from this very text: placed where it was
+                else:
+                    place = target.at(spot, text)  # type: ignore[union-attr]
+            if place is None and written[0] != text:
+                place = target.at(spot, written[0])  # type: ignore[union-attr]
+                if place is not None:
+                    # The sentence really begins with ' + a formula: a --raw CSV.
+                    raw[0], (text, note) = True, written
         if place is None:
             place = _by_text(target, text, old_start)  # type: ignore[arg-type]
             if place is None and written[0] != text:
@@ -695,6 +821,7 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
                 report.refuse(f"{kind} {number}: text matches no sentence: {text[:60]!r}")
                 continue
         paragraph, sentence, start, end = place
+        last = (article_id, paragraph, sentence, start, end)
         if row_annotator != last_annotator:  # a file's rows come in runs of one coder
             last_annotator, name = row_annotator, coder(row_annotator, kind, number)
         first = seen.setdefault((name, paragraph, sentence), number)
@@ -718,6 +845,38 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
 
 
 _UNSET = object()  # unequal to any cell (None included)
+
+
+def _iso_time(cell: str) -> bool:
+    """True if ``cell`` reads as an ISO 8601 time."""
+    try:
+        datetime.fromisoformat(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _utc_time(cell: str, source: Path | str, kind: str, number: int, key: str) -> str:
+    """``cell`` as tui writes times: ISO 8601 in UTC with microseconds.
+
+    Times are compared as text (the newer version of a tag wins), so a time
+    kept as written -- another zone, no fraction, a spreadsheet's
+    "27/11/2026 14:09", which sorts after every year 2026 -- would win or
+    lose wrongly for good. A time without a zone is taken as UTC, as tui
+    writes them; anything not ISO 8601 stops the import (ImportFormatError).
+    """
+    try:
+        value = datetime.fromisoformat(cell)
+    except ValueError:
+        shown = repr(cell) if len(cell) <= 40 else repr(cell[:36]) + "…"
+        name = "standard input" if str(source) == "-" else str(source)
+        raise ImportFormatError(
+            f"{name}: {kind} {number}: {key} {shown} is not an ISO 8601 time (as a spreadsheet may "
+            "rewrite it); delete the created_at and updated_at columns to import with "
+            "the time of the import") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 def _duplicate(report: ImportReport, source: Path | str, kind: str, number: int,

@@ -25,14 +25,21 @@ class CoderNameError(ValueError):
 
 
 def check_coder_name(name: str, where: str = "coder name") -> str:
-    """``name`` trimmed, or CoderNameError if it is empty, too long or has a
-    control (or bidi/format) character."""
+    """``name`` trimmed, or CoderNameError if it is empty, too long, has a
+    control (or bidi/format) character or a byte that is not UTF-8."""
     if not isinstance(name, str):
         raise CoderNameError(f"{where} must be text")
     trimmed = name.strip()
     if not trimmed:
         raise CoderNameError(f"{where} is empty")
     for char in trimmed:
+        if unicodedata.category(char) == "Cs":
+            # A byte that is not UTF-8 in argv or the environment (Python
+            # keeps it as a lone surrogate): no character, and SQLite
+            # cannot store it (a UnicodeEncodeError at the first tag).
+            raise CoderNameError(
+                f"{where} {trimmed.encode('unicode_escape').decode('ascii')[:60]!s} "
+                "is not UTF-8 text")
         # Cc: C0/C1/DEL; Cf: bidi overrides, zero-width characters (a name
         # that looks like another); Zl/Zp: line and paragraph separators.
         if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):

@@ -26,6 +26,7 @@ from .preflight import (
     connect_read_only,
     default_db_path,
     describe_error,
+    no_room,
     write_refusal,
 )
 from .schema import MIGRATIONS
@@ -52,6 +53,19 @@ def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Sto
     reason = write_refusal(path)
     if reason is not None and not path.exists():
         raise StoreError(f"{path}: cannot create the database: {reason}")
+    existed = path.exists() and path.stat().st_size > 0
+    try:
+        return _open(path, busy_timeout, reason)
+    except StoreError as exc:
+        # A full disk: the tags already saved are still read (status,
+        # orphans, the reader with its banner), as on a read-only disk.
+        if reason is not None or not existed or not exc.disk_full:
+            raise
+    return _open(path, busy_timeout, f"{path} is on a full disk")
+
+
+def _open(path: Path, busy_timeout: float, reason: str | None) -> StoreDatabase:
+    """open_database's work; ``reason``: why the file is opened read-only (or None)."""
     try:
         if reason is None:
             conn = sqlite3.connect(str(path), timeout=busy_timeout, isolation_level=None,
@@ -59,7 +73,7 @@ def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Sto
         else:
             conn = connect_read_only(path, timeout=busy_timeout)
     except sqlite3.Error as exc:
-        raise StoreError(describe_error(exc, path, reason)) from None
+        raise _store_error(exc, path, reason) from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -73,11 +87,17 @@ def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Sto
         # the reads do not depend on the later migrations.
     except sqlite3.Error as exc:
         conn.close()
-        raise StoreError(describe_error(exc, path, reason)) from None
+        raise _store_error(exc, path, reason) from None
     except BaseException:
         conn.close()
         raise
     return db
+
+
+def _store_error(exc: sqlite3.Error, path: Path, reason: str | None) -> StoreError:
+    error = StoreError(describe_error(exc, path, reason))
+    error.disk_full = no_room(exc, path)
+    return error
 
 
 def _prepare_when_free(db: StoreDatabase, busy_timeout: float) -> None:

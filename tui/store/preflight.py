@@ -33,6 +33,7 @@ DEFAULT_DB = "annotations.db"
 # SQLite primary result codes (sqlite3.h) the user-facing messages depend on.
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 5, 6, 8, 10
 SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 11, 13, 14, 26
+SQLITE_READONLY_ROLLBACK = SQLITE_READONLY | (3 << 8)  # a hot -journal, read-only connection
 
 
 def default_db_path() -> Path:
@@ -42,6 +43,8 @@ def default_db_path() -> Path:
 
 class StoreError(Exception):
     """A database that cannot be used; the message is one line for the user."""
+
+    disk_full = False  # set where the cause is a full disk (open_database reads it)
 
 
 def describe_error(exc: sqlite3.Error, path: Path | str, read_only: str | None = None) -> str:
@@ -54,10 +57,7 @@ def describe_error(exc: sqlite3.Error, path: Path | str, read_only: str | None =
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     lowered = text.lower()
-    if primary == SQLITE_FULL or "disk is full" in lowered or (
-            primary == SQLITE_IOERR and _no_space_left(path)):
-        # A full disk may also surface as an I/O error (the -shm file of a
-        # database opened on a full disk cannot be sized).
+    if no_room(exc, path):
         return f"{path}: the disk is full; not saved"
     if primary in (SQLITE_BUSY, SQLITE_LOCKED) or "database is locked" in lowered:
         return f"{path}: locked by another program; not saved"
@@ -71,6 +71,29 @@ def describe_error(exc: sqlite3.Error, path: Path | str, read_only: str | None =
     if primary == SQLITE_CANTOPEN:
         return f"{path}: cannot open the database ({text})"
     return f"{path}: database error: {text}"
+
+
+def no_room(exc: sqlite3.Error, path: Path | str) -> bool:
+    """True if ``exc`` means the disk holding ``path`` is full.
+
+    A full disk may also surface as an I/O error (the -shm file of a
+    database opened on a full disk cannot be sized).
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    return (primary == SQLITE_FULL or "disk is full" in str(exc).lower()
+            or (primary == SQLITE_IOERR and _no_space_left(path)))
+
+
+def _empty_wal(path: Path) -> bool:
+    """True if the database has no -wal, or an empty one (nothing committed
+    there that the database file does not hold)."""
+    try:
+        return os.path.getsize(f"{path}-wal") == 0
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
 
 
 def _no_space_left(path: Path | str) -> bool:
@@ -110,8 +133,31 @@ def write_refusal(path: Path) -> str | None:
     return None
 
 
+def _roll_back_hot_journal(path: Path, timeout: float) -> None:
+    """Finish what a program that stopped mid-write left: its -journal.
+
+    In rollback-journal mode (a database the sqlite3 shell or another tool
+    switched out of WAL) a writer killed mid-transaction leaves pages of the
+    file half-written and the originals in ``-journal``. A read-only
+    connection cannot put them back (SQLITE_READONLY_ROLLBACK); any
+    read-write connection does so at its first read, as SQLite always does:
+    that is recovery, no change to what was committed. Where the file may
+    not be written, an error says what to do.
+    """
+    if write_refusal(path) is not None:
+        raise sqlite3.OperationalError(
+            "a program stopped in the middle of a write (its -journal is beside the file); "
+            "open the database once where it may be written, to finish undoing that write")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=timeout,
+                           isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
+
+
 def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_S,
-                      immutable: bool = False) -> sqlite3.Connection:
+                      immutable: bool = False, _rolled_back: bool = False) -> sqlite3.Connection:
     """A connection that cannot write ``path``.
 
     ``mode=ro`` first; where SQLite cannot create the -shm file (a read-only
@@ -129,8 +175,21 @@ def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_S,
         return conn
     except sqlite3.OperationalError as exc:
         conn.close()
+        code = getattr(exc, "sqlite_errorcode", 0)
+        if code == SQLITE_READONLY_ROLLBACK:
+            # Not the read-only folder below: read as immutable, the file
+            # would be half-written (a crashed writer's -journal ignored).
+            if _rolled_back:  # still there: never read it half-written
+                raise
+            _roll_back_hot_journal(path, timeout)
+            return connect_read_only(path, timeout, _rolled_back=True)
         # CANTOPEN on a read-only disk, READONLY_DIRECTORY in a read-only folder.
-        if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in (SQLITE_CANTOPEN, SQLITE_READONLY):
+        # On a full disk the -shm cannot be sized (IOERR_SHMSIZE): an export,
+        # the way to save one's tags elsewhere, failed there. Read as
+        # immutable then, if the -wal holds nothing the file does not.
+        if code & 0xFF not in (SQLITE_CANTOPEN, SQLITE_READONLY) and not (
+                code & 0xFF in (SQLITE_IOERR, SQLITE_FULL) and _no_space_left(path)
+                and _empty_wal(path)):
             raise
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout,
                            isolation_level=None, check_same_thread=False)

@@ -54,7 +54,10 @@ def _unwritable(path: Path) -> bool:
         mode = os.stat(path).st_mode
     except OSError:
         return False
-    return not mode & 0o222 and not any(os.path.lexists(p) for p in side_files(path))
+    # A -journal too: a writer that stopped mid-write left it, and the file,
+    # read as immutable, would be half-written (preflight rolls it back).
+    return not mode & 0o222 and not any(
+        os.path.lexists(p) for p in (*side_files(path), Path(f"{path}-journal")))
 
 
 def side_files(path: str | Path) -> list[Path]:
