@@ -205,6 +205,29 @@ def test_times_are_compared_as_times_and_a_spreadsheets_are_refused(tmp_path):
     assert db.read_bytes() == before
 
 
+def test_whole_second_utc_times_get_the_fraction_and_odd_ones_the_general_reading():
+    """_utc_time's shortcut for whole seconds in UTC (the bench's and many
+    tools' times) gives the general reading's text, and leaves every other
+    layout, valid or not, to it."""
+    from tui.exchange.importer import ImportFormatError, _utc_time
+
+    def utc(cell):
+        try:
+            return _utc_time(cell, "f.csv", "row", 7, "created_at")
+        except ImportFormatError as exc:
+            return str(exc)
+
+    assert utc("2026-01-05T09:00:00+00:00") == "2026-01-05T09:00:00.000000+00:00"
+    assert utc("0999-12-31T23:59:59+00:00") == "0999-12-31T23:59:59.000000+00:00"
+    # Same length and zone, other layouts: read (and rewritten) by the general path.
+    assert utc("2026-01-05T0900.123+00:00") == "2026-01-05T09:00:00.123000+00:00"
+    assert utc("2026-01-05T09:00:00+01:00") == "2026-01-05T08:00:00.000000+00:00"
+    assert utc("2026-13-05T09:00:00+00:00") == (
+        "f.csv: row 7: created_at '2026-13-05T09:00:00+00:00' is not an ISO 8601 time (as a "
+        "spreadsheet may rewrite it); delete the created_at and updated_at columns to import "
+        "with the time of the import")
+
+
 def _wait_for(condition, what):
     import time
 

@@ -847,6 +847,11 @@ def _place_rows(store: AnnotationStore, source: Path | str, report: ImportReport
 _UNSET = object()  # unequal to any cell (None included)
 
 
+# A time in UTC to the second, in the one layout _utc_time rewrites by
+# inserting the fraction (ASCII digits: fromisoformat then checks the ranges).
+_WHOLE_SECONDS_UTC = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+]00:00").fullmatch
+
+
 def _iso_time(cell: str) -> bool:
     """True if ``cell`` reads as an ISO 8601 time."""
     try:
@@ -865,6 +870,10 @@ def _utc_time(cell: str, source: Path | str, kind: str, number: int, key: str) -
     lose wrongly for good. A time without a zone is taken as UTC, as tui
     writes them; anything not ISO 8601 stops the import (ImportFormatError).
     """
+    if _WHOLE_SECONDS_UTC(cell) and _iso_time(cell):
+        # Whole seconds in UTC (an older tui, many tools): the text the
+        # general path below makes, without its ~2 us a cell.
+        return cell[:19] + ".000000+00:00"
     try:
         value = datetime.fromisoformat(cell)
     except ValueError:
