@@ -1,0 +1,77 @@
+"""Attacks on what the reader draws (helper attack6): emoji and graphemes,
+keys at the wrong moment, hostile text on the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.cells import cell_len
+
+from tui.store import AnnotationStore
+from tui.text import load_article
+from tui.ui.app import AnnotateApp
+from tui.ui.article_view import GUTTER, ArticleView
+from tui.ui.wrap import cell_widths, wrap
+
+from .test_ui_reader import settle
+
+
+def _article(tmp_path: Path, body: str) -> AnnotateApp:
+    path = tmp_path / "emoji.txt"
+    path.write_text(f"22 July 2017\nHeadline\nWire\n\n{body}\n", encoding="utf-8")
+    store = AnnotationStore(tmp_path / "a.db", annotator="tester")
+    return AnnotateApp(store, article=load_article(path), exports=tmp_path / "exports")
+
+
+def test_emoji_outside_the_old_table_take_two_cells_when_wrapping():
+    """✅ (U+2705) was missing from wrap's table of wide characters: counted
+    as one cell, so ten cells held "a✅a✅a✅a✅a" (14 cells) and the screen
+    cut the end of every line off."""
+    text = "a✅" * 10
+    assert wrap(text, 10) == [0, 7, 13, 19]
+    assert cell_widths("a✅") == [1, 2]
+
+
+def test_vs16_and_zwj_sequences_are_measured_as_rich_draws_them():
+    """⚠️ is U+26A0 (one cell) + VS16, which makes it two; a ZWJ family is
+    two cells, not six. Each line fits its width as rich measures it."""
+    assert cell_widths("⚠️") == [2, 0]
+    assert cell_widths("👨\u200d👩\u200d👧") == [2, 0, 0, 0, 0]
+    assert wrap("Look ⚠️ here ⚠️ now", 8) == [0, 8, 16]
+    assert wrap("fam 👨\u200d👩\u200d👧 ok", 6) == [0, 10]
+    for text in ("a⚠️" * 30, "x❤️y" * 20, "⚠️ ✅ ❤️ 👨\u200d👩\u200d👧 ok " * 9, "e\u0301✅" * 25):
+        for width in range(2, 31):
+            starts = wrap(text, width)
+            for a, b in zip(starts, [*starts[1:], len(text)]):
+                assert cell_len(text[a:b].rstrip(" ")) <= width, (text, width, a, b)
+
+
+async def test_a_line_of_emoji_is_drawn_whole(tmp_path):
+    """The reader drew "a✅a✅…" lines 34 of 50 characters long: a third of
+    the text was never on screen."""
+    body = "Start " + "a✅" * 60 + " end."
+    app = _article(tmp_path, body)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        lines = [view.render_line(y).text[GUTTER:].rstrip() for y in range(view.size.height)]
+        drawn = "".join(lines).replace(" ", "")
+        assert drawn == body.replace(" ", "")
+
+
+async def test_a_click_on_an_emoji_lands_on_its_sentence(tmp_path):
+    """Clicking the eighth ✅ of the first sentence (cell 18 of the text) put
+    the cursor on the second sentence: the click counted one cell per emoji
+    and read character 18, which is in "Then"."""
+    app = _article(tmp_path, "Yes " + "✅" * 10 + ". Then more text follows here.")
+    async with app.run_test(size=(80, 20)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        assert [(s.start, s.end) for s in view.article.paragraphs[0].sentences] == [
+            (0, 15), (16, 44)]
+        await pilot.press("l")
+        await settle(pilot)
+        assert (view.paragraph, view.sentence) == (1, 2)
+        await pilot.click(ArticleView, offset=(GUTTER + 18, 0))
+        await settle(pilot)
+        assert (view.paragraph, view.sentence) == (1, 1)
