@@ -1,5 +1,5 @@
-"""Attacks on what the reader draws (helper attack6): emoji and graphemes,
-keys at the wrong moment, hostile text on the terminal."""
+"""Attacks on the reader (helper attack6): emoji and graphemes on the
+terminal, keys at the wrong moment, a database held by another program."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from tui.ui.app import AnnotateApp
 from tui.ui.article_view import GUTTER, ArticleView
 from tui.ui.wrap import cell_widths, wrap
 
-from .test_ui_reader import settle
+from .test_ui_reader import labels_in_db, messages, settle
+from .test_ui_review import edited_story
 
 
 def _article(tmp_path: Path, body: str) -> AnnotateApp:
@@ -75,3 +76,59 @@ async def test_a_click_on_an_emoji_lands_on_its_sentence(tmp_path):
         await pilot.click(ArticleView, offset=(GUTTER + 18, 0))
         await settle(pilot)
         assert (view.paragraph, view.sentence) == (1, 1)
+
+
+async def test_o_while_a_tag_waits_for_the_lock_does_not_freeze_the_screen(tmp_path, seed_path):
+    """`c` then `o` while another program held the write lock: the anchors
+    screen read the store on the UI thread, behind the waiting tag, and the
+    whole app froze until the 15 s busy timeout (then "Not saved")."""
+    import sqlite3
+
+    from tui.ui.screens.anchors import AnchorsScreen
+
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"),
+                      article=load_article(seed_path), exports=tmp_path / "exports")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("c", "o")
+            await pilot.pause()
+            assert isinstance(app.screen, AnchorsScreen)
+            assert app.store_calls.writes_pending == 1  # the claim still waits: nothing froze
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await settle(pilot)
+        assert labels_in_db(app) == [(1, 1, "claim")]
+        assert messages(app) == []
+        assert str(app.screen.query_one("#anchors-status").render()) == (
+            "No fuzzy or orphaned tags in this article. Esc goes back.")
+
+
+async def test_keys_typed_in_the_anchors_screen_wait_for_its_list(tmp_path, seed_path):
+    """`x o down d escape` typed while another program holds the lock: the
+    list is read on the store thread now (behind the untag), and `down` on
+    the still empty table must not leave `d` deleting the first row (the
+    fuzzy tag) instead of the second (the orphan), nor Escape drop `d`."""
+    import sqlite3
+
+    path = edited_story(tmp_path, seed_path)
+    store = AnnotationStore(tmp_path / "a.db", annotator="tester")
+    app = AnnotateApp(store, article=load_article(path), exports=tmp_path / "exports")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        reader = app.screen
+        other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("x", "o", "down", "d", "escape")
+            await pilot.pause()
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await settle(pilot)
+        assert app.screen is reader
+        assert store.anchor_counts(reader.doc) == {"fuzzy": 1, "orphan": 0}
+        assert messages(app)[-1] == "Tag deleted; u in the reader undoes it."
