@@ -132,3 +132,47 @@ async def test_keys_typed_in_the_anchors_screen_wait_for_its_list(tmp_path, seed
         assert app.screen is reader
         assert store.anchor_counts(reader.doc) == {"fuzzy": 1, "orphan": 0}
         assert messages(app)[-1] == "Tag deleted; u in the reader undoes it."
+
+
+async def test_an_undo_that_lands_late_leaves_the_cursor_where_the_user_moved_it(tmp_path,
+                                                                                 seed_path):
+    """`u j j` while the undo waited for another program's lock (or typed
+    fast, through tmux: `u g q`): when the undo landed, the cursor was pulled
+    back to the undone sentence, away from where the user had gone, and the
+    next key acted there. Steps with no key between them still lead the
+    cursor to what they changed."""
+    import sqlite3
+
+    from tui.ui.article_view import ArticleView
+
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"),
+                      article=load_article(seed_path), exports=tmp_path / "exports")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("c", "j", "c", "j")
+        await settle(pilot)
+        assert labels_in_db(app) == [(1, 1, "claim"), (2, 1, "claim")]
+        assert (view.paragraph, view.sentence) == (3, 1)
+        other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # both steps wait, then land together
+        try:
+            await pilot.press("u", "u")  # nothing between: the cursor follows both
+            await pilot.pause()
+        finally:
+            other.execute("ROLLBACK")
+        await settle(pilot)
+        assert labels_in_db(app) == []
+        assert (view.paragraph, view.sentence) == (1, 1)
+        await pilot.press("ctrl+r", "ctrl+r")
+        await settle(pilot)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("g", "u", "j", "j", "j")
+            await pilot.pause()
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await settle(pilot)
+        assert labels_in_db(app) == [(1, 1, "claim")]
+        assert (view.paragraph, view.sentence) == (4, 1)

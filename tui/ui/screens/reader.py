@@ -122,6 +122,9 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         # Writes sent to the store and not yet back: how many per sentence, and
         # the label the screen will show once they land (what the next key sees).
         self._saving = 0
+        # Undo/redo steps on their way, and where the last reply put the cursor.
+        self._steps = 0
+        self._step_cursor: tuple[int, int] | None = None
         self._in_flight: dict[tuple[int, int], int] = {}
         self._landing: dict[tuple[int, int], str | None] = {}
         # Coalesced position saving (never on the UI thread).
@@ -594,15 +597,21 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         self._saving += 1
         self._update_status()
         step = (lambda store, doc: store.undo(doc)) if undo else (lambda store, doc: store.redo(doc))
-        self.calls.call(step, self.doc, write=True, done=partial(self._replayed, undo),
+        at = (self.view.paragraph, self.view.sentence)  # where the key was pressed
+        if not self._steps:
+            self._step_cursor = None
+        self._steps += 1
+        self.calls.call(step, self.doc, write=True, done=partial(self._replayed, undo, at),
                         failed=self._replay_failed)
 
     def _replay_failed(self, _error: Exception) -> None:
         self._saving -= 1
+        self._steps -= 1
         self._update_status()
 
-    def _replayed(self, undo: bool, change) -> None:
+    def _replayed(self, undo: bool, at: tuple[int, int], change) -> None:
         self._saving -= 1
+        self._steps -= 1
         if not self._alive():
             return
         if change is None:
@@ -621,7 +630,13 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
             if change.skipped:  # someone else changed that sentence since
                 self._say(change.message or "changed elsewhere; skipped", severity="warning")
             else:
-                self.view.move_to_offset(change.start)
+                # The cursor follows the step only if no key moved it since
+                # (`u g` typed fast, or a step that waited for a lock): a
+                # reply arriving later must not pull it from where the user is.
+                view = self.view
+                if (view.paragraph, view.sentence) in (at, self._step_cursor):
+                    view.move_to_offset(change.start)
+                    self._step_cursor = (view.paragraph, view.sentence)
                 if change.message:
                     self._say(change.message)
         if any(self._unsettled.values()) or getattr(change, "orphan", False):
