@@ -176,3 +176,31 @@ async def test_an_undo_that_lands_late_leaves_the_cursor_where_the_user_moved_it
         await settle(pilot)
         assert labels_in_db(app) == [(1, 1, "claim")]
         assert (view.paragraph, view.sentence) == (4, 1)
+
+
+async def test_library_rows_with_wide_titles_keep_their_columns(tmp_path):
+    """A Japanese headline was cut by characters, not cells: its row was 36
+    cells wider than the screen, every column after the title stood further
+    right than its header, and "Last opened" fell off the end."""
+    from tui.ui.library_table import LibraryTable
+
+    from .test_ui_library import wait_loaded
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "jp.txt").write_text("22 July 2017\n東京で大規模な地震、死者は少なくとも十人に達したと当局が発表\n"
+                                   "NHK\n\nBody here. More text.\n", encoding="utf-8")
+    (folder / "en.txt").write_text("22 July 2017\nPlain headline\nWire\n\nOne. Two.\n")
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"), folder=folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        table = app.screen.query_one(LibraryTable)
+        lines = [table.render_line(y).text for y in range(3)]
+        assert [cell_len(line) for line in lines] == [80, 80, 80]
+        assert lines[0].startswith("✓ Title ")
+        rows = sorted(lines[1:], key=lambda line: "Plain" not in line)
+        assert rows == [
+            "  Plain headline                                0/2       new        never      ",
+            "  東京で大規模な地震、死者は少なくとも十…       0/2       new        never      "]
+        # "0/2" starts at cell 48 of both rows, under its header.
+        assert [cell_len(row[:row.index("0/2")]) for row in rows] == [48, 48]
