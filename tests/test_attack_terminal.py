@@ -204,3 +204,25 @@ async def test_library_rows_with_wide_titles_keep_their_columns(tmp_path):
             "  東京で大規模な地震、死者は少なくとも十…       0/2       new        never      "]
         # "0/2" starts at cell 48 of both rows, under its header.
         assert [cell_len(row[:row.index("0/2")]) for row in rows] == [48, 48]
+
+
+async def test_an_article_of_only_headers_takes_every_key(tmp_path):
+    """A file with a date, headline and outlet and no body: `l` (next
+    sentence) crashed the app with an IndexError traceback, and `y` said
+    "Still opening the database…" with the database open."""
+    from tui.ui.screens.reader import ReaderScreen
+
+    path = tmp_path / "headers.txt"
+    path.write_text("22 July 2017\nHeadline\nWire\n")
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"),
+                      article=load_article(path), exports=tmp_path / "exports")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("l", "h", "right", "left", "j", "k", "G", "g", "c", "y", "w", "]"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert messages(app) == [
+            "No sentence here to change.", "No sentence here to copy.", "No sentences here.",
+            "No tagged sentences in this article."]
+        assert str(app.screen.query_one("#status").render()).startswith("empty article ")

@@ -535,7 +535,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         it (once), and until it is done the paragraph is drawn without
         sentences and the cursor has none.
         """
-        if not self.ready:
+        if not self.ready or not 0 <= index < self._count:  # no such paragraph (an empty article)
             return False
         if index in self._bounds or self._lengths[index] <= SPLIT_IN_WORKER_CHARS:
             return True

@@ -733,7 +733,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         """Copy the current sentence's text exactly."""
         sentence = self.view.current_sentence
         if sentence is None:
-            self._say("Still opening the database…")
+            self._say("Still opening the database…" if self._waiting_for_database()
+                      else "No sentence here to copy.")
             return
         self._copy(sentence.text, f"sentence {self.view.paragraph}.{self.view.sentence}")
 
