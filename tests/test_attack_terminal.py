@@ -226,3 +226,29 @@ async def test_an_article_of_only_headers_takes_every_key(tmp_path):
             "No sentence here to change.", "No sentence here to copy.", "No sentences here.",
             "No tagged sentences in this article."]
         assert str(app.screen.query_one("#status").render()).startswith("empty article ")
+
+
+async def test_a_huge_headline_makes_a_short_notification(tmp_path):
+    """`d` on an article whose headline is 12,000 characters: the toast
+    "TITLE: done" grew to the headline's length and covered the right half
+    of the screen (in tmux: 36 lines of "Title Title …"), with "done" off
+    the bottom. A notification now keeps its start and its end."""
+    from tui.ui.library_table import LibraryTable
+
+    from .test_ui_library import wait_loaded
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "long.txt").write_text("22 July 2017\n" + "Title " * 2000 + "\nWire\n\nBody. More.\n")
+    (folder / "short.txt").write_text("22 July 2017\nShort\nWire\n\nBody. More.\n")
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"), folder=folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        table = app.screen.query_one(LibraryTable)
+        if "Short" in table.render_line(1).text:
+            await pilot.press("j")  # the long one, sorted by file name: second
+        await pilot.press("d")
+        await wait_loaded(pilot)
+        # 200 characters of the start, "…", the last 99 (": done" included).
+        assert messages(app) == ["Title " * 33 + "Ti…" + "tle" + " Title" * 15 + ": done"]
+        assert len(messages(app)[0]) == 300

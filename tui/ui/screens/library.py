@@ -43,6 +43,7 @@ from ...text.safe import printable
 from ..footer_order import HelpAndQuitFirst
 from ..keymap import key_of
 from ..library_table import Line, Lines, LibraryTable
+from ..store_calls import one_line
 
 if TYPE_CHECKING:  # the store's modules load sqlite-utils: not before the first paint
     from ...store.status_row import StatusRow
@@ -104,7 +105,7 @@ def store_call(app, job: Callable[..., Any], *args: Any, done: Callable[[Any], N
             try:
                 result = call(*args)
             except StoreError as exc:
-                app.call_from_thread(app.notify, printable(f"{what}: {exc}"), severity="error",
+                app.call_from_thread(app.notify, one_line(f"{what}: {exc}"), severity="error",
                                      markup=False)
                 if failed is not None:
                     app.call_from_thread(failed, exc)
@@ -673,14 +674,14 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
     def open_row(self, row: StatusRow) -> None:
         """Open one article in the reader (re-read: the file may have changed)."""
         if row.state == "missing":
-            self.notify(f"{printable(row.title)}: its file is gone ({printable(row.path)}); "
-                        "its tags are kept (tui status, tui export).", severity="warning",
-                        markup=False)
+            self.notify(one_line(f"{row.title}: its file is gone ({row.path}); "
+                                 "its tags are kept (tui status, tui export)."),
+                        severity="warning", markup=False)
             return
         try:
             article = load_article(row.path)
         except ArticleError as exc:
-            self.notify(printable(str(exc)), severity="error", markup=False)
+            self.notify(one_line(str(exc)), severity="error", markup=False)
             return
         self.selected = row.path
         self._save_view()
@@ -761,7 +762,7 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
 
         def saved(_row) -> None:
             self.redraw()
-            self.notify(f"{printable(row.title)}: {'done' if wanted else 'not done'}", markup=False)
+            self.notify(one_line(f"{row.title}: {'done' if wanted else 'not done'}"), markup=False)
 
         store_call(self.app, _store_api("set_done"), row, wanted, stamp, done=saved,
                    what="Not marked")
