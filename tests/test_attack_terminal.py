@@ -13,6 +13,8 @@ from tui.ui.app import AnnotateApp
 from tui.ui.article_view import GUTTER, ArticleView
 from tui.ui.wrap import cell_widths, wrap
 
+from .test_e2e_tmux import export_rows, tmux_env  # noqa: F401  (a fixture)
+from .test_ui_faults import SlowOpener
 from .test_ui_reader import labels_in_db, messages, settle
 from .test_ui_review import edited_story
 
@@ -252,3 +254,59 @@ async def test_a_huge_headline_makes_a_short_notification(tmp_path):
         # 200 characters of the start, "…", the last 99 (": done" included).
         assert messages(app) == ["Title " * 33 + "Ti…" + "tle" + " Title" * 15 + ": done"]
         assert len(messages(app)[0]) == 300
+
+
+def test_pagedown_and_c_typed_together_tag_the_sentence_on_the_new_page(tmp_path, seed_path,
+                                                                        tmux_env):
+    """PageDown then c in one read of the terminal (80x16): the page scrolled
+    with an animation and the cursor came along only as it went, so c tagged
+    1.1, the sentence being scrolled off the screen, while the cursor ended
+    on 2.3. The page now turns at once."""
+    db = tmp_path / "a.db"
+    app = tmux_env(str(seed_path), "--db", str(db))
+    app._tmux("resize-window", "-x", "80", "-y", "16")
+    app.wait_for("0/13 tagged")
+    app._tmux("send-keys", "NPage", "c")
+    screen = app.wait_for("1/13 tagged")
+    assert "¶ 3/8  sentence 1/1   C claim 1" in screen
+    app.keys("C-q")
+    app.wait_for("TUI-EXITED-0")
+    assert [(r["paragraph"], r["sentence"], r["label"]) for r in export_rows(db)] == [
+        ("3", "1", "claim")]
+
+
+async def _typed_before_the_database(tmp_path, seed_path, keys):
+    opener = SlowOpener()
+    app = AnnotateApp(db_path=tmp_path / "a.db", article=load_article(seed_path), opener=opener,
+                      exports=tmp_path / "exports")
+    async with app.run_test(size=(80, 16)) as pilot:
+        await pilot.pause()
+        await pilot.press(*keys)
+        view = app.screen.query_one(ArticleView)
+        before = view.paragraph
+        opener.release.set()
+        await settle(pilot)
+        return before, labels_in_db(app), (view.paragraph, view.sentence)
+
+
+async def test_a_page_key_before_the_database_opens_brings_the_cursor(tmp_path, seed_path):
+    """PageDown typed while the database opened scrolled the page but left
+    the cursor on 1.1, off screen: a c typed next tagged 1.1, and once the
+    database opened the view jumped back to the saved position."""
+    assert await _typed_before_the_database(tmp_path, seed_path, ["pagedown", "c"]) == (
+        3, [(3, 1, "claim")], (3, 1))
+
+
+async def test_a_page_key_behind_waiting_keys_waits_with_them(tmp_path, seed_path):
+    """`j c PageDown c` before the database opened: the page turned at once,
+    so the first c (kept) was replayed on the new page, and the second c
+    toggled it off again: nothing was tagged. Now PageDown waits its turn."""
+    assert await _typed_before_the_database(tmp_path, seed_path, ["j", "c", "pagedown", "c"]) == (
+        2, [(2, 1, "claim"), (3, 1, "claim")], (3, 1))
+
+
+async def test_paging_alone_before_the_database_keeps_the_page(tmp_path, seed_path):
+    """Only PageDown before the database opened: the saved position (1.1)
+    was applied on top of it and the view jumped back to the top."""
+    assert await _typed_before_the_database(tmp_path, seed_path, ["pagedown"]) == (
+        3, [], (3, 1))

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import get_current_worker
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -58,7 +59,7 @@ POLL_EVERY_S = 1.0
 SENTENCE_MOVES = {"next_sentence", "previous_sentence", *REVIEW_MOVES}
 # Kept keys that change nothing in the database: applied even if it never opens.
 MOVES = SENTENCE_MOVES | {"next_paragraph", "previous_paragraph", "first_paragraph",
-                          "last_paragraph", "back"}
+                          "last_paragraph", "back", "page"}
 
 
 class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
@@ -161,6 +162,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         yield banner
         view = ArticleView(article, id="article")
         view.ready = False  # no sentences until the database is attached
+        view.hold_page = self._hold_page  # PageUp/PageDown join the type-ahead queue
         with Horizontal(id="reader-body"):  # the tags panel (t) comes beside it
             yield view
         yield NoteBar(id="note-bar")  # the cursor sentence's note (review_actions.py)
@@ -487,6 +489,25 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
                 return
             self._moved = True
         move()
+
+    def _hold_page(self, down: bool) -> bool:
+        """A page key before the database opens: kept behind keys already
+        waiting (scrolling now would move the page they act on away), else
+        it scrolls at once, the cursor comes along to a paragraph in view, and
+        the saved position no longer applies. True if kept."""
+        if not self._waiting_for_database():
+            return False
+        if self._typed:
+            return self._keep("page", down)
+        self._moved = True
+        return False
+
+    def action_page(self, down: bool) -> None:
+        """A page key kept while the database was opening, replayed."""
+        try:
+            self.view.action_page_down() if down else self.view.action_page_up()
+        except SkipAction:  # nothing to scroll
+            pass
 
     def action_next_paragraph(self) -> None:
         """Next paragraph, cursor on its first sentence."""
