@@ -310,3 +310,24 @@ async def test_paging_alone_before_the_database_keeps_the_page(tmp_path, seed_pa
     was applied on top of it and the view jumped back to the top."""
     assert await _typed_before_the_database(tmp_path, seed_path, ["pagedown"]) == (
         3, [], (3, 1))
+
+
+async def test_a_click_before_the_database_opens_is_kept(tmp_path, seed_path):
+    """A click on 2.3 while the database opened did nothing (the view had no
+    sentences yet), so the c typed next tagged 1.1, not the sentence clicked."""
+    opener = SlowOpener()
+    app = AnnotateApp(db_path=tmp_path / "a.db", article=load_article(seed_path), opener=opener,
+                      exports=tmp_path / "exports")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(ArticleView)
+        third = view.article.paragraphs[1].sentences[2]  # 2.3
+        x, y = next((x, y) for y in range(view.size.height) for x in range(GUTTER, 120)
+                    if view.offset_at(x, y) == third.start + 5)
+        await pilot.click(ArticleView, offset=(x, y))
+        await pilot.press("c")
+        assert view.paragraph == 2  # shown at once: the paragraph clicked
+        opener.release.set()
+        await settle(pilot)
+        assert labels_in_db(app) == [(2, 3, "claim")]
+        assert (view.paragraph, view.sentence) == (2, 3)

@@ -921,11 +921,25 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- mouse ------------------------------------------------------------
 
+    # Set by the reader: asked with the body offset of a click before the
+    # sentences are known; True back means it was kept to replay.
+    hold_click: Callable[[int], bool] | None = None
+
     def on_click(self, event: events.Click) -> None:
         """Clicking a sentence moves the cursor to it."""
         offset = self.offset_at(event.x, event.y)
-        if offset is not None:
-            self.move_to_offset(offset)
+        if offset is None:
+            return
+        if not self.ready and self.hold_click is not None and self.hold_click(offset):
+            return
+        self.move_to_offset(offset)
+
+    def show_paragraph_of(self, offset: int) -> None:
+        """Put the cursor on the paragraph holding body ``offset`` (its first
+        sentence: all there is before the sentences are known)."""
+        paragraph = self._paragraph_at_offset(offset)
+        if paragraph is not None:
+            self.move_to(paragraph.index)
 
     def offset_at(self, x: int, y: int) -> int | None:
         """Body offset under screen cell (x, y) of this widget, if any."""

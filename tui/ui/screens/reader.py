@@ -59,7 +59,7 @@ POLL_EVERY_S = 1.0
 SENTENCE_MOVES = {"next_sentence", "previous_sentence", *REVIEW_MOVES}
 # Kept keys that change nothing in the database: applied even if it never opens.
 MOVES = SENTENCE_MOVES | {"next_paragraph", "previous_paragraph", "first_paragraph",
-                          "last_paragraph", "back", "page"}
+                          "last_paragraph", "back", "page", "click"}
 
 
 class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
@@ -163,6 +163,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         view = ArticleView(article, id="article")
         view.ready = False  # no sentences until the database is attached
         view.hold_page = self._hold_page  # PageUp/PageDown join the type-ahead queue
+        view.hold_click = self._hold_click  # and so does a click on a sentence
         with Horizontal(id="reader-body"):  # the tags panel (t) comes beside it
             yield view
         yield NoteBar(id="note-bar")  # the cursor sentence's note (review_actions.py)
@@ -501,6 +502,20 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
             return self._keep("page", down)
         self._moved = True
         return False
+
+    def _hold_click(self, offset: int) -> bool:
+        """A click before the database opens: it means a sentence, known only
+        then, so it is kept (in order, as a sentence key) and replayed; the
+        cursor shows its paragraph at once if no key waits before it."""
+        if not self._waiting_for_database():
+            return False
+        if not self._typed:
+            self.view.show_paragraph_of(offset)
+        return self._keep("click", offset)
+
+    def action_click(self, offset: int) -> None:
+        """A click kept while the database was opening, replayed."""
+        self.view.move_to_offset(offset)
 
     def action_page(self, down: bool) -> None:
         """A page key kept while the database was opening, replayed."""
