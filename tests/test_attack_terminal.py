@@ -331,3 +331,70 @@ async def test_a_click_before_the_database_opens_is_kept(tmp_path, seed_path):
         await settle(pilot)
         assert labels_in_db(app) == [(2, 3, "claim")]
         assert (view.paragraph, view.sentence) == (2, 3)
+
+
+def _burst(app, *keys: str) -> None:
+    """Keys as they arrive from a terminal in one read (SSH, tmux, a fast
+    typist): all handed to the app at once, nothing waited for between them
+    (Pilot's press waits after each key and never shows the problem)."""
+    from textual import events
+
+    for key in keys:
+        character = {"enter": "\r", "backspace": "\x7f"}.get(key, key if len(key) == 1 else None)
+        event = events.Key(key, "/" if key == "slash" else character)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+def _notes(app) -> list[tuple]:
+    return [tuple(row) for row in app.store.db.execute(
+        "SELECT paragraph, sentence, label, note FROM annotations ORDER BY paragraph")]
+
+
+async def test_a_note_typed_in_one_burst_lands_whole_and_the_keys_after_it_too(tmp_path,
+                                                                               seed_path):
+    """`a h i Enter j c` arriving in one read: Textual ran `a`'s binding only
+    after `h i Enter` had gone by, so the note box opened empty ("Note
+    unchanged") and j c were lost; with the box already open, Enter ran
+    after `j c` were typed into it: the note was "hijc"."""
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"),
+                      article=load_article(seed_path), exports=tmp_path / "exports")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        _burst(app, "a", "h", "i", "enter", "j", "c")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert _notes(app) == [(1, 1, "claim", "hi"), (2, 1, "claim", "")]
+        assert messages(app) == ["Note saved"]
+
+
+async def test_editing_keys_in_a_burst_act_in_the_order_typed(tmp_path, seed_path):
+    """`x y Backspace z Left w Enter` in one read gave the note "xyz": the box's
+    own bindings (Backspace, Left) ran after the letters behind them."""
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"),
+                      article=load_article(seed_path), exports=tmp_path / "exports")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("c", "a")
+        await settle(pilot)
+        _burst(app, "x", "y", "backspace", "z", "left", "w", "enter")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert _notes(app) == [(1, 1, "claim", "xwz")]
+
+
+async def test_a_search_typed_in_one_burst_finds_and_tags(tmp_path, seed_path):
+    """`/ Ryabkov Enter c` in one read: nothing was searched and nothing
+    tagged (the letters reached no widget). With the box open, Enter ran
+    after `c`: the search was for "Ryabkovc"."""
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"),
+                      article=load_article(seed_path), exports=tmp_path / "exports")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        _burst(app, "slash", *"Ryabkov", "enter", "c")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert labels_in_db(app) == [(4, 1, "claim")]
+        assert "match 1 of 1" in str(app.screen.query_one("#status").render())

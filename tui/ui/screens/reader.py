@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.worker import get_current_worker
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -194,6 +194,25 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         await self.mount(Footer(), before=slot)
         await slot.remove()
         self.refresh_bindings()  # the Footer draws its keys on this signal
+
+    async def on_key(self, event: events.Key) -> None:
+        """Keys arrive in bursts (SSH, tmux, a fast typist), and Textual runs a
+        key's binding only once the key has bubbled up to the app, behind the
+        keys typed after it: `a h i Enter` opened the note box after `h i Enter`
+        had gone by, and they were lost. So a key's binding runs here, in the
+        order typed; and a key behind one that opened another screen (a, /, ?,
+        o) is that screen's: sent again, in order (see screens/modals.py)."""
+        if self.app.screen is not self:
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+            return
+        for namespace, bindings in self._modal_binding_chain:
+            for binding in bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority and await self.app.run_action(binding.action, namespace):
+                    event.stop()
+                    event.prevent_default()
+                    return
 
     def _alive(self) -> bool:
         """False once the screen is closed (a store result may arrive after it)."""
