@@ -398,3 +398,31 @@ async def test_a_search_typed_in_one_burst_finds_and_tags(tmp_path, seed_path):
         await settle(pilot)
         assert labels_in_db(app) == [(4, 1, "claim")]
         assert "match 1 of 1" in str(app.screen.query_one("#status").render())
+
+
+async def test_a_library_filter_typed_in_one_burst_opens_and_tags(tmp_path, seed_path):
+    """`/ rus Enter Enter c` in one read: `/` opened the filter box only after
+    `r u s` had reached the list (r rescanned, s sorted), and nothing was
+    opened or tagged. Now the box gets `rus`, Enter keeps it, Enter opens the
+    one article left and c tags its first sentence."""
+    import shutil
+
+    from tui.ui.screens.reader import ReaderScreen
+
+    from .test_ui_library import wait_loaded
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(seed_path, folder / "seed.txt")
+    (folder / "b.txt").write_text("22 July 2017\nShort\nWire\n\nBody. More.\n")
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"), folder=folder,
+                      exports=tmp_path / "exports")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        _burst(app, "slash", "r", "u", "s", "enter", "enter", "c")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.article.title == (
+            "Russia Unfazed By Suspension of Antimissile Talks with U.S.")
+        assert labels_in_db(app) == [(1, 1, "claim")]

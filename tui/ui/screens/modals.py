@@ -30,25 +30,50 @@ from ...text.safe import printable
 from ..keymap import key_of, rows
 
 
-class PromptInput(Input):
-    """The prompt's box: each key acts in the order typed (see the module docstring)."""
+class OrderedInput(Input):
+    """A text box whose keys act in the order typed (see the module docstring).
+
+    Its bindings and its screen's (Enter, Backspace, the arrows, Escape) run
+    in its own queue, between the letters; a key handed to it after the
+    focus moved on (Enter closed it) goes to the widget that has the focus.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.seen: WeakSet[events.Key] = WeakSet()  # keys it has had (its screen asks)
+
+    def take(self, event: events.Key) -> bool:
+        """A key the owner handles first (True if it did)."""
+        return False
 
     async def _on_key(self, event: events.Key) -> None:
-        modal = self.screen
-        if not isinstance(modal, PromptModal):
-            await super()._on_key(event)
-            return
-        modal.seen.add(event)
-        if modal.take(event):
-            return
-        binding = next(iter(self._bindings.key_to_bindings.get(event.key, [])), None)
-        if binding is not None and not event.is_printable:
-            # The box's own binding, now rather than after the keys behind it.
+        self.seen.add(event)
+        if self.app.focused is not self:
+            # Handed over before the focus moved on: the focused widget's key.
             event.stop()
             event.prevent_default()
-            await self.run_action(binding.action)
+            self.app.post_message(events.Key(event.key, event.character))
             return
+        if self.take(event):
+            return
+        if not event.is_printable:
+            for namespace, bindings in self.screen._modal_binding_chain:
+                for binding in bindings.key_to_bindings.get(event.key, ()):
+                    if not binding.priority and await self.app.run_action(binding.action,
+                                                                          namespace):
+                        event.stop()
+                        event.prevent_default()
+                        return
         await super()._on_key(event)
+
+
+class PromptInput(OrderedInput):
+    """The prompt's box: Enter and the cancel key are its screen's (see :meth:`PromptModal.take`)."""
+
+    def take(self, event: events.Key) -> bool:
+        """Enter, the cancel key, or a key after them: the prompt's."""
+        modal = self.screen
+        return isinstance(modal, PromptModal) and modal.take(event)
 
 
 class PromptModal(ModalScreen[str | None]):
@@ -66,7 +91,6 @@ class PromptModal(ModalScreen[str | None]):
         self._placeholder = placeholder
         self._verb = verb  # the hint line: "Enter to <verb> · <the cancel key> to cancel"
         self.closing = False  # Enter or the cancel key was typed: later keys are not ours
-        self.seen: WeakSet[events.Key] = WeakSet()  # keys the box has had
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
@@ -99,11 +123,11 @@ class PromptModal(ModalScreen[str | None]):
 
     def on_key(self, event: events.Key) -> None:
         """A key that reached the screen, not the box: typed before the box had the focus."""
-        if event in self.seen:  # bubbled up from the box: it has done what it does
+        box = self.query_one(PromptInput)
+        if event in box.seen:  # bubbled up from the box: it has done what it does
             return
         if self.take(event):
             return
-        box = self.query_one(PromptInput)
         if event.is_printable and event.character is not None:
             box.insert_text_at_cursor(event.character)
         elif event.key == "backspace":
