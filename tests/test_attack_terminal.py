@@ -426,3 +426,43 @@ async def test_a_library_filter_typed_in_one_burst_opens_and_tags(tmp_path, seed
         assert app.screen.article.title == (
             "Russia Unfazed By Suspension of Antimissile Talks with U.S.")
         assert labels_in_db(app) == [(1, 1, "claim")]
+
+
+async def test_keys_behind_a_kept_escape_go_to_the_library(tmp_path, seed_path):
+    """`Enter c Escape j Enter q` in one read while the database was busy:
+    the reader kept c and Escape, and j, Enter and q were replayed on the
+    reader after Escape had closed it (or had no binding there): lost. Now
+    the keys behind a kept Escape are kept as typed and go to the library
+    once it shows: the second article is opened and gets the quote."""
+    import shutil
+    import sqlite3
+
+    from tui.ui.screens.reader import ReaderScreen
+
+    from .test_ui_library import wait_loaded
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(seed_path, folder / "seed.txt")
+    (folder / "b.txt").write_text("22 July 2017\nShort\nWire\n\nBody. More.\n")
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"), folder=folder,
+                      exports=tmp_path / "exports")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # the reader's database work waits
+        try:
+            _burst(app, "enter", "c", "escape", "j", "enter", "q")
+            await pilot.pause(0.3)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert [tuple(row) for row in app.store.db.execute(
+            "SELECT articles.title, paragraph, sentence, label FROM annotations "
+            "JOIN articles ON articles.id = annotations.article_id ORDER BY label")] == [
+            ("Short", 1, 1, "claim"),
+            ("Russia Unfazed By Suspension of Antimissile Talks with U.S.", 1, 1, "quote")]

@@ -59,7 +59,7 @@ POLL_EVERY_S = 1.0
 SENTENCE_MOVES = {"next_sentence", "previous_sentence", *REVIEW_MOVES}
 # Kept keys that change nothing in the database: applied even if it never opens.
 MOVES = SENTENCE_MOVES | {"next_paragraph", "previous_paragraph", "first_paragraph",
-                          "last_paragraph", "back", "page", "click"}
+                          "last_paragraph", "back", "page", "click", "key"}
 
 
 class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
@@ -207,6 +207,13 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
             event.prevent_default()
             self.app.post_message(events.Key(event.key, event.character))
             return
+        if self._waiting_for_database() and any(action == "back" for action, _ in self._typed):
+            # Behind a kept Escape: maybe the library's keys (`Escape j Enter`).
+            # Kept as typed, and sent again once that Escape has been replayed.
+            event.stop()
+            event.prevent_default()
+            self._keep("key", event.key, event.character)
+            return
         for namespace, bindings in self._modal_binding_chain:
             for binding in bindings.key_to_bindings.get(event.key, ()):
                 if not binding.priority and await self.app.run_action(binding.action, namespace):
@@ -273,11 +280,13 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         self._replay_typed(typed)
 
     def _replay_typed(self, typed: list[tuple[str, tuple]]) -> None:
-        """Apply kept keys in the order typed (a kept Escape may close the screen)."""
+        """Apply kept keys in the order typed (a kept Escape may close the screen:
+        the keys kept as typed after it go to the screen then shown)."""
         for action, args in typed:
-            if not self._alive():
-                return
-            getattr(self, f"action_{action}")(*args)
+            if action == "key":
+                self.app.post_message(events.Key(*args))
+            elif self._alive():
+                getattr(self, f"action_{action}")(*args)
 
     def database_failed(self, error: Exception) -> None:
         """The database could not be opened: the text stays readable, writes are refused."""
