@@ -466,3 +466,19 @@ async def test_keys_behind_a_kept_escape_go_to_the_library(tmp_path, seed_path):
             "JOIN articles ON articles.id = annotations.article_id ORDER BY label")] == [
             ("Short", 1, 1, "claim"),
             ("Russia Unfazed By Suspension of Antimissile Talks with U.S.", 1, 1, "quote")]
+
+
+async def test_enter_in_the_tags_panel_then_a_tag_key_in_one_burst(tmp_path, seed_path):
+    """`k Enter q` in the tags panel in one read: Enter's jump reached the
+    reader as a message after q had been handled, so the quote replaced the
+    claim on 2.1 (the cursor's sentence before the jump) instead of 1.1."""
+    app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"),
+                      article=load_article(seed_path), exports=tmp_path / "exports")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("c", "j", "c", "t")
+        await settle(pilot)
+        _burst(app, "k", "enter", "q")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert labels_in_db(app) == [(1, 1, "quote"), (2, 1, "claim")]
