@@ -482,3 +482,19 @@ async def test_enter_in_the_tags_panel_then_a_tag_key_in_one_burst(tmp_path, see
         await pilot.pause(0.3)
         await settle(pilot)
         assert labels_in_db(app) == [(1, 1, "quote"), (2, 1, "claim")]
+
+
+def test_a_note_and_a_search_typed_in_one_burst_through_tmux(tmp_path, seed_path, tmux_env):
+    """The same bursts in a real terminal (tmux send-keys writes them in one
+    go, as SSH does): `c a h i Enter j c`, then `/ Ryabkov Enter q`."""
+    db = tmp_path / "a.db"
+    app = tmux_env(str(seed_path), "--db", str(db))
+    app.wait_for("0/13 tagged")
+    app._tmux("send-keys", "c", "a", "h", "i", "Enter", "j", "c")
+    app.wait_for("2/13 tagged")
+    app._tmux("send-keys", "/", *"Ryabkov", "Enter", "q")
+    app.wait_for("3/13 tagged")
+    app.keys("C-q")
+    app.wait_for("TUI-EXITED-0")
+    assert [(r["paragraph"], r["sentence"], r["label"], r["note"]) for r in export_rows(db)] == [
+        ("1", "1", "claim", "hi"), ("2", "1", "claim", ""), ("4", "1", "quote", "")]
