@@ -27,6 +27,7 @@ from functools import partial
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -447,6 +448,30 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if post and changed:
             self.post_message(self.CursorMoved(paragraph, sentence))
 
+    # Set by the reader: asked before a page key scrolls, with True for down;
+    # True back means the key was kept to replay (the database is not open).
+    hold_page: Callable[[bool], bool] | None = None
+
+    def action_page_down(self) -> None:
+        """Scroll a page down; the cursor comes along (see _keep_cursor_in_view)."""
+        self._page(down=True)
+
+    def action_page_up(self) -> None:
+        """Scroll a page up; the cursor comes along (see _keep_cursor_in_view)."""
+        self._page(down=False)
+
+    def _page(self, down: bool) -> None:
+        if self.hold_page is not None and self.hold_page(down):
+            return
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        height = self.scrollable_content_region.height
+        # At once, not animated: the cursor must be on the new page before
+        # the next key is read. Animated, `PageDown c` typed together tagged
+        # the sentence being scrolled off the screen.
+        self.scroll_to(y=self.scroll_y + (height if down else -height), animate=False,
+                       immediate=True)
+
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """The view scrolled (PageDown, Space, the wheel, the scrollbar): keep the cursor on screen."""
         super().watch_scroll_y(old_value, new_value)
@@ -459,7 +484,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         As in less and vim: after PageDown or the wheel a key acts on a
         sentence the user can see, never on one scrolled off screen.
         """
-        if not self.ready or not self.article.paragraphs or self.size.height == 0:
+        if not self.article.paragraphs or self.size.height == 0:
             return
         top, bottom = self._cursor_lines()
         y = round(self.scroll_offset.y)
@@ -467,6 +492,17 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if bottom >= y and top < y + height:  # (part of) the cursor's sentence shows
             return
         layout = self._ensure_layout()
+        if not self.ready:
+            # No sentences yet (the database is opening): the cursor is on a
+            # paragraph, meaning its first sentence. The first paragraph that
+            # starts in view; else the one the top line shows.
+            shown = [layout.paragraph_at(line) for line in range(y, y + height)]
+            starts = [index for index in shown
+                      if 0 <= index < self._count and layout.top(index) >= y]
+            first = starts[0] if starts else shown[0]
+            if 0 <= first < self._count:
+                self.move_to(first + 1, scroll=False)
+            return
         # The first sentence that starts in view; else (one sentence longer
         # than the screen) the one the top line shows.
         fallback = None
@@ -535,7 +571,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         it (once), and until it is done the paragraph is drawn without
         sentences and the cursor has none.
         """
-        if not self.ready:
+        if not self.ready or not 0 <= index < self._count:  # no such paragraph (an empty article)
             return False
         if index in self._bounds or self._lengths[index] <= SPLIT_IN_WORKER_CHARS:
             return True
@@ -885,11 +921,25 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- mouse ------------------------------------------------------------
 
+    # Set by the reader: asked with the body offset of a click before the
+    # sentences are known; True back means it was kept to replay.
+    hold_click: Callable[[int], bool] | None = None
+
     def on_click(self, event: events.Click) -> None:
         """Clicking a sentence moves the cursor to it."""
         offset = self.offset_at(event.x, event.y)
-        if offset is not None:
-            self.move_to_offset(offset)
+        if offset is None:
+            return
+        if not self.ready and self.hold_click is not None and self.hold_click(offset):
+            return
+        self.move_to_offset(offset)
+
+    def show_paragraph_of(self, offset: int) -> None:
+        """Put the cursor on the paragraph holding body ``offset`` (its first
+        sentence: all there is before the sentences are known)."""
+        paragraph = self._paragraph_at_offset(offset)
+        if paragraph is not None:
+            self.move_to(paragraph.index)
 
     def offset_at(self, x: int, y: int) -> int | None:
         """Body offset under screen cell (x, y) of this widget, if any."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -98,12 +99,17 @@ def progress_cell(tagged: int, total: int | None) -> str:
 
 
 def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells with an ellipsis, padded to ``width``."""
+    """``text`` cut to ``width`` cells with an ellipsis, padded to ``width``.
+
+    Cells, not characters: a Japanese or Chinese title (two cells a
+    character) or an emoji cut by ``len`` pushed every later column right
+    and the row's end off the screen.
+    """
     if width <= 0:
         return ""
-    if len(text) > width:
-        return text[: width - 1] + "…"
-    return text.ljust(width)
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
 
 
 class LibraryTable(ScrollView, can_focus=True):

@@ -29,9 +29,20 @@ STORE_FAILURES = (StoreError, sqlite3.Error, OSError, ValueError)
 _STOP = object()
 
 
+# A notification longer than this is cut in the middle: a toast grows to fit
+# its text, and a 10,000-character headline in "TITLE: done" covered the
+# screen's right half with its "done" off the bottom.
+MAX_NOTICE = 300
+
+
 def one_line(text: str) -> str:
-    """``text`` safe for a notification: visible control characters, one line."""
-    return printable(" ".join(str(text).split("\n")))
+    """``text`` safe for a notification: visible control characters, one line,
+    at most :data:`MAX_NOTICE` characters (its start and its end kept)."""
+    text = " ".join(str(text).split("\n"))
+    if len(text) > MAX_NOTICE:
+        head = MAX_NOTICE * 2 // 3
+        text = text[:head] + "…" + text[len(text) - (MAX_NOTICE - head - 1):]
+    return printable(text)
 
 
 class StoreCalls:

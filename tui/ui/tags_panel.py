@@ -189,7 +189,14 @@ class TagsPanel(ScrollView, can_focus=True, inherit_bindings=False):
     def action_jump(self) -> None:
         """Put the article's cursor on the highlighted tag."""
         if 0 <= self.highlight < len(self._rows):
-            self.post_message(self.Jump(self._rows[self.highlight]))
+            jump = self.Jump(self._rows[self.highlight])
+            # At once, not as a message: `Enter q` typed together tagged the
+            # sentence the cursor was on before the jump (the message came after q).
+            handler = getattr(self.screen, "on_tags_panel_jump", None)
+            if handler is not None:
+                handler(jump)
+            else:
+                self.post_message(jump)
 
     def action_filter(self, label: str) -> None:
         """Only ``label``'s tags ('' : all)."""

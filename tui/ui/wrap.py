@@ -4,6 +4,12 @@ Plain greedy wrapping at spaces, measured in terminal cells so wide (CJK)
 characters take two columns. Text is shown literally: control characters
 are swapped for their visible Unicode "control pictures" first, one
 character for one, so every offset still points at the same character.
+
+Widths are rich's, grapheme by grapheme, as Textual measures (and crops)
+the drawn line: an emoji made wide by VS16 (``⚠️``, ``❤️``) takes two cells,
+a ZWJ sequence (``👨‍👩‍👧``) two, not six. Measured one character at a
+time, a line of ``✅`` or ``⚠️`` came out wider than the screen and its end
+was cut off (never drawn).
 """
 
 from __future__ import annotations
@@ -11,22 +17,36 @@ from __future__ import annotations
 import functools
 import re
 
-from rich.cells import get_character_cell_size
+from rich.cells import load_cell_table, split_graphemes
 
 from ..text.safe import printable
 
 
-# Characters whose cell width is not 1: wide East Asian, emoji, combining and
-# zero-width marks. Text without any takes the fast path. Compiled on first
-# use (~5 ms at start-up otherwise): ASCII text never needs it.
+# Characters whose cell width is not 1 (wide East Asian, emoji, combining and
+# zero-width marks, VS16, ZWJ), from rich's own table so the two never
+# disagree: text without any takes the fast path. Compiled on first use
+# (~ms at start-up otherwise): ASCII text never needs it.
 @functools.cache
 def _not_one_cell() -> re.Pattern[str]:
-    return re.compile(
-        "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0e31-\u0e3a"
-        "\u1100-\u115f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2e80-\ua4cf\uac00-\ud7a3"
-        "\uf900-\ufaff\ufe00-\ufe0f\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-        "\U0001f000-\U0001faff\U00020000-\U0003fffd]"
-    )
+    ranges = [(start, end) for start, end, cells in load_cell_table().widths if cells != 1]
+    ranges += [(0x00, 0x1F), (0x7F, 0x9F), (0x200D, 0x200D), (0xFE0F, 0xFE0F)]
+    return re.compile("[" + "".join(
+        re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else "")
+        for start, end in sorted(ranges)) + "]")
+
+
+def _grapheme_cells(text: str, start: int, stop: int) -> list[int]:
+    """Cells of each character of ``text[start:stop]``, as rich measures that line.
+
+    A grapheme's width goes on its first character and 0 on the rest (the
+    joined emoji of a ZWJ sequence, VS16, combining marks), so a line is
+    never broken inside a grapheme and its widths add up to rich's
+    ``cell_len``.
+    """
+    widths = [0] * (stop - start)
+    for first, _end, cells in split_graphemes(text[start:stop])[0]:
+        widths[first] = cells
+    return widths
 
 
 def visible(text: str) -> str:
@@ -38,7 +58,7 @@ def cell_widths(text: str) -> list[int] | None:
     """Cell width of each character, or None when every one is 1 cell."""
     if text.isascii() or not _not_one_cell().search(text):
         return None
-    return [get_character_cell_size(ch) for ch in text]
+    return _grapheme_cells(text, 0, len(text))
 
 
 def wrap(text: str, width: int) -> list[int]:
@@ -122,22 +142,28 @@ def _one_cell_line(text: str, start: int, width: int, length: int,
 
 def _cells_line(text: str, start: int, width: int, length: int) -> int | None:
     """Where the line after the one at ``start`` begins (None at the end), by cells."""
-    used = 0
-    last_space = -1
-    index = start
-    while index < length:
-        char = text[index]
-        cell = get_character_cell_size(char)
-        if char == " ":
-            last_space = index
-        if used + cell > width and index > start:
-            if char == " ":
-                index += 1
-                continue  # spaces may hang past the edge
-            return last_space + 1 if last_space >= start else index
-        used += cell
-        index += 1
-    return None
+    window = width + 16  # widened while zero-width characters or hanging spaces run on
+    while True:
+        stop = min(length, start + window)
+        widths = _grapheme_cells(text, start, stop)
+        # A character's width may depend on the one after it (VS16): decide
+        # only up to the window's last character, unless it ends the text.
+        decided = len(widths) if stop == length else len(widths) - 1
+        used = 0
+        last_space = -1
+        for offset in range(decided):
+            index = start + offset
+            cell = widths[offset]
+            if text[index] == " ":
+                last_space = index
+            if used + cell > width and index > start:
+                if text[index] == " ":
+                    continue  # spaces may hang past the edge
+                return last_space + 1 if last_space >= start else index
+            used += cell
+        if stop == length:
+            return None
+        window *= 2
 
 
 def wrap_window(text: str, width: int, final: bool) -> list[int]:

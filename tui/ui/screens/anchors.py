@@ -9,8 +9,6 @@ deletes the tag (``u`` in the reader undoes it), Escape goes back.
 
 from __future__ import annotations
 
-import sqlite3
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,18 +16,38 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ...store import StoreError
 from ...text.safe import printable
 from ..footer_order import HelpAndQuitFirst
 from ..keymap import key_of
 
-ERRORS = (StoreError, sqlite3.Error)
 MAX_TEXT = 70
 
 
 def _short(text: str) -> str:
     text = printable(text)
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+
+
+# The table's cursor keys: pressed before the list arrives, they wait for it
+# (on an empty table they moved nothing, and d then deleted the first row).
+_TABLE_MOVES = ("cursor_up", "cursor_down", "page_up", "page_down", "scroll_top",
+                "scroll_bottom", "scroll_home", "scroll_end")
+
+
+class _AnchorsTable(DataTable):
+    """The list; a cursor key waits while the screen reads the list again."""
+
+
+def _waiting_move(name: str):
+    def action(self: _AnchorsTable) -> None:
+        if not self.screen._kept(f"table.{name}"):
+            getattr(DataTable, f"action_{name}")(self)
+    action.__doc__ = f"DataTable's {name}, after the list being read."
+    return action
+
+
+for _name in _TABLE_MOVES:
+    setattr(_AnchorsTable, f"action_{_name}", _waiting_move(_name))
 
 
 class AnchorsScreen(HelpAndQuitFirst, Screen):
@@ -46,12 +64,14 @@ class AnchorsScreen(HelpAndQuitFirst, Screen):
         super().__init__()
         self.reader = reader
         self.items = []
+        self._busy = False  # a store call is on its way (keys wait for its list)
+        self._typed: list[str] = []  # keys pressed meanwhile, in order
 
     def compose(self) -> ComposeResult:
         yield Static(Content.from_markup("[b]Fuzzy and orphaned tags[/b]  [dim]$title[/dim]",
                                          title=printable(self.reader.article.title)),
                      id="anchors-header")
-        table: DataTable = DataTable(id="anchors", cursor_type="row", zebra_stripes=True)
+        table: DataTable = _AnchorsTable(id="anchors", cursor_type="row", zebra_stripes=True)
         table.add_columns("State", "Label", "Was", "Now", "Text as tagged", "Note")
         yield table
         yield Static(id="anchors-status")
@@ -62,13 +82,20 @@ class AnchorsScreen(HelpAndQuitFirst, Screen):
         self.query_one(DataTable).focus()
         self._load()
 
+    # Every store call goes through the app's store thread: done here on the
+    # UI thread, a call waiting for another program's lock (up to the 15 s
+    # busy timeout) froze the whole screen. Keys pressed while a call is on
+    # its way wait for the list it reads back, and act in the order typed.
+
     def _load(self) -> None:
-        try:
-            with self.app.store_calls.lock:  # the store thread is not using it
-                self.items = self.reader.store.unsettled(self.reader.doc)
-        except ERRORS as exc:
-            self.items = []
-            self.notify(printable(f"Cannot read the tags: {exc}"), severity="error", markup=False)
+        self._busy = self.app.store_calls.call(
+            lambda store, doc: store.unsettled(doc), self.reader.doc, done=self._loaded,
+            failed=lambda _: self._loaded([]), what="Cannot read the tags")
+
+    def _loaded(self, items) -> None:
+        if not self.is_attached:
+            return
+        self.items = items
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -90,6 +117,32 @@ class AnchorsScreen(HelpAndQuitFirst, Screen):
                    else "No fuzzy or orphaned tags in this article. "
                         f"{key_of(app, 'anchors.close')} goes back.")
         self.query_one("#anchors-status", Static).update(Content(message))
+        self._busy = False
+        while self._typed and not self._busy:
+            action = self._typed.pop(0)
+            target = table if action.startswith("table.") else self
+            getattr(target, f"action_{action.removeprefix('table.')}")()
+
+    def _kept(self, action: str) -> bool:
+        """True if a call is on its way: the key waits for the list it reads back."""
+        if self._busy:
+            self._typed.append(action)
+        return self._busy
+
+    def _write(self, job, done) -> None:
+        """Run ``job(store, doc)`` on the store thread, then ``done(result)`` and read the list."""
+        def finished(result) -> None:
+            if self.reader._alive():
+                done(result)
+            if self.is_attached:
+                self._load()
+
+        def failed(_error) -> None:
+            if self.is_attached:
+                self._load()
+
+        self._busy = self.app.store_calls.call(job, self.reader.doc, write=True,
+                                               what="Not saved", done=finished, failed=failed)
 
     def _selected(self):
         table = self.query_one(DataTable)
@@ -100,6 +153,8 @@ class AnchorsScreen(HelpAndQuitFirst, Screen):
 
     def action_accept(self) -> None:
         """Accept the selected fuzzy placement."""
+        if self._kept("accept"):
+            return
         item = self._selected()
         if item is None:
             return
@@ -108,17 +163,17 @@ class AnchorsScreen(HelpAndQuitFirst, Screen):
                         f"{key_of(self.app, 'anchors.reattach')}.",
                         markup=False)
             return
-        try:
-            with self.app.store_calls.lock:
-                self.reader.store.accept_anchor(self.reader.doc, item.id)
-        except ERRORS as exc:
-            self.notify(printable(f"Not saved: {exc}"), severity="error", markup=False)
-            return
-        self.notify("Placement accepted.", markup=False)
-        self._load()
+
+        def accepted(done: bool) -> None:
+            self.notify("Placement accepted." if done
+                        else "That tag is no longer fuzzy (changed elsewhere).", markup=False)
+
+        self._write(lambda store, doc: store.accept_anchor(doc, item.id), accepted)
 
     def action_reattach(self) -> None:
         """Put the selected orphan on the sentence under the reader's cursor."""
+        if self._kept("reattach"):
+            return
         item = self._selected()
         if item is None:
             return
@@ -132,39 +187,41 @@ class AnchorsScreen(HelpAndQuitFirst, Screen):
         if sentence is None:
             self.notify("No sentence under the reader's cursor.", markup=False)
             return
-        try:
-            with self.app.store_calls.lock:
-                problem = self.reader.store.reattach(self.reader.doc, item.id, view.paragraph,
-                                                     sentence)
-        except ERRORS as exc:
-            self.notify(printable(f"Not saved: {exc}"), severity="error", markup=False)
-            return
-        if problem:
-            self.notify(f"Not re-attached: {problem}.", severity="warning", markup=False)
-            return
-        view.set_label(sentence.start, sentence.end, item.label)
-        view.set_note(sentence.start, sentence.end, bool(item.note))
-        self.notify(f"Re-attached to ¶ {view.paragraph}.{sentence.index}.", markup=False)
-        self._load()
+        paragraph = view.paragraph
+
+        def reattached(problem: str | None) -> None:
+            if problem:
+                self.notify(f"Not re-attached: {problem}.", severity="warning", markup=False)
+                return
+            view.set_label(sentence.start, sentence.end, item.label)
+            view.set_note(sentence.start, sentence.end, bool(item.note))
+            self.notify(f"Re-attached to ¶ {paragraph}.{sentence.index}.", markup=False)
+
+        self._write(lambda store, doc: store.reattach(doc, item.id, paragraph, sentence),
+                    reattached)
 
     def action_delete(self) -> None:
         """Delete the selected tag (undo in the reader brings it back)."""
+        if self._kept("delete"):
+            return
         item = self._selected()
         if item is None:
             return
-        try:
-            with self.app.store_calls.lock:
-                self.reader.store.delete_unsettled(self.reader.doc, item.id)
-        except ERRORS as exc:
-            self.notify(printable(f"Not saved: {exc}"), severity="error", markup=False)
-            return
-        if item.paragraph is not None:
-            self.reader.view.set_label(item.start, item.end, None)
-            self.reader.view.set_note(item.start, item.end, False)
-        self.notify(f"Tag deleted; {key_of(self.app, 'reader.undo')} in the reader undoes it.",
-                    markup=False)
-        self._load()
+
+        def deleted(done: bool) -> None:
+            if not done:
+                self.notify("That tag is gone already (changed elsewhere).", markup=False)
+                return
+            if item.paragraph is not None:
+                self.reader.view.set_label(item.start, item.end, None)
+                self.reader.view.set_note(item.start, item.end, False)
+            self.notify(f"Tag deleted; {key_of(self.app, 'reader.undo')} in the reader undoes "
+                        "it.", markup=False)
+
+        self._write(lambda store, doc: store.delete_unsettled(doc, item.id), deleted)
 
     def action_close(self) -> None:
-        """Back to the reader."""
+        """Back to the reader (after the keys pressed before it)."""
+        if self._typed and self._kept("close"):
+            return
         self.dismiss()

@@ -43,6 +43,8 @@ from ...text.safe import printable
 from ..footer_order import HelpAndQuitFirst
 from ..keymap import key_of
 from ..library_table import Line, Lines, LibraryTable
+from ..store_calls import one_line
+from .modals import OrderedInput
 
 if TYPE_CHECKING:  # the store's modules load sqlite-utils: not before the first paint
     from ...store.status_row import StatusRow
@@ -104,7 +106,7 @@ def store_call(app, job: Callable[..., Any], *args: Any, done: Callable[[Any], N
             try:
                 result = call(*args)
             except StoreError as exc:
-                app.call_from_thread(app.notify, printable(f"{what}: {exc}"), severity="error",
+                app.call_from_thread(app.notify, one_line(f"{what}: {exc}"), severity="error",
                                      markup=False)
                 if failed is not None:
                     app.call_from_thread(failed, exc)
@@ -137,6 +139,17 @@ def overall_counts(rows: list[StatusRow]) -> tuple[dict[str, int], dict[str, int
             for name, count in row.tagged.items():
                 per_label[name] = per_label.get(name, 0) + count
     return states, per_label
+
+
+class FilterBox(OrderedInput):
+    """The filter box: Enter keeps the filter and gives the keys back to the list
+    at once, so the keys typed after it go there (see OrderedInput)."""
+
+    async def action_submit(self) -> None:
+        """Enter: keep the filter (the screen's, now rather than by a message)."""
+        screen = self.screen
+        if hasattr(screen, "filter_kept"):
+            screen.filter_kept()
 
 
 class LibraryScreen(HelpAndQuitFirst, Screen):
@@ -222,8 +235,8 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         from textual.widgets import Footer, ProgressBar
 
         clear = key_of(self.app, "library.clear_filter")  # as the user's keymap bound it
-        await self.mount(Input(placeholder=f"filter title or outlet (Enter keeps, {clear} clears)",
-                               id="library-filter", compact=True),
+        await self.mount(FilterBox(placeholder=f"filter title or outlet (Enter keeps, {clear} clears)",
+                                   id="library-filter", compact=True),
                          ProgressBar(id="library-progress", show_eta=False),
                          before=self.query_one("#library-status"))
         self.query_one("#library-filter").display = False
@@ -274,17 +287,34 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
 
     # -- keys typed before the list is usable ---------------------------------
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """Until the list is usable, every key that reaches the screen is kept.
 
         Bindings act when a key has bubbled up to the app, so a key stopped
-        here acts only when replayed (:meth:`_replay_typed`).
+        here acts only when replayed (:meth:`_replay_typed`). Once usable, a
+        key's binding runs here, in the order typed: the app would run it
+        behind the keys typed after it in the same burst (SSH, tmux), and
+        `/ rus Enter Enter c` lost the filter, the article and the tag.
         """
-        if self._usable:
+        if not self._usable:
+            self._typed.append((event.key, event.character))
+            event.stop()
+            event.prevent_default()
             return
-        self._typed.append((event.key, event.character))
-        event.stop()
-        event.prevent_default()
+        box = self._filter_box()
+        if self.app.screen is not self or (box is not None and self.focused is box
+                                           and event not in box.seen):
+            # Behind a key that opened the reader or the filter box: theirs.
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+            return
+        for namespace, bindings in self._modal_binding_chain:
+            for binding in bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority and await self.app.run_action(binding.action, namespace):
+                    event.stop()
+                    event.prevent_default()
+                    return
 
     def _maybe_usable(self) -> None:
         """The first rows are shown (or there are none), in the remembered view, and
@@ -673,14 +703,14 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
     def open_row(self, row: StatusRow) -> None:
         """Open one article in the reader (re-read: the file may have changed)."""
         if row.state == "missing":
-            self.notify(f"{printable(row.title)}: its file is gone ({printable(row.path)}); "
-                        "its tags are kept (tui status, tui export).", severity="warning",
-                        markup=False)
+            self.notify(one_line(f"{row.title}: its file is gone ({row.path}); "
+                                 "its tags are kept (tui status, tui export)."),
+                        severity="warning", markup=False)
             return
         try:
             article = load_article(row.path)
         except ArticleError as exc:
-            self.notify(printable(str(exc)), severity="error", markup=False)
+            self.notify(one_line(str(exc)), severity="error", markup=False)
             return
         self.selected = row.path
         self._save_view()
@@ -713,7 +743,13 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter keeps the filter and returns to the list."""
-        event.input.display = False
+        self.filter_kept()
+
+    def filter_kept(self) -> None:
+        """Enter in the filter box: keep the filter, back to the list (at once)."""
+        box = self._filter_box()
+        if box is not None:
+            box.display = False
         self.set_focus(self.table)
 
     def action_clear_filter(self) -> None:
@@ -761,7 +797,7 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
 
         def saved(_row) -> None:
             self.redraw()
-            self.notify(f"{printable(row.title)}: {'done' if wanted else 'not done'}", markup=False)
+            self.notify(one_line(f"{row.title}: {'done' if wanted else 'not done'}"), markup=False)
 
         store_call(self.app, _store_api("set_done"), row, wanted, stamp, done=saved,
                    what="Not marked")

@@ -27,8 +27,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.worker import get_current_worker
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -58,7 +59,7 @@ POLL_EVERY_S = 1.0
 SENTENCE_MOVES = {"next_sentence", "previous_sentence", *REVIEW_MOVES}
 # Kept keys that change nothing in the database: applied even if it never opens.
 MOVES = SENTENCE_MOVES | {"next_paragraph", "previous_paragraph", "first_paragraph",
-                          "last_paragraph", "back"}
+                          "last_paragraph", "back", "page", "click", "key"}
 
 
 class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
@@ -122,6 +123,9 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         # Writes sent to the store and not yet back: how many per sentence, and
         # the label the screen will show once they land (what the next key sees).
         self._saving = 0
+        # Undo/redo steps on their way, and where the last reply put the cursor.
+        self._steps = 0
+        self._step_cursor: tuple[int, int] | None = None
         self._in_flight: dict[tuple[int, int], int] = {}
         self._landing: dict[tuple[int, int], str | None] = {}
         # Coalesced position saving (never on the UI thread).
@@ -158,6 +162,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         yield banner
         view = ArticleView(article, id="article")
         view.ready = False  # no sentences until the database is attached
+        view.hold_page = self._hold_page  # PageUp/PageDown join the type-ahead queue
+        view.hold_click = self._hold_click  # and so does a click on a sentence
         with Horizontal(id="reader-body"):  # the tags panel (t) comes beside it
             yield view
         yield NoteBar(id="note-bar")  # the cursor sentence's note (review_actions.py)
@@ -188,6 +194,32 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         await self.mount(Footer(), before=slot)
         await slot.remove()
         self.refresh_bindings()  # the Footer draws its keys on this signal
+
+    async def on_key(self, event: events.Key) -> None:
+        """Keys arrive in bursts (SSH, tmux, a fast typist), and Textual runs a
+        key's binding only once the key has bubbled up to the app, behind the
+        keys typed after it: `a h i Enter` opened the note box after `h i Enter`
+        had gone by, and they were lost. So a key's binding runs here, in the
+        order typed; and a key behind one that opened another screen (a, /, ?,
+        o) is that screen's: sent again, in order (see screens/modals.py)."""
+        if self.app.screen is not self:
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+            return
+        if self._waiting_for_database() and any(action == "back" for action, _ in self._typed):
+            # Behind a kept Escape: maybe the library's keys (`Escape j Enter`).
+            # Kept as typed, and sent again once that Escape has been replayed.
+            event.stop()
+            event.prevent_default()
+            self._keep("key", event.key, event.character)
+            return
+        for namespace, bindings in self._modal_binding_chain:
+            for binding in bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority and await self.app.run_action(binding.action, namespace):
+                    event.stop()
+                    event.prevent_default()
+                    return
 
     def _alive(self) -> bool:
         """False once the screen is closed (a store result may arrive after it)."""
@@ -248,11 +280,13 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         self._replay_typed(typed)
 
     def _replay_typed(self, typed: list[tuple[str, tuple]]) -> None:
-        """Apply kept keys in the order typed (a kept Escape may close the screen)."""
+        """Apply kept keys in the order typed (a kept Escape may close the screen:
+        the keys kept as typed after it go to the screen then shown)."""
         for action, args in typed:
-            if not self._alive():
-                return
-            getattr(self, f"action_{action}")(*args)
+            if action == "key":
+                self.app.post_message(events.Key(*args))
+            elif self._alive():
+                getattr(self, f"action_{action}")(*args)
 
     def database_failed(self, error: Exception) -> None:
         """The database could not be opened: the text stays readable, writes are refused."""
@@ -485,6 +519,39 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
             self._moved = True
         move()
 
+    def _hold_page(self, down: bool) -> bool:
+        """A page key before the database opens: kept behind keys already
+        waiting (scrolling now would move the page they act on away), else
+        it scrolls at once, the cursor comes along to a paragraph in view, and
+        the saved position no longer applies. True if kept."""
+        if not self._waiting_for_database():
+            return False
+        if self._typed:
+            return self._keep("page", down)
+        self._moved = True
+        return False
+
+    def _hold_click(self, offset: int) -> bool:
+        """A click before the database opens: it means a sentence, known only
+        then, so it is kept (in order, as a sentence key) and replayed; the
+        cursor shows its paragraph at once if no key waits before it."""
+        if not self._waiting_for_database():
+            return False
+        if not self._typed:
+            self.view.show_paragraph_of(offset)
+        return self._keep("click", offset)
+
+    def action_click(self, offset: int) -> None:
+        """A click kept while the database was opening, replayed."""
+        self.view.move_to_offset(offset)
+
+    def action_page(self, down: bool) -> None:
+        """A page key kept while the database was opening, replayed."""
+        try:
+            self.view.action_page_down() if down else self.view.action_page_up()
+        except SkipAction:  # nothing to scroll
+            pass
+
     def action_next_paragraph(self) -> None:
         """Next paragraph, cursor on its first sentence."""
         self._navigate("next_paragraph", lambda: self.view.move_to(self.view.paragraph + 1))
@@ -594,15 +661,21 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         self._saving += 1
         self._update_status()
         step = (lambda store, doc: store.undo(doc)) if undo else (lambda store, doc: store.redo(doc))
-        self.calls.call(step, self.doc, write=True, done=partial(self._replayed, undo),
+        at = (self.view.paragraph, self.view.sentence)  # where the key was pressed
+        if not self._steps:
+            self._step_cursor = None
+        self._steps += 1
+        self.calls.call(step, self.doc, write=True, done=partial(self._replayed, undo, at),
                         failed=self._replay_failed)
 
     def _replay_failed(self, _error: Exception) -> None:
         self._saving -= 1
+        self._steps -= 1
         self._update_status()
 
-    def _replayed(self, undo: bool, change) -> None:
+    def _replayed(self, undo: bool, at: tuple[int, int], change) -> None:
         self._saving -= 1
+        self._steps -= 1
         if not self._alive():
             return
         if change is None:
@@ -621,7 +694,13 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
             if change.skipped:  # someone else changed that sentence since
                 self._say(change.message or "changed elsewhere; skipped", severity="warning")
             else:
-                self.view.move_to_offset(change.start)
+                # The cursor follows the step only if no key moved it since
+                # (`u g` typed fast, or a step that waited for a lock): a
+                # reply arriving later must not pull it from where the user is.
+                view = self.view
+                if (view.paragraph, view.sentence) in (at, self._step_cursor):
+                    view.move_to_offset(change.start)
+                    self._step_cursor = (view.paragraph, view.sentence)
                 if change.message:
                     self._say(change.message)
         if any(self._unsettled.values()) or getattr(change, "orphan", False):
@@ -718,7 +797,8 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         """Copy the current sentence's text exactly."""
         sentence = self.view.current_sentence
         if sentence is None:
-            self._say("Still opening the database…")
+            self._say("Still opening the database…" if self._waiting_for_database()
+                      else "No sentence here to copy.")
             return
         self._copy(sentence.text, f"sentence {self.view.paragraph}.{self.view.sentence}")
 
