@@ -44,6 +44,7 @@ from ..footer_order import HelpAndQuitFirst
 from ..keymap import key_of
 from ..library_table import Line, Lines, LibraryTable
 from ..store_calls import one_line
+from ..key_order import pass_on, run_binding
 from .modals import OrderedInput
 
 if TYPE_CHECKING:  # the store's modules load sqlite-utils: not before the first paint
@@ -305,16 +306,11 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
         if self.app.screen is not self or (box is not None and self.focused is box
                                            and event not in box.seen):
             # Behind a key that opened the reader or the filter box: theirs.
+            pass_on(self.app, event)
+            return
+        if await run_binding(self, event.key):
             event.stop()
             event.prevent_default()
-            self.app.post_message(events.Key(event.key, event.character))
-            return
-        for namespace, bindings in self._modal_binding_chain:
-            for binding in bindings.key_to_bindings.get(event.key, ()):
-                if not binding.priority and await self.app.run_action(binding.action, namespace):
-                    event.stop()
-                    event.prevent_default()
-                    return
 
     def _maybe_usable(self) -> None:
         """The first rows are shown (or there are none), in the remembered view, and
@@ -343,10 +339,8 @@ class LibraryScreen(HelpAndQuitFirst, Screen):
     async def _apply_key(self, key: str, character: str | None) -> None:
         """What the key would have done: its binding (keymap applied, from the
         focused widget up, as Textual looks it up), else text for the filter box."""
-        for namespace, bindings in self._modal_binding_chain:
-            for binding in bindings.key_to_bindings.get(key, ()):
-                if await self.app.run_action(binding.action, namespace):
-                    return
+        if await run_binding(self, key, priority=True):
+            return
         focused = self.focused
         if isinstance(focused, Input) and character is not None and character.isprintable():
             focused.insert_text_at_cursor(character)

@@ -27,6 +27,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ...text.safe import printable
+from ..key_order import pass_on, run_binding
 from ..keymap import key_of, rows
 
 
@@ -50,20 +51,14 @@ class OrderedInput(Input):
         self.seen.add(event)
         if self.app.focused is not self:
             # Handed over before the focus moved on: the focused widget's key.
-            event.stop()
-            event.prevent_default()
-            self.app.post_message(events.Key(event.key, event.character))
+            pass_on(self.app, event)
             return
         if self.take(event):
             return
-        if not event.is_printable:
-            for namespace, bindings in self.screen._modal_binding_chain:
-                for binding in bindings.key_to_bindings.get(event.key, ()):
-                    if not binding.priority and await self.app.run_action(binding.action,
-                                                                          namespace):
-                        event.stop()
-                        event.prevent_default()
-                        return
+        if not event.is_printable and await run_binding(self.screen, event.key):
+            event.stop()
+            event.prevent_default()
+            return
         await super()._on_key(event)
 
 

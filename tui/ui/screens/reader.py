@@ -45,6 +45,7 @@ from ..compare import compare_text
 from ..note_bar import NoteBar
 from ..review_actions import REVIEW_BINDINGS, REVIEW_MOVES, ReviewActions
 from ..footer_order import HelpAndQuitFirst
+from ..key_order import pass_on, run_binding
 from ..keymap import key_of, tag_keys
 from ..store_calls import one_line
 
@@ -203,9 +204,7 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
         order typed; and a key behind one that opened another screen (a, /, ?,
         o) is that screen's: sent again, in order (see screens/modals.py)."""
         if self.app.screen is not self:
-            event.stop()
-            event.prevent_default()
-            self.app.post_message(events.Key(event.key, event.character))
+            pass_on(self.app, event)
             return
         if self._waiting_for_database() and any(action == "back" for action, _ in self._typed):
             # Behind a kept Escape: maybe the library's keys (`Escape j Enter`).
@@ -214,12 +213,9 @@ class ReaderScreen(HelpAndQuitFirst, ReviewActions, Screen):
             event.prevent_default()
             self._keep("key", event.key, event.character)
             return
-        for namespace, bindings in self._modal_binding_chain:
-            for binding in bindings.key_to_bindings.get(event.key, ()):
-                if not binding.priority and await self.app.run_action(binding.action, namespace):
-                    event.stop()
-                    event.prevent_default()
-                    return
+        if await run_binding(self, event.key):
+            event.stop()
+            event.prevent_default()
 
     def _alive(self) -> bool:
         """False once the screen is closed (a store result may arrive after it)."""
