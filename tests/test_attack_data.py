@@ -13,6 +13,7 @@ import sqlite3
 import pytest
 
 from tests.conftest import SEED, run_tui
+from tests.test_store_faults import _fill
 
 # The seed's first two paragraphs, as `tui parse` splits them.
 P1S1 = ("Russia is unfazed by the U.S. announcement last week that antimissile cooperation "
@@ -344,19 +345,6 @@ def test_a_coder_name_that_is_not_utf8_is_one_line_not_a_traceback(tmp_path):
     assert run_tui("import", str(source), "--db", str(db)).returncode == 0
     result = run_tui("export", "--annotator", name, "--db", str(db))
     assert (result.returncode, result.stderr) == (2, "tui: --annotator an\\udcffa is not UTF-8 text\n")
-
-
-def _fill(disk):
-    import os
-
-    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
-    try:  # to the last byte
-        while os.write(fd, b"\0" * 4096):
-            pass
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def test_on_a_full_disk_the_saved_tags_can_still_be_read_and_exported(tmp_path):

@@ -3,6 +3,9 @@ terminal, keys at the wrong moment, a database held by another program."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -17,6 +20,19 @@ from .test_e2e_tmux import export_rows, tmux_env  # noqa: F401  (a fixture)
 from .test_ui_faults import SlowOpener
 from .test_ui_reader import labels_in_db, messages, settle
 from .test_ui_review import edited_story
+
+
+@contextlib.contextmanager
+def write_lock_held(db: Path) -> Iterator[None]:
+    """Another program holds the database's write lock meanwhile: the app's
+    writes wait (on the busy timeout) until the block ends."""
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
 
 
 def _article(tmp_path: Path, body: str) -> AnnotateApp:
@@ -104,24 +120,17 @@ async def test_o_while_a_tag_waits_for_the_lock_does_not_freeze_the_screen(tmp_p
     """`c` then `o` while another program held the write lock: the anchors
     screen read the store on the UI thread, behind the waiting tag, and the
     whole app froze until the 15 s busy timeout (then "Not saved")."""
-    import sqlite3
-
     from tui.ui.screens.anchors import AnchorsScreen
 
     app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"),
                       article=load_article(seed_path), exports=tmp_path / "exports")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        try:
+        with write_lock_held(tmp_path / "a.db"):
             await pilot.press("c", "o")
             await pilot.pause()
             assert isinstance(app.screen, AnchorsScreen)
             assert app.store_calls.writes_pending == 1  # the claim still waits: nothing froze
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
         await settle(pilot)
         assert labels_in_db(app) == [(1, 1, "claim")]
         assert messages(app) == []
@@ -134,22 +143,15 @@ async def test_keys_typed_in_the_anchors_screen_wait_for_its_list(tmp_path, seed
     list is read on the store thread now (behind the untag), and `down` on
     the still empty table must not leave `d` deleting the first row (the
     fuzzy tag) instead of the second (the orphan), nor Escape drop `d`."""
-    import sqlite3
-
     path = edited_story(tmp_path, seed_path)
     store = AnnotationStore(tmp_path / "a.db", annotator="tester")
     app = AnnotateApp(store, article=load_article(path), exports=tmp_path / "exports")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         reader = app.screen
-        other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        try:
+        with write_lock_held(tmp_path / "a.db"):
             await pilot.press("x", "o", "down", "d", "escape")
             await pilot.pause()
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
         await settle(pilot)
         assert app.screen is reader
         assert store.anchor_counts(reader.doc) == {"fuzzy": 1, "orphan": 0}
@@ -163,8 +165,6 @@ async def test_an_undo_that_lands_late_leaves_the_cursor_where_the_user_moved_it
     back to the undone sentence, away from where the user had gone, and the
     next key acted there. Steps with no key between them still lead the
     cursor to what they changed."""
-    import sqlite3
-
     from tui.ui.article_view import ArticleView
 
     app = AnnotateApp(AnnotationStore(tmp_path / "a.db", annotator="tester"),
@@ -176,25 +176,17 @@ async def test_an_undo_that_lands_late_leaves_the_cursor_where_the_user_moved_it
         await settle(pilot)
         assert labels_in_db(app) == [(1, 1, "claim"), (2, 1, "claim")]
         assert (view.paragraph, view.sentence) == (3, 1)
-        other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")  # both steps wait, then land together
-        try:
+        with write_lock_held(tmp_path / "a.db"):  # both steps wait, then land together
             await pilot.press("u", "u")  # nothing between: the cursor follows both
             await pilot.pause()
-        finally:
-            other.execute("ROLLBACK")
         await settle(pilot)
         assert labels_in_db(app) == []
         assert (view.paragraph, view.sentence) == (1, 1)
         await pilot.press("ctrl+r", "ctrl+r")
         await settle(pilot)
-        other.execute("BEGIN IMMEDIATE")
-        try:
+        with write_lock_held(tmp_path / "a.db"):
             await pilot.press("g", "u", "j", "j", "j")
             await pilot.pause()
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
         await settle(pilot)
         assert labels_in_db(app) == [(1, 1, "claim")]
         assert (view.paragraph, view.sentence) == (4, 1)
@@ -455,8 +447,6 @@ async def test_keys_behind_a_kept_escape_go_to_the_library(tmp_path, seed_path):
     the keys behind a kept Escape are kept as typed and go to the library
     once it shows: the second article is opened and gets the quote."""
     import shutil
-    import sqlite3
-
     from tui.ui.screens.reader import ReaderScreen
 
     from .test_ui_library import wait_loaded
@@ -469,14 +459,9 @@ async def test_keys_behind_a_kept_escape_go_to_the_library(tmp_path, seed_path):
                       exports=tmp_path / "exports")
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_loaded(pilot)
-        other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")  # the reader's database work waits
-        try:
+        with write_lock_held(tmp_path / "a.db"):  # the reader's database work waits
             _burst(app, "enter", "c", "escape", "j", "enter", "q")
             await pilot.pause(0.3)
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
         await settle(pilot)
         await pilot.pause(0.3)
         await settle(pilot)
